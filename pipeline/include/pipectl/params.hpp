@@ -1,0 +1,63 @@
+// Typed stage parameters: declared once with a default, a range and a line of documentation,
+// checked when a graph is loaded, read by the stage through typed getters.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pipectl {
+
+enum class ParamType { integer, number, string, boolean, size, duration };
+
+const char* to_string(ParamType type);
+
+struct ParamSpec {
+  std::string name;
+  ParamType type = ParamType::string;
+  std::string default_value;  // in graph-file syntax; empty string with required=true: must be set
+  std::string doc;
+  std::optional<double> min{};  // for integer, number, duration (seconds)
+  std::optional<double> max{};
+  bool required = false;
+};
+
+struct Size {
+  int width = 0;
+  int height = 0;
+};
+
+// Parsers for the value syntax of graph files; each returns nullopt when `text` is not a value
+// of that type. Durations accept "3s", "250ms", "2m", and plain seconds.
+std::optional<std::int64_t> parse_integer(const std::string& text);
+std::optional<double> parse_number(const std::string& text);
+std::optional<bool> parse_boolean(const std::string& text);
+std::optional<Size> parse_size(const std::string& text);
+std::optional<double> parse_duration_seconds(const std::string& text);
+
+// Why `text` is not a valid value for `spec`, or nullopt when it is.
+std::optional<std::string> check_param_value(const ParamSpec& spec, const std::string& text);
+
+// The resolved parameters of one node: every declared parameter has a value (given or default),
+// already checked against its spec and with run variables ({handle}, {date}, ...) substituted.
+class Params {
+ public:
+  Params() = default;
+  explicit Params(std::map<std::string, std::string> values) : values_(std::move(values)) {}
+
+  const std::string& text(const std::string& name) const;
+  std::int64_t integer(const std::string& name) const;
+  double number(const std::string& name) const;
+  bool boolean(const std::string& name) const;
+  Size size(const std::string& name) const;
+  double duration_seconds(const std::string& name) const;
+
+  const std::map<std::string, std::string>& values() const { return values_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+}  // namespace pipectl

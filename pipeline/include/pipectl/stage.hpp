@@ -1,0 +1,74 @@
+// The stage contract: what a stage declares (ports, parameters) and how it is driven.
+// Built-in stages and plugins use exactly this header.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "pipectl/item.hpp"
+#include "pipectl/params.hpp"
+
+namespace pipectl {
+
+// Everything a stage may know about the run it is part of. Paths in `out_dir` are the only
+// place a stage may write to.
+struct RunContext {
+  std::string handle;   // the account this graph instance works for
+  std::string date;     // YYYY-MM-DD, the day in `tz`
+  std::string tz;       // IANA zone name, "UTC" by default
+  std::string out_dir;  // the output folder the user chose
+  std::string graph_dir;  // folder of the graph file: relative parameters resolve against it
+  // Reports a problem with one item that the stage skipped or downgraded; the run goes on.
+  std::function<void(const std::string& message)> warn;
+};
+
+// Thrown by a stage for one bad item: the item is skipped (or downgraded), the error is
+// reported with the stage's name, and the graph goes on. Any other exception fails the stage
+// and with it the graph.
+class ItemError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Where a stage sends its output items.
+class Emitter {
+ public:
+  virtual ~Emitter() = default;
+  virtual void emit(Item item) = 0;
+};
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  // Sources (stages without inputs) produce all their items here.
+  virtual void start(Emitter& /*out*/) {}
+  // One input item; emit zero or more output items.
+  virtual void process(const Item& /*item*/, Emitter& /*out*/) {}
+  // The input has ended: flush what is held.
+  virtual void finish(Emitter& /*out*/) {}
+  // The run is being abandoned (an upstream stage failed): remove temporary files.
+  virtual void abort() noexcept {}
+};
+
+struct PortSpec {
+  std::string name;       // "in", "out", or a descriptive name
+  std::string item_type;  // "post", "media", "frame", ...
+};
+
+// The one declaration of a stage: everything else (the checker, `pipectl stages`, dot labels)
+// is derived from it.
+struct StageInfo {
+  std::string name;
+  std::string summary;
+  std::vector<PortSpec> inputs;
+  std::vector<PortSpec> outputs;
+  std::vector<ParamSpec> params;
+  std::function<std::unique_ptr<Stage>(const Params&, const RunContext&)> create;
+};
+
+}  // namespace pipectl

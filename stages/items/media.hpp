@@ -1,0 +1,31 @@
+// The media item: a post together with its decoded images, ready to be drawn.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "post.hpp"
+
+namespace pipectl::items {
+
+// 8-bit RGBA, rows packed (stride = 4 * width), straight (not premultiplied) alpha.
+struct Image {
+  int width = 0;
+  int height = 0;
+  std::vector<std::uint8_t> rgba;
+};
+
+struct MediaPost {
+  static constexpr std::string_view item_type = "media";
+
+  Post post;
+  // One entry per post.media, in the same order; nullopt where the image could not be had
+  // (the card then shows a placeholder, and `notes` says why).
+  std::vector<std::optional<Image>> images;
+  std::vector<std::string> notes;
+};
+
+}  // namespace pipectl::items

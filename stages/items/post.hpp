@@ -1,0 +1,73 @@
+// The post item: one post of the day as every source (stored pages, the live X API,
+// archives) delivers it, already joined with its expansions (author, media, referenced post).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pipectl::items {
+
+struct Author {
+  std::string id;
+  std::string name;      // display name
+  std::string username;  // without '@'
+  std::string avatar_url;
+};
+
+enum class EntityKind { hashtag, mention, url, cashtag };
+
+// Offsets are in Unicode code points of `Post::text`, as the X API gives them.
+struct Entity {
+  EntityKind kind = EntityKind::hashtag;
+  int start = 0;
+  int end = 0;
+  std::string text;         // tag, username or cashtag without its sigil; for URLs the t.co URL
+  std::string display_url;  // URLs only: what a person should see instead of the t.co link
+};
+
+struct MediaRef {
+  std::string key;
+  std::string type;  // "photo", "video" or "animated_gif"
+  std::string url;   // the image to show: the photo, or the preview image of a video
+  int width = 0;     // as declared by the API; 0 when unknown
+  int height = 0;
+  std::string alt_text;
+};
+
+struct ReferencedPost {
+  std::string type;  // "retweeted", "quoted" or "replied_to"
+  std::string id;
+  // Filled when the referenced post was included in the response.
+  std::optional<std::string> text;
+  std::optional<Author> author;
+};
+
+struct Metrics {
+  std::int64_t replies = 0;
+  std::int64_t reposts = 0;
+  std::int64_t likes = 0;
+  std::int64_t quotes = 0;
+};
+
+struct Post {
+  static constexpr std::string_view item_type = "post";
+
+  std::string id;
+  std::chrono::sys_seconds created_at{};  // UTC
+  std::string text;                       // UTF-8, as the API gives it (HTML entities decoded)
+  std::vector<Entity> entities;
+  Author author;
+  std::vector<MediaRef> media;
+  std::vector<ReferencedPost> referenced;
+  Metrics metrics;
+
+  int index = 0;      // position in the day, 0-based, in created_at order
+  int day_count = 0;  // how many posts the day has
+  std::string source;  // file or URL the post came from, for error messages
+};
+
+}  // namespace pipectl::items

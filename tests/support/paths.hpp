@@ -1,0 +1,38 @@
+// Where tests find things, and the few process helpers every test module shares.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace pipectl::test {
+
+std::filesystem::path source_dir();  // $PIPECTL_SOURCE_DIR (set by meson test)
+std::filesystem::path build_dir();   // $PIPECTL_BUILD_DIR
+// ../shared/reference etc.; empty when absent (tests that need it then SKIP, saying so).
+std::filesystem::path shared_dir();
+
+// A fresh empty folder under the system temp dir, removed when the object goes away.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix = "pipectl-test");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs `command` through /bin/sh and captures what it prints.
+CommandResult run_command(const std::string& command);
+
+// Quotes `text` for /bin/sh.
+std::string shell_quote(const std::string& text);
+
+}  // namespace pipectl::test
