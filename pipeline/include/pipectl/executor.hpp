@@ -1,0 +1,43 @@
+// Runs one instance of a graph for one handle: creates its stages, pushes items along the
+// edges, and reports skipped items and the stage that failed, if one did.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pipectl/graph.hpp"
+#include "pipectl/registry.hpp"
+#include "pipectl/stage.hpp"
+
+namespace pipectl {
+
+struct RunResult {
+  bool ok = false;
+  std::string failed_node;  // empty when ok
+  std::string error;        // why it failed
+  std::vector<std::string> warnings;  // items skipped or downgraded, "node: message"
+};
+
+struct RunOptions {
+  RunContext context;  // handle, date, tz, out_dir; `warn` is filled by the executor
+  // Overrides for run variables beyond those in `context` (and the graph's `set` defaults).
+  std::map<std::string, std::string> variables;
+  // Called as each warning happens (for live output); warnings are also in RunResult.
+  std::function<void(const std::string&)> on_warning;
+};
+
+// The parameters of `node` with defaults filled in and variables substituted.
+// Throws GraphError when a value is invalid after substitution.
+Params resolve_params(const Graph& graph, const Node& node, const StageInfo& info,
+                      const std::map<std::string, std::string>& variables);
+
+// The variables a run binds: the graph's `set` defaults, then handle/date/tz/out from the
+// context, then explicit overrides.
+std::map<std::string, std::string> run_variables(const Graph& graph, const RunOptions& options);
+
+// The graph must have passed check_graph. Never throws for stage failures: they are in the result.
+RunResult run_graph(const Graph& graph, const Registry& registry, const RunOptions& options);
+
+}  // namespace pipectl

@@ -1,0 +1,137 @@
+#include "pipectl/params.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+
+namespace pipectl {
+
+const char* to_string(ParamType type) {
+  switch (type) {
+    case ParamType::integer: return "integer";
+    case ParamType::number: return "number";
+    case ParamType::string: return "string";
+    case ParamType::boolean: return "boolean";
+    case ParamType::size: return "size";
+    case ParamType::duration: return "duration";
+  }
+  return "?";
+}
+
+std::optional<std::int64_t> parse_integer(const std::string& text) {
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+std::optional<double> parse_number(const std::string& text) {
+  double value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty() || !std::isfinite(value))
+    return std::nullopt;
+  return value;
+}
+
+std::optional<bool> parse_boolean(const std::string& text) {
+  if (text == "true" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "no" || text == "off") return false;
+  return std::nullopt;
+}
+
+std::optional<Size> parse_size(const std::string& text) {
+  auto x = text.find('x');
+  if (x == std::string::npos) return std::nullopt;
+  auto width = parse_integer(text.substr(0, x));
+  auto height = parse_integer(text.substr(x + 1));
+  if (!width || !height || *width <= 0 || *height <= 0 || *width > 16384 || *height > 16384)
+    return std::nullopt;
+  return Size{static_cast<int>(*width), static_cast<int>(*height)};
+}
+
+std::optional<double> parse_duration_seconds(const std::string& text) {
+  struct Unit {
+    const char* suffix;
+    double seconds;
+  };
+  // Longest suffixes first, so "ms" is not read as "m" followed by junk.
+  static const Unit units[] = {{"ms", 0.001}, {"s", 1.0}, {"m", 60.0}, {"h", 3600.0}};
+  for (const auto& unit : units) {
+    std::string suffix = unit.suffix;
+    if (text.size() > suffix.size() && text.ends_with(suffix)) {
+      auto number = parse_number(text.substr(0, text.size() - suffix.size()));
+      if (!number || *number < 0) return std::nullopt;
+      return *number * unit.seconds;
+    }
+  }
+  auto number = parse_number(text);
+  if (!number || *number < 0) return std::nullopt;
+  return number;
+}
+
+std::optional<std::string> check_param_value(const ParamSpec& spec, const std::string& text) {
+  auto out_of_range = [&](double value) -> std::optional<std::string> {
+    if (spec.min && value < *spec.min)
+      return "'" + text + "' is below the minimum of " + spec.name + " (" + std::to_string(*spec.min) + ")";
+    if (spec.max && value > *spec.max)
+      return "'" + text + "' is above the maximum of " + spec.name + " (" + std::to_string(*spec.max) + ")";
+    return std::nullopt;
+  };
+  switch (spec.type) {
+    case ParamType::string: return std::nullopt;
+    case ParamType::integer: {
+      auto value = parse_integer(text);
+      if (!value) return "'" + text + "' is not an integer (" + spec.name + " takes an integer, e.g. 30)";
+      return out_of_range(static_cast<double>(*value));
+    }
+    case ParamType::number: {
+      auto value = parse_number(text);
+      if (!value) return "'" + text + "' is not a number (" + spec.name + " takes a number, e.g. 23.5)";
+      return out_of_range(*value);
+    }
+    case ParamType::boolean:
+      if (!parse_boolean(text)) return "'" + text + "' is not a boolean (use true or false)";
+      return std::nullopt;
+    case ParamType::size:
+      if (!parse_size(text)) return "'" + text + "' is not a size (use WIDTHxHEIGHT, e.g. 1920x1080)";
+      return std::nullopt;
+    case ParamType::duration: {
+      auto value = parse_duration_seconds(text);
+      if (!value) return "'" + text + "' is not a duration (use e.g. 3s, 250ms, 2m)";
+      return out_of_range(*value);
+    }
+  }
+  return std::nullopt;
+}
+
+const std::string& Params::text(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) throw std::logic_error("stage read undeclared parameter '" + name + "'");
+  return it->second;
+}
+
+namespace {
+template <class T>
+T must(const std::optional<T>& value, const std::string& name, const std::string& text) {
+  if (!value) throw std::invalid_argument("parameter " + name + ": bad value '" + text + "'");
+  return *value;
+}
+}  // namespace
+
+std::int64_t Params::integer(const std::string& name) const {
+  return must(parse_integer(text(name)), name, text(name));
+}
+double Params::number(const std::string& name) const {
+  return must(parse_number(text(name)), name, text(name));
+}
+bool Params::boolean(const std::string& name) const {
+  return must(parse_boolean(text(name)), name, text(name));
+}
+Size Params::size(const std::string& name) const {
+  return must(parse_size(text(name)), name, text(name));
+}
+double Params::duration_seconds(const std::string& name) const {
+  return must(parse_duration_seconds(text(name)), name, text(name));
+}
+
+}  // namespace pipectl

@@ -1,0 +1,117 @@
+#include "image_decoder.hpp"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/imgutils.h>
+#include <libswscale/swscale.h>
+}
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+
+namespace pipectl::media {
+
+namespace {
+
+std::string av_error(int code) {
+  char text[AV_ERROR_MAX_STRING_SIZE] = {};
+  av_strerror(code, text, sizeof text);
+  return text;
+}
+
+struct FormatCloser {
+  void operator()(AVFormatContext* context) const { avformat_close_input(&context); }
+};
+struct CodecFreer {
+  void operator()(AVCodecContext* context) const { avcodec_free_context(&context); }
+};
+struct FrameFreer {
+  void operator()(AVFrame* frame) const { av_frame_free(&frame); }
+};
+struct PacketFreer {
+  void operator()(AVPacket* packet) const { av_packet_free(&packet); }
+};
+struct ScalerFreer {
+  void operator()(SwsContext* context) const { sws_freeContext(context); }
+};
+
+// Pulls the first decoded picture out of the file.
+std::unique_ptr<AVFrame, FrameFreer> decode_first_frame(AVFormatContext* format, int stream_index,
+                                                        AVCodecContext* codec) {
+  std::unique_ptr<AVPacket, PacketFreer> packet(av_packet_alloc());
+  std::unique_ptr<AVFrame, FrameFreer> frame(av_frame_alloc());
+  bool flushing = false;
+  while (true) {
+    int status = avcodec_receive_frame(codec, frame.get());
+    if (status == 0) return frame;
+    if (status == AVERROR_EOF) throw std::runtime_error("no picture could be decoded (corrupt image?)");
+    if (status != AVERROR(EAGAIN)) throw std::runtime_error("corrupt image: " + av_error(status));
+    if (flushing) throw std::runtime_error("no picture could be decoded (corrupt image?)");
+    status = av_read_frame(format, packet.get());
+    if (status < 0) {
+      flushing = true;
+      avcodec_send_packet(codec, nullptr);
+      continue;
+    }
+    if (packet->stream_index == stream_index) {
+      int sent = avcodec_send_packet(codec, packet.get());
+      av_packet_unref(packet.get());
+      if (sent < 0 && sent != AVERROR(EAGAIN)) throw std::runtime_error("corrupt image: " + av_error(sent));
+    } else {
+      av_packet_unref(packet.get());
+    }
+  }
+}
+
+}  // namespace
+
+items::Image decode_image_file(const std::string& path, const DecodeLimits& limits) {
+  if (!std::filesystem::is_regular_file(path)) throw std::runtime_error("no such file: " + path);
+
+  AVFormatContext* raw_format = nullptr;
+  int status = avformat_open_input(&raw_format, path.c_str(), nullptr, nullptr);
+  if (status < 0) throw std::runtime_error("not a readable image: " + av_error(status));
+  std::unique_ptr<AVFormatContext, FormatCloser> format(raw_format);
+  status = avformat_find_stream_info(format.get(), nullptr);
+  if (status < 0) throw std::runtime_error("not a readable image: " + av_error(status));
+
+  const AVCodec* decoder = nullptr;
+  int stream_index = av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0);
+  if (stream_index < 0 || !decoder) throw std::runtime_error("the file holds no picture");
+  const AVCodecParameters* parameters = format->streams[stream_index]->codecpar;
+  long long pixels = static_cast<long long>(parameters->width) * parameters->height;
+  if (parameters->width <= 0 || parameters->height <= 0) throw std::runtime_error("the image has no size (corrupt header?)");
+  if (pixels > limits.max_pixels)
+    throw std::runtime_error("the image is " + std::to_string(parameters->width) + "x" +
+                             std::to_string(parameters->height) + ", more than the limit of " +
+                             std::to_string(limits.max_pixels) + " pixels");
+
+  std::unique_ptr<AVCodecContext, CodecFreer> codec(avcodec_alloc_context3(decoder));
+  avcodec_parameters_to_context(codec.get(), parameters);
+  codec->thread_count = 1;  // one image: threads cost more than they give
+  status = avcodec_open2(codec.get(), decoder, nullptr);
+  if (status < 0) throw std::runtime_error("cannot open the " + std::string(decoder->name) + " decoder: " + av_error(status));
+
+  auto frame = decode_first_frame(format.get(), stream_index, codec.get());
+  if (frame->width <= 0 || frame->height <= 0) throw std::runtime_error("decoded an empty picture");
+
+  double scale = std::min(1.0, static_cast<double>(limits.max_side) / std::max(frame->width, frame->height));
+  items::Image image;
+  image.width = std::max(1, static_cast<int>(frame->width * scale + 0.5));
+  image.height = std::max(1, static_cast<int>(frame->height * scale + 0.5));
+  image.rgba.resize(static_cast<size_t>(image.width) * image.height * 4);
+
+  std::unique_ptr<SwsContext, ScalerFreer> scaler(sws_getContext(
+      frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), image.width, image.height,
+      AV_PIX_FMT_RGBA, SWS_AREA, nullptr, nullptr, nullptr));
+  if (!scaler) throw std::runtime_error("cannot convert the picture's pixel format");
+  uint8_t* destination[4] = {image.rgba.data(), nullptr, nullptr, nullptr};
+  int destination_stride[4] = {image.width * 4, 0, 0, 0};
+  sws_scale(scaler.get(), frame->data, frame->linesize, 0, frame->height, destination, destination_stride);
+  return image;
+}
+
+}  // namespace pipectl::media

@@ -1,0 +1,85 @@
+#include "stored_pages.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "timeline_page.hpp"
+
+namespace pipectl::fetch {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Relative media paths point into the dataset; anything with a scheme stays as it is.
+std::string resolve_url(const std::string& url, const fs::path& root) {
+  if (url.empty() || url.find("://") != std::string::npos) return url;
+  return "file://" + fs::weakly_canonical(root / url).string();
+}
+
+bool is_safe_token(const std::string& token) {
+  return !token.empty() && token.size() < 200 &&
+         std::all_of(token.begin(), token.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+}
+
+std::string known_handles(const fs::path& dir) {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(dir, error))
+    if (entry.is_directory() && fs::exists(entry.path() / "user.json")) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  std::string list;
+  for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+  return list.empty() ? "none" : list;
+}
+
+}  // namespace
+
+StoredDay read_stored_pages(const std::string& dir, const std::string& handle,
+                            const std::function<void(const std::string&)>& warn) {
+  fs::path root(dir);
+  fs::path folder = root / handle;
+  if (!fs::is_directory(folder) || !fs::exists(folder / "user.json"))
+    throw std::runtime_error("unknown handle '" + handle + "': no stored posts in " + folder.string() +
+                             " (stored handles: " + known_handles(root) + ")");
+
+  StoredDay day;
+  std::string user_file = (folder / "user.json").string();
+  day.user = parse_user_response(read_file(user_file), user_file);
+  day.user.avatar_url = resolve_url(day.user.avatar_url, root);
+
+  std::set<std::string> seen;
+  std::string token = "page-1";
+  while (true) {
+    fs::path page_file = folder / "pages" / (token + ".json");
+    bool first = seen.empty();
+    seen.insert(token);
+    TimelinePage page;
+    try {
+      page = parse_timeline_page(read_file(page_file.string()), page_file.string(), day.user);
+    } catch (const DocumentError& error) {
+      // Without the first page there is nothing; a later bad page loses only its own posts.
+      if (first) throw std::runtime_error(error.what());
+      warn(std::string(error.what()) + " (its posts are skipped)");
+      break;
+    }
+    for (const auto& message : page.rejected) warn(message + " (post skipped)");
+    for (auto& post : page.posts) {
+      for (auto& media : post.media) media.url = resolve_url(media.url, root);
+      post.author.avatar_url = resolve_url(post.author.avatar_url, root);
+      for (auto& reference : post.referenced)
+        if (reference.author) reference.author->avatar_url = resolve_url(reference.author->avatar_url, root);
+      day.posts.push_back(std::move(post));
+    }
+    if (!page.next_token) break;
+    token = *page.next_token;
+    if (!is_safe_token(token) || seen.count(token)) {
+      warn(page_file.string() + ": meta.next_token '" + token + "' does not name a new page; stopping there");
+      break;
+    }
+  }
+  return day;
+}
+
+}  // namespace pipectl::fetch

@@ -1,0 +1,47 @@
+// The X API v2 response parser: one GET /2/users/:id/tweets page (or a GET
+// /2/users/by/username/:username response) into post items. The stored sample data, the live
+// client and twarc2 files all go through these functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "items/post.hpp"
+#include "json_reader.hpp"
+
+namespace pipectl::fetch {
+
+// An entry of the response's "errors" array.
+struct ApiError {
+  std::string title;
+  std::string detail;
+  std::string resource_type;  // "user", "tweet", ...
+  std::string resource_id;
+  std::string type;           // problem URI
+};
+
+struct TimelinePage {
+  std::vector<items::Post> posts;   // in the order of the page (the API gives newest first)
+  std::vector<std::string> rejected;  // one message per post that could not be read, naming it
+  std::vector<ApiError> errors;
+  std::optional<std::string> next_token;
+};
+
+// `source` names the file or URL in messages. Throws DocumentError when the page as a whole
+// is unusable; a bad post only lands in `rejected`. `fallback_author` is used when the page
+// does not include the author of a post.
+TimelinePage parse_timeline_page(std::string_view json, const std::string& source,
+                                 const std::optional<items::Author>& fallback_author = std::nullopt);
+
+// The user object of GET /2/users/by/username/:username. Throws DocumentError naming the
+// source when the response is an error (unknown or suspended user) or malformed.
+items::Author parse_user_response(std::string_view json, const std::string& source);
+
+// "2026-11-24T14:05:09.000Z" (RFC 3339 in UTC, as the API writes it); nullopt when malformed.
+std::optional<std::chrono::sys_seconds> parse_api_time(const std::string& text);
+
+// The X API escapes &, < and > in post text as HTML entities.
+std::string decode_html_entities(const std::string& text);
+
+}  // namespace pipectl::fetch

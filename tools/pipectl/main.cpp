@@ -1,0 +1,49 @@
+// pipectl: turns a social account's day into a video. This file only dispatches subcommands.
+#include <iostream>
+
+#include "commands.hpp"
+
+extern "C" {
+#include <libavutil/log.h>
+}
+
+namespace {
+
+const char* usage = R"(pipectl - turns each handle's day of posts into an MP4 of cards
+
+Usage:
+  pipectl run GRAPH --handles a,b,c [--date YYYY-MM-DD] [--tz ZONE] [--out DIR]
+  pipectl check GRAPH          check a graph file and report every problem
+  pipectl stages [NAME]        list the stages, or one stage's ports and parameters
+  pipectl COMMAND --help       help on one command
+  pipectl --version
+
+Example, on the bundled sample data:
+  pipectl run graphs/demo.graph --handles orbit_daily,sakura_lab,noor_souk --out out/
+
+Exit codes: 0 success, 1 some handle failed (the others are done), 2 usage or graph error.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // FFmpeg prints its own complaints about bad images; pipectl reports them per post instead.
+  av_log_set_level(AV_LOG_FATAL);
+
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << usage;
+    return args.empty() ? pipectl::cli::exit_usage : pipectl::cli::exit_ok;
+  }
+  if (args[0] == "--version") {
+    std::cout << "pipectl " << PIPECTL_VERSION << '\n';
+    return pipectl::cli::exit_ok;
+  }
+  std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "run") return pipectl::cli::run_command(args);
+  if (command == "check") return pipectl::cli::check_command(args);
+  if (command == "stages") return pipectl::cli::stages_command(args);
+  std::cerr << "pipectl: unknown command '" << command << "' (commands: run, check, stages; see pipectl --help)\n";
+  return pipectl::cli::exit_usage;
+}

@@ -1,0 +1,63 @@
+#include <iostream>
+
+#include "commands.hpp"
+#include "load_graph.hpp"
+
+namespace pipectl::cli {
+
+namespace {
+
+void print_stage(const StageInfo& info) {
+  std::cout << info.name << " - " << info.summary << '\n';
+  auto ports = [](const char* title, const std::vector<PortSpec>& list) {
+    std::cout << "  " << title << ":";
+    if (list.empty()) std::cout << " none";
+    std::cout << '\n';
+    for (const auto& port : list) std::cout << "    " << port.name << " (" << port.item_type << " items)\n";
+  };
+  ports("inputs", info.inputs);
+  ports("outputs", info.outputs);
+  std::cout << "  parameters:\n";
+  for (const auto& spec : info.params) {
+    std::cout << "    " << spec.name << " : " << to_string(spec.type);
+    if (spec.required) std::cout << ", required";
+    else std::cout << " = " << (spec.default_value.empty() ? "\"\"" : spec.default_value);
+    if (spec.min || spec.max) {
+      std::cout << "  [" << (spec.min ? std::to_string(*spec.min) : std::string("..")) << ", "
+                << (spec.max ? std::to_string(*spec.max) : std::string("..")) << "]";
+    }
+    std::cout << "\n        " << spec.doc << '\n';
+  }
+}
+
+}  // namespace
+
+int stages_command(const std::vector<std::string>& args) {
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+    std::cout << "Usage: pipectl stages [NAME]\n\nLists every stage with its ports and parameters, or one stage.\n";
+    return exit_ok;
+  }
+  Registry registry = make_registry();
+  if (args.size() > 1) {
+    std::cerr << "pipectl stages: give at most one stage name\n";
+    return exit_usage;
+  }
+  if (args.size() == 1) {
+    const StageInfo* info = registry.find(args[0]);
+    if (!info) {
+      std::string nearest = nearest_name(args[0], registry.names());
+      std::cerr << "pipectl stages: no stage '" << args[0] << "'"
+                << (nearest.empty() ? "" : " (did you mean '" + nearest + "'?)") << '\n';
+      return exit_usage;
+    }
+    print_stage(*info);
+    return exit_ok;
+  }
+  for (const StageInfo* info : registry.all()) {
+    print_stage(*info);
+    std::cout << '\n';
+  }
+  return exit_ok;
+}
+
+}  // namespace pipectl::cli
