@@ -31,6 +31,27 @@ std::string iso(std::chrono::sys_seconds time) {
   return text;
 }
 
+// Code points [start, end) of UTF-8 `text`, as UTF-8.
+std::string slice_code_points(const std::string& text, int start, int end) {
+  std::string result;
+  int index = -1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++index;
+    if (index >= start && index < end) result += text[i];
+  }
+  return result;
+}
+
+std::string entity_as_written(const items::Entity& entity) {
+  switch (entity.kind) {
+    case items::EntityKind::hashtag: return "#" + entity.text;
+    case items::EntityKind::mention: return "@" + entity.text;
+    case items::EntityKind::cashtag: return "$" + entity.text;
+    case items::EntityKind::url: return entity.text;
+  }
+  return {};
+}
+
 bool any_contains(const std::vector<std::string>& messages, const std::string& text) {
   for (const auto& message : messages)
     if (message.find(text) != std::string::npos) return true;
@@ -46,6 +67,9 @@ TEST_CASE("API times and HTML entities") {
   CHECK_FALSE(parse_api_time("2026-02-30T14:05:09.000Z"));
   CHECK_FALSE(parse_api_time("Tue Nov 24 14:05:09 +0000 2026"));
   CHECK(decode_html_entities("a &amp; b &lt;3 &gt; &amp;amp;") == "a & b <3 > &amp;");
+  std::vector<int> positions;
+  CHECK(decode_html_entities("é&amp;x", &positions) == "é&x");
+  CHECK(positions == std::vector<int>{0, 1, 1, 1, 1, 1, 2, 3});
 }
 
 TEST_CASE("the day window follows the time zone, daylight saving included") {
@@ -114,6 +138,11 @@ TEST_CASE("every sample handle reads cleanly, in day order") {
       CHECK(window.contains(day[i].created_at));
       if (i > 0) CHECK(day[i - 1].created_at <= day[i].created_at);
       for (const auto& media : day[i].media) CHECK(media.url.rfind("file://", 0) == 0);
+      // Entity offsets point at the entity in the decoded text (after &amp; became &).
+      for (const auto& entity : day[i].entities) {
+        INFO("post " << day[i].id);
+        CHECK(slice_code_points(day[i].text, entity.start, entity.end) == entity_as_written(entity));
+      }
     }
   }
   CHECK(handles == 3);

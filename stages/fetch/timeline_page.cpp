@@ -165,6 +165,21 @@ items::MediaRef parse_media(const json::object& media) {
   return ref;
 }
 
+// The API escapes &, < and > in text and counts entity offsets in code points of the escaped
+// text; decoding shortens the text, so every offset moves to its place in the decoded text.
+void decode_text(std::string& text, std::vector<Entity>& entities) {
+  std::vector<int> decoded_position;  // for each escaped code point, its decoded index
+  std::string decoded = decode_html_entities(text, &decoded_position);
+  auto move = [&](int offset) {
+    return offset < static_cast<int>(decoded_position.size()) ? decoded_position[offset] : decoded_position.back();
+  };
+  for (auto& entity : entities) {
+    entity.start = move(entity.start);
+    entity.end = move(entity.end);
+  }
+  text = std::move(decoded);
+}
+
 Post parse_post(const json::object& tweet, const Includes& includes, const std::optional<Author>& fallback_author,
                 const std::string& source) {
   Post post;
@@ -183,7 +198,7 @@ Post parse_post(const json::object& tweet, const Includes& includes, const std::
     post.entities.clear();
     if (const json::object* entities = optional_object(*note, "entities")) parse_entities(*entities, post.entities);
   }
-  post.text = decode_html_entities(post.text);
+  decode_text(post.text, post.entities);
 
   std::string author_id = optional_string(tweet, "author_id");
   if (auto it = includes.users.find(author_id); it != includes.users.end()) post.author = it->second;
@@ -266,23 +281,35 @@ std::optional<std::chrono::sys_seconds> parse_api_time(const std::string& text) 
   return sys_days(date) + hours(hour) + minutes(minute) + seconds(second);
 }
 
-std::string decode_html_entities(const std::string& text) {
+std::string decode_html_entities(const std::string& text, std::vector<int>* positions) {
   static const std::pair<std::string_view, char> entities[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'},
                                                                {"&quot;", '"'}, {"&#39;", '\''}};
+  auto is_continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
   std::string result;
   result.reserve(text.size());
+  int decoded_index = 0;
   for (size_t i = 0; i < text.size();) {
+    size_t length = 1;
     bool replaced = false;
     if (text[i] == '&')
       for (const auto& [entity, character] : entities)
         if (text.compare(i, entity.size(), entity) == 0) {
           result += character;
-          i += entity.size();
+          length = entity.size();
           replaced = true;
           break;
         }
-    if (!replaced) result += text[i++];
+    if (!replaced) {
+      while (i + length < text.size() && is_continuation(text[i + length])) ++length;
+      result.append(text, i, length);
+    }
+    // An entity is several escaped code points that all become one decoded code point.
+    if (positions)
+      for (size_t k = 0; k < (replaced ? length : 1); ++k) positions->push_back(decoded_index);
+    ++decoded_index;
+    i += length;
   }
+  if (positions) positions->push_back(decoded_index);
   return result;
 }
 

@@ -41,7 +41,9 @@ items::Author parse_user_response(std::string_view json, const std::string& sour
 // "2026-11-24T14:05:09.000Z" (RFC 3339 in UTC, as the API writes it); nullopt when malformed.
 std::optional<std::chrono::sys_seconds> parse_api_time(const std::string& text);
 
-// The X API escapes &, < and > in post text as HTML entities.
-std::string decode_html_entities(const std::string& text);
+// The X API escapes &, < and > in post text as HTML entities. When `positions` is given, it
+// receives for each code point of `text` the index of the code point it became in the result,
+// plus one last entry: the decoded length in code points.
+std::string decode_html_entities(const std::string& text, std::vector<int>* positions = nullptr);
 
 }  // namespace pipectl::fetch
