@@ -54,7 +54,7 @@ std::vector<std::string> check_graph(const Graph& graph, const Registry& registr
   for (const auto& node : graph.nodes) {
     const StageInfo* info = registry.find(node.stage);
     if (!info) {
-      errors.push_back(format_graph_error(graph, node.location,
+      errors.push_back(format_graph_error(graph, node.stage_location,
           "unknown stage '" + node.stage + "'" + suggestion(node.stage, registry.names()) +
               "; 'pipectl stages' lists them"));
       continue;

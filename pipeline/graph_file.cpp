@@ -201,6 +201,7 @@ class LineParser {
     node.location = where(peek().column);
     node.name = expect_name("a node name after 'node'");
     expect(Token::colon, "':' between the node name and its stage type");
+    node.stage_location = where(peek().column);
     node.stage = expect_name("a stage type");
     while (peek().kind != Token::end) {
       int column = peek().column;

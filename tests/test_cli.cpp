@@ -14,7 +14,7 @@ namespace {
 
 std::string pipectl_binary() { return (test::build_dir() / "pipectl").string(); }
 
-test::CommandResult pipectl(const std::string& arguments) {
+test::CommandResult run_pipectl(const std::string& arguments) {
   return test::run_command(test::shell_quote(pipectl_binary()) + " " + arguments);
 }
 
@@ -32,24 +32,24 @@ fs::path write_fixture_graph(const fs::path& folder) {
 }  // namespace
 
 TEST_CASE("help and usage errors") {
-  auto help = pipectl("--help");
+  auto help = run_pipectl("--help");
   CHECK(help.exit_code == 0);
   CHECK(help.output.find("pipectl run GRAPH --handles") != std::string::npos);
   CHECK(help.output.find("Exit codes") != std::string::npos);
   for (const char* command : {"run", "check", "stages"}) {
-    auto result = pipectl(std::string(command) + " --help");
+    auto result = run_pipectl(std::string(command) + " --help");
     INFO(command);
     CHECK(result.exit_code == 0);
     CHECK(result.output.find("Usage: pipectl " + std::string(command)) != std::string::npos);
   }
-  CHECK(pipectl("frobnicate").exit_code == 2);
-  auto no_handles = pipectl("run graphs/demo.graph");
+  CHECK(run_pipectl("frobnicate").exit_code == 2);
+  auto no_handles = run_pipectl("run graphs/demo.graph");
   CHECK(no_handles.exit_code == 2);
   CHECK(no_handles.output.find("--handles") != std::string::npos);
-  auto escape = pipectl("run graphs/demo.graph --handles ../etc");
+  auto escape = run_pipectl("run graphs/demo.graph --handles ../etc");
   CHECK(escape.exit_code == 2);
   CHECK(escape.output.find("'../etc' is not a handle") != std::string::npos);
-  auto zone = pipectl("run graphs/demo.graph --handles a --tz Mars/Base");
+  auto zone = run_pipectl("run graphs/demo.graph --handles a --tz Mars/Base");
   CHECK(zone.exit_code == 2);
   CHECK(zone.output.find("--tz 'Mars/Base'") != std::string::npos);
 }
@@ -58,27 +58,27 @@ TEST_CASE("check reports graph errors with file:line:column; stages lists the bu
   test::TempDir folder;
   fs::path graph = folder.path() / "typo.graph";
   std::ofstream(graph) << "node fetch : fetch\nnode render : rendr\nfetch -> render\n";
-  auto result = pipectl("check " + test::shell_quote(graph.string()));
+  auto result = run_pipectl("check " + test::shell_quote(graph.string()));
   CHECK(result.exit_code == 2);
   CHECK(result.output.find(graph.string() + ":2:15: error: unknown stage 'rendr' (did you mean 'render'?)") !=
         std::string::npos);
 
-  auto good = pipectl("check " + test::shell_quote((test::source_dir() / "graphs/demo.graph").string()));
+  auto good = run_pipectl("check " + test::shell_quote((test::source_dir() / "graphs/demo.graph").string()));
   CHECK(good.exit_code == 0);
 
-  auto stages = pipectl("stages");
+  auto stages = run_pipectl("stages");
   CHECK(stages.exit_code == 0);
   for (const char* name : {"fetch - ", "download-media - ", "render - ", "encode - "})
     CHECK(stages.output.find(name) != std::string::npos);
-  auto one = pipectl("stages encode");
+  auto one = run_pipectl("stages encode");
   CHECK(one.output.find("preset : string = veryfast") != std::string::npos);
-  CHECK(pipectl("stages encoder").output.find("did you mean 'encode'") != std::string::npos);
+  CHECK(run_pipectl("stages encoder").output.find("did you mean 'encode'") != std::string::npos);
 }
 
 TEST_CASE("bad input: each problem is named, the rest of the run goes on, the exit code says so") {
   test::TempDir out("pipectl-cli");
   fs::path graph = write_fixture_graph(out.path());
-  auto result = pipectl("run " + test::shell_quote(graph.string()) +
+  auto result = run_pipectl("run " + test::shell_quote(graph.string()) +
                         " --handles broken_posts,nobody_here,truncated,bad_next_page --date 2026-11-24 --out " +
                         test::shell_quote((out.path() / "videos").string()));
   INFO(result.output);
@@ -90,7 +90,7 @@ TEST_CASE("bad input: each problem is named, the rest of the run goes on, the ex
   CHECK(result.output.find("no such file") != std::string::npos);
   // The unknown handle and the truncated page fail their own handle only.
   CHECK(result.output.find("nobody_here: stage 'fetch': unknown handle 'nobody_here'") != std::string::npos);
-  CHECK(result.output.find("truncated/pages/page-1.json:4:") != std::string::npos);
+  CHECK(result.output.find("truncated/pages/page-1.json:3:") != std::string::npos);
   CHECK(result.output.find("2 of 4 handles made their video") != std::string::npos);
 
   auto broken = test::probe_video(out.path() / "videos/broken_posts/2026-11-24.mp4");
@@ -104,7 +104,7 @@ TEST_CASE("bad input: each problem is named, the rest of the run goes on, the ex
 
 TEST_CASE("daily.graph is refused clearly until the live client exists") {
   test::TempDir out("pipectl-daily");
-  auto result = pipectl("run " + test::shell_quote((test::source_dir() / "graphs/daily.graph").string()) +
+  auto result = run_pipectl("run " + test::shell_quote((test::source_dir() / "graphs/daily.graph").string()) +
                         " --handles nasa --out " + test::shell_quote(out.path().string()));
   CHECK(result.exit_code == 1);
   CHECK(result.output.find("source 'x-api' is not available") != std::string::npos);

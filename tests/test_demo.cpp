@@ -51,7 +51,7 @@ TEST_CASE("the demo graph makes a correct video per sample handle, cards in chro
   test::TempDir out("pipectl-demo");
   Registry registry = registry_with_capture();
   Graph graph = parse_graph_file((test::source_dir() / "graphs" / "demo.graph").string());
-  graph.nodes.push_back(Node{.name = "capture", .stage = "capture-frames", .params = {}, .location = {}});
+  graph.nodes.push_back(Node{.name = "capture", .stage = "capture-frames", .params = {}, .location = {}, .stage_location = {}});
   graph.edges.push_back(Edge{.from = "render", .from_port = "", .to = "capture", .to_port = "", .location = {}});
   REQUIRE(check_graph(graph, registry).empty());
 

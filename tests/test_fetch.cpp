@@ -23,7 +23,7 @@ std::string iso(std::chrono::sys_seconds time) {
   auto day = std::chrono::floor<std::chrono::days>(time);
   std::chrono::year_month_day date{day};
   std::chrono::hh_mm_ss clock{time - day};
-  char text[32];
+  char text[64];
   std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(date.year()),
                 static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
                 static_cast<long>(clock.hours().count()), static_cast<long>(clock.minutes().count()),
@@ -166,7 +166,7 @@ TEST_CASE("bad posts are rejected one by one, naming the file and the post") {
 TEST_CASE("a truncated first page fails the handle, naming the file, line and column") {
   std::string page = (fixtures() / "truncated" / "pages" / "page-1.json").string();
   CHECK_THROWS_WITH(read_stored_pages(fixtures().string(), "truncated", [](const std::string&) {}),
-                    Catch::Contains(page + ":4:") && Catch::Contains("truncated"));
+                    Catch::Contains(page + ":3:") && Catch::Contains("truncated"));
 }
 
 TEST_CASE("a garbage later page loses only its own posts") {
@@ -192,11 +192,14 @@ TEST_CASE("a user response with errors says why") {
 }
 
 TEST_CASE("select_day keeps the window, drops duplicates and orders by time then id") {
-  std::vector<items::Post> posts(4);
-  posts[0].id = "20"; posts[0].created_at = *parse_api_time("2026-11-24T10:00:00Z");
-  posts[1].id = "9";  posts[1].created_at = *parse_api_time("2026-11-24T10:00:00Z");
-  posts[2].id = "20"; posts[2].created_at = *parse_api_time("2026-11-24T10:00:00Z");
-  posts[3].id = "30"; posts[3].created_at = *parse_api_time("2026-11-25T00:00:00Z");
+  auto post = [](std::string id, const std::string& time) {
+    items::Post made;
+    made.id = std::move(id);
+    made.created_at = *parse_api_time(time);
+    return made;
+  };
+  std::vector<items::Post> posts{post("20", "2026-11-24T10:00:00Z"), post("9", "2026-11-24T10:00:00Z"),
+                                 post("20", "2026-11-24T10:00:00Z"), post("30", "2026-11-25T00:00:00Z")};
   auto day = select_day(posts, day_window("2026-11-24", "UTC"));
   REQUIRE(day.size() == 2);
   CHECK(day[0].id == "9");

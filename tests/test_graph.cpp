@@ -103,7 +103,7 @@ TEST_CASE("the checker finds every kind of mistake and suggests names") {
     return false;
   };
   auto errors = check("node a : sorce\n");
-  CHECK(has(errors, "t.graph:1:6: error: unknown stage 'sorce' (did you mean 'source'?)"));
+  CHECK(has(errors, "t.graph:1:10: error: unknown stage 'sorce' (did you mean 'source'?)"));
 
   errors = check("node a : source cuont=2\nnode b : painter\nnode c : sink path=x\na -> b -> c\n");
   CHECK(has(errors, "t.graph:1:23: error: stage 'source' has no parameter 'cuont' (did you mean 'count'?)"));

@@ -108,9 +108,18 @@ items::Image decode_image_file(const std::string& path, const DecodeLimits& limi
       frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), image.width, image.height,
       AV_PIX_FMT_RGBA, SWS_AREA, nullptr, nullptr, nullptr));
   if (!scaler) throw std::runtime_error("cannot convert the picture's pixel format");
-  uint8_t* destination[4] = {image.rgba.data(), nullptr, nullptr, nullptr};
-  int destination_stride[4] = {image.width * 4, 0, 0, 0};
+  // swscale's SIMD paths write whole vectors past the end of a row, so it draws into an
+  // aligned, padded buffer and the rows are copied out packed.
+  uint8_t* destination[4] = {};
+  int destination_stride[4] = {};
+  if (av_image_alloc(destination, destination_stride, image.width, image.height, AV_PIX_FMT_RGBA, 64) < 0)
+    throw std::runtime_error("out of memory for a " + std::to_string(image.width) + "x" +
+                             std::to_string(image.height) + " picture");
+  std::unique_ptr<uint8_t, void (*)(void*)> owned(destination[0], av_free);
   sws_scale(scaler.get(), frame->data, frame->linesize, 0, frame->height, destination, destination_stride);
+  const size_t row = static_cast<size_t>(image.width) * 4;
+  for (int y = 0; y < image.height; ++y)
+    std::copy_n(destination[0] + static_cast<size_t>(y) * destination_stride[0], row, image.rgba.data() + y * row);
   return image;
 }
 

@@ -1,5 +1,6 @@
 #include "timeline_page.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace pipectl::fetch {
@@ -118,6 +119,8 @@ void parse_entities(const json::object& entities, std::vector<Entity>& out) {
       out.push_back(std::move(entity));
     }
   }
+  // The API groups entities by kind; a card wants them in reading order.
+  std::stable_sort(out.begin(), out.end(), [](const Entity& a, const Entity& b) { return a.start < b.start; });
 }
 
 struct Includes {

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <regex>
+#include <cctype>
 #include <sstream>
 
 #include "commands.hpp"
@@ -74,8 +74,10 @@ bool valid_time_zone(const std::string& tz) {
 // X usernames: 1 to 15 letters, digits or underscores. This also keeps a handle from
 // naming a path outside the output folder.
 bool valid_handle(const std::string& handle) {
-  static const std::regex pattern("^[A-Za-z0-9_]{1,15}$");
-  return std::regex_match(handle, pattern);
+  if (handle.empty() || handle.size() > 15) return false;
+  for (char c : handle)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return true;
 }
 
 // Returns an error message, or empty when the arguments are usable.
@@ -97,7 +99,9 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
       } else if (arg == "--tz") {
         parsed.tz = *given;
       } else {
-        parsed.out = *given;
+        // "out/" and "out" name the same folder; keep paths in messages clean.
+        parsed.out = std::filesystem::path(*given).lexically_normal().string();
+        while (parsed.out.size() > 1 && parsed.out.back() == '/') parsed.out.pop_back();
       }
     } else if (arg.rfind("--", 0) == 0) {
       return "unknown option '" + arg + "'";

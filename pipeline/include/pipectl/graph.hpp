@@ -26,7 +26,8 @@ struct Node {
   std::string name;
   std::string stage;
   std::map<std::string, ParamValue> params;
-  SourceLocation location;
+  SourceLocation location;        // of the node's name
+  SourceLocation stage_location;  // of its stage type
 };
 
 struct Edge {

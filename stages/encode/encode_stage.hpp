@@ -1,0 +1,85 @@
+// The `encode` stage: frames in (any order), one MP4 file out.
+//
+// Frames carry a sequence number (0 = title card, then posts in order). A parallel renderer may
+// deliver them out of order, so the stage holds early frames and writes each one as soon as all
+// of its predecessors are written. At the end of the input, frames still held behind a gap (a
+// post skipped upstream after an error) are written in sequence order anyway.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "items/frame.hpp"
+#include "mp4_writer.hpp"
+#include "pipectl/item.hpp"
+#include "pipectl/params.hpp"
+#include "pipectl/stage.hpp"
+
+namespace pipectl::encode {
+
+struct EncodeSettings {
+  std::filesystem::path path;  // the final file, as given (run variables already substituted)
+  int fps = 30;
+  std::string preset = "veryfast";
+  double crf = 23.0;
+  int threads = 0;  // 0 = automatic
+  int reorder = 16;  // frames held behind a missing one before it is given up
+};
+
+// Reads the node's parameters; std::invalid_argument for values x264 cannot use (an unknown
+// preset names the valid ones).
+EncodeSettings encode_settings(const Params& params);
+
+// The stage's one declaration (ports, parameters, factory), as registered.
+StageInfo encode_stage_info();
+
+class EncodeStage : public Stage {
+ public:
+  // Checks the settings (std::invalid_argument); opens nothing until the first frame.
+  EncodeStage(EncodeSettings settings, RunContext context);
+  ~EncodeStage() override;  // removes the temporary file unless finish() succeeded
+
+  // ItemError (the frame is skipped, the stage goes on) for a frame whose size differs from
+  // the first frame's, whose planes or duration are unusable, or whose sequence number is
+  // negative or already used.
+  void process(const Item& item, Emitter& out) override;
+  // Writes held frames (in sequence order, across gaps) and completes the file.
+  // std::runtime_error("no frames to encode") when no frame arrived; no file is left then.
+  void finish(Emitter& out) override;
+  void abort() noexcept override;
+
+  // For progress displays; safe to read from another thread while the stage runs.
+  const std::filesystem::path& output_path() const { return settings_.path; }
+  std::int64_t frames_encoded() const { return frames_encoded_.load(); }  // pictures
+  std::int64_t cards_encoded() const { return cards_encoded_.load(); }
+  double duration_seconds() const {
+    return static_cast<double>(frames_encoded()) / settings_.fps;
+  }
+  std::int64_t frames_held() const { return frames_held_.load(); }  // waiting for predecessors
+  bool complete() const { return complete_.load(); }  // the final file exists
+
+ private:
+  void check_frame(const items::Frame& frame) const;
+  void write(const items::Frame& frame);
+  void write_ready();  // the held frames whose predecessors are all written
+  void skip_gap();     // gives up the missing frame(s) before the first held one
+
+  EncodeSettings settings_;
+  RunContext context_;
+  std::map<std::int64_t, Item> held_;  // by sequence; Item shares the frame, no copy
+  std::int64_t next_sequence_ = 0;     // the next sequence number the video expects
+  std::string first_label_;            // the frame that fixed the size, for messages
+  int width_ = 0;
+  int height_ = 0;
+  std::unique_ptr<Mp4Writer> writer_;  // opened by the first frame
+  std::atomic<std::int64_t> frames_encoded_{0};
+  std::atomic<std::int64_t> cards_encoded_{0};
+  std::atomic<std::int64_t> frames_held_{0};
+  std::atomic<bool> complete_{false};
+};
+
+}  // namespace pipectl::encode

@@ -1,0 +1,421 @@
+#include "mp4_writer.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+
+// x264.h needs the fixed-width integer types declared before it.
+extern "C" {
+#include <x264.h>
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/dict.h>
+#include <libavutil/error.h>
+#include <libavutil/mathematics.h>
+#include <libavutil/mem.h>
+#include <libavutil/pixfmt.h>
+}
+
+namespace pipectl::encode {
+
+namespace {
+
+// RAII owners for the C handles, so every exit path (exceptions included) frees them.
+struct X264Close {
+  void operator()(x264_t* encoder) const noexcept { x264_encoder_close(encoder); }
+};
+struct FormatClose {
+  void operator()(AVFormatContext* format) const noexcept {
+    if (format->pb) avio_closep(&format->pb);
+    avformat_free_context(format);
+  }
+};
+struct PacketFree {
+  void operator()(AVPacket* packet) const noexcept { av_packet_free(&packet); }
+};
+struct DictFree {
+  void operator()(AVDictionary* dict) const noexcept { av_dict_free(&dict); }
+};
+using X264Ptr = std::unique_ptr<x264_t, X264Close>;
+using FormatPtr = std::unique_ptr<AVFormatContext, FormatClose>;
+using PacketPtr = std::unique_ptr<AVPacket, PacketFree>;
+
+std::string av_error_text(int code) {
+  char buffer[AV_ERROR_MAX_STRING_SIZE] = {};
+  av_strerror(code, buffer, sizeof buffer);
+  return buffer;
+}
+
+bool in_list(const char* const* names, const std::string& name) {
+  for (; *names; ++names)
+    if (name == *names) return true;
+  return false;
+}
+
+std::string join(const char* const* names) {
+  std::string text;
+  for (; *names; ++names) text += (text.empty() ? "" : ", ") + std::string(*names);
+  return text;
+}
+
+// A NAL unit from x264 without its 4-byte length prefix (b_annexb=0 writes sizes, not start
+// codes).
+std::vector<std::uint8_t> nal_body(const x264_nal_t& nal) {
+  if (nal.i_payload < 4) throw std::runtime_error("x264 returned a truncated NAL unit");
+  return {nal.p_payload + 4, nal.p_payload + nal.i_payload};
+}
+
+// The avcC record (ISO/IEC 14496-15, AVCDecoderConfigurationRecord) that MP4 keeps as the
+// stream's extradata. libavformat copies extradata that starts with version 1 verbatim; handing
+// it length-prefixed NALs instead would be mistaken for an avcC and produce a broken file.
+std::vector<std::uint8_t> make_avcc(const std::vector<std::uint8_t>& sps,
+                                    const std::vector<std::uint8_t>& pps) {
+  if (sps.size() < 4 || sps.size() > 0xFFFF || pps.empty() || pps.size() > 0xFFFF)
+    throw std::runtime_error("x264 returned unusable SPS/PPS headers");
+  std::vector<std::uint8_t> avcc = {
+      1,       // configurationVersion
+      sps[1],  // AVCProfileIndication
+      sps[2],  // profile_compatibility
+      sps[3],  // AVCLevelIndication
+      0xFF,    // 6 reserved bits, lengthSizeMinusOne = 3 (x264 writes 4-byte NAL sizes)
+      0xE1,    // 3 reserved bits, one SPS
+  };
+  auto append_sized = [&avcc](const std::vector<std::uint8_t>& nal) {
+    avcc.push_back(static_cast<std::uint8_t>(nal.size() >> 8));
+    avcc.push_back(static_cast<std::uint8_t>(nal.size() & 0xFF));
+    avcc.insert(avcc.end(), nal.begin(), nal.end());
+  };
+  append_sized(sps);
+  avcc.push_back(1);  // one PPS
+  append_sized(pps);
+  // High profiles carry chroma format and bit depths too; we always encode 8-bit 4:2:0.
+  const int profile = sps[1];
+  if (profile == 100 || profile == 110 || profile == 122 || profile == 144) {
+    avcc.push_back(0xFC | 1);  // chroma_format_idc = 1 (4:2:0)
+    avcc.push_back(0xF8 | 0);  // bit_depth_luma_minus8
+    avcc.push_back(0xF8 | 0);  // bit_depth_chroma_minus8
+    avcc.push_back(0);         // no SPS extensions
+  }
+  return avcc;
+}
+
+// Unique within the process too, so two writers aiming at the same final path (tests, a
+// retried node) never share a temporary file. Keeps the .mp4 extension for tools that look.
+std::filesystem::path make_temp_path(const std::filesystem::path& final_path) {
+  static std::atomic<unsigned> counter{0};
+  std::filesystem::path temp = final_path;
+  temp += ".part-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".mp4";
+  return temp;
+}
+
+}  // namespace
+
+void check_encoder_settings(const Mp4WriterOptions& o) {
+  if (o.fps < 1 || o.fps > 1000)
+    throw std::invalid_argument("fps " + std::to_string(o.fps) + " is out of range 1..1000");
+  if (!std::isfinite(o.crf) || o.crf < 0 || o.crf > 51)
+    throw std::invalid_argument("crf " + std::to_string(o.crf) + " is out of range 0..51");
+  // x264 turns crf < 1 into lossless coding, which the High profile cannot signal.
+  if (o.crf < 1)
+    throw std::invalid_argument("crf " + std::to_string(o.crf) +
+                                " means lossless, which the High profile does not allow: use "
+                                "crf 1 or more");
+  if (o.threads < 0)
+    throw std::invalid_argument("threads must be 0 (automatic) or more");
+  if (!in_list(x264_preset_names, o.preset))
+    throw std::invalid_argument("unknown x264 preset '" + o.preset +
+                                "': use one of " + join(x264_preset_names));
+  if (!o.tune.empty() && !in_list(x264_tune_names, o.tune))
+    throw std::invalid_argument("unknown x264 tune '" + o.tune + "': use one of " +
+                                join(x264_tune_names));
+}
+
+std::vector<std::string> x264_presets() {
+  std::vector<std::string> names;
+  for (const char* const* name = x264_preset_names; *name; ++name) names.emplace_back(*name);
+  return names;
+}
+
+std::string x264_presets_text() { return join(x264_preset_names); }
+
+struct Mp4Writer::Impl {
+  X264Ptr encoder;
+  FormatPtr format;
+  PacketPtr packet;
+  AVStream* stream = nullptr;         // owned by `format`
+  AVRational encoder_time_base{1, 30};  // x264's pts/dts unit: one picture
+  std::vector<std::uint8_t> sei;       // x264's settings SEI, sent with the first packet
+  bool file_created = false;
+};
+
+Mp4Writer::Mp4Writer(std::filesystem::path final_path, const Mp4WriterOptions& options)
+    : final_path_(std::move(final_path)), options_(options), impl_(std::make_unique<Impl>()) {
+  check_encoder_settings(options_);
+  if (options_.width <= 0 || options_.height <= 0 || options_.width % 2 || options_.height % 2)
+    throw std::invalid_argument("video size " + std::to_string(options_.width) + "x" +
+                                std::to_string(options_.height) +
+                                " is not usable: width and height must be even and positive");
+  if (final_path_.empty()) throw std::invalid_argument("empty output path");
+  temp_path_ = make_temp_path(final_path_);
+  try {
+    // --- encoder ---
+    x264_param_t param;
+    if (x264_param_default_preset(&param, options_.preset.c_str(),
+                                  options_.tune.empty() ? nullptr : options_.tune.c_str()) < 0)
+      throw std::invalid_argument("x264 refused preset '" + options_.preset + "'");
+    param.i_log_level = X264_LOG_WARNING;  // no per-file statistics on stderr
+    param.i_threads = options_.threads == 0 ? X264_THREADS_AUTO : options_.threads;
+    param.i_width = options_.width;
+    param.i_height = options_.height;
+    param.i_csp = X264_CSP_I420;
+    // Constant frame rate with a timebase of one picture: pts are picture numbers.
+    param.i_fps_num = static_cast<std::uint32_t>(options_.fps);
+    param.i_fps_den = 1;
+    param.i_timebase_num = 1;
+    param.i_timebase_den = static_cast<std::uint32_t>(options_.fps);
+    param.b_vfr_input = 0;
+    param.rc.i_rc_method = X264_RC_CRF;
+    param.rc.f_rf_constant = static_cast<float>(options_.crf);
+    // Cards are BT.709 limited range (items/frame.hpp); say so in the VUI so players do not
+    // guess BT.601 for small sizes.
+    param.vui.i_colorprim = 1;  // bt709
+    param.vui.i_transfer = 1;   // bt709
+    param.vui.i_colmatrix = 1;  // bt709
+    param.vui.b_fullrange = 0;
+    // MP4 wants length-prefixed NALs and the SPS/PPS once, in the avcC box.
+    param.b_annexb = 0;
+    param.b_repeat_headers = 0;
+    if (x264_param_apply_profile(&param, "high") < 0)
+      throw std::invalid_argument("x264 cannot apply the High profile to these settings");
+    impl_->encoder.reset(x264_encoder_open(&param));
+    if (!impl_->encoder) throw std::runtime_error("x264 could not open an encoder");
+    impl_->encoder_time_base = AVRational{1, options_.fps};
+
+    x264_nal_t* nals = nullptr;
+    int nal_count = 0;
+    if (x264_encoder_headers(impl_->encoder.get(), &nals, &nal_count) < 0)
+      throw std::runtime_error("x264 could not produce stream headers");
+    std::vector<std::uint8_t> sps, pps;
+    for (int i = 0; i < nal_count; ++i) {
+      if (nals[i].i_type == NAL_SPS) sps = nal_body(nals[i]);
+      else if (nals[i].i_type == NAL_PPS) pps = nal_body(nals[i]);
+      else if (nals[i].i_type == NAL_SEI)  // keep the length prefix: it goes into a packet
+        impl_->sei.assign(nals[i].p_payload, nals[i].p_payload + nals[i].i_payload);
+    }
+    const std::vector<std::uint8_t> avcc = make_avcc(sps, pps);
+
+    // --- container ---
+    if (final_path_.has_parent_path()) std::filesystem::create_directories(final_path_.parent_path());
+
+    AVFormatContext* raw_format = nullptr;
+    // The format is named explicitly: the temporary name must not decide the muxer.
+    int rc = avformat_alloc_output_context2(&raw_format, nullptr, "mp4", temp_path_.c_str());
+    if (rc < 0 || !raw_format)
+      throw std::runtime_error("cannot set up the MP4 muxer: " + av_error_text(rc));
+    impl_->format.reset(raw_format);
+
+    AVStream* stream = avformat_new_stream(raw_format, nullptr);
+    if (!stream) throw std::runtime_error("cannot add a video stream to the MP4 muxer");
+    impl_->stream = stream;
+    stream->time_base = impl_->encoder_time_base;  // a hint; the muxer picks its own timescale
+    stream->avg_frame_rate = AVRational{options_.fps, 1};
+    AVCodecParameters* par = stream->codecpar;
+    par->codec_type = AVMEDIA_TYPE_VIDEO;
+    par->codec_id = AV_CODEC_ID_H264;
+    par->codec_tag = 0;
+    par->width = options_.width;
+    par->height = options_.height;
+    par->format = AV_PIX_FMT_YUV420P;
+    par->profile = FF_PROFILE_H264_HIGH;
+    par->field_order = AV_FIELD_PROGRESSIVE;
+    par->sample_aspect_ratio = AVRational{1, 1};
+    par->color_range = AVCOL_RANGE_MPEG;
+    par->color_primaries = AVCOL_PRI_BT709;
+    par->color_trc = AVCOL_TRC_BT709;
+    par->color_space = AVCOL_SPC_BT709;
+    par->video_delay = param.i_bframe ? (param.i_bframe_pyramid ? 2 : 1) : 0;
+    par->extradata = static_cast<std::uint8_t*>(av_mallocz(avcc.size() + AV_INPUT_BUFFER_PADDING_SIZE));
+    if (!par->extradata) throw std::bad_alloc();
+    std::memcpy(par->extradata, avcc.data(), avcc.size());
+    par->extradata_size = static_cast<int>(avcc.size());
+
+    rc = avio_open(&raw_format->pb, temp_path_.c_str(), AVIO_FLAG_WRITE);
+    if (rc < 0)
+      throw std::runtime_error("cannot create " + temp_path_.string() + ": " + av_error_text(rc));
+    impl_->file_created = true;
+
+    AVDictionary* raw_options = nullptr;
+    // faststart: the trailer moves the moov box before mdat, so players (and browsers over
+    // HTTP) can start without reading the whole file.
+    av_dict_set(&raw_options, "movflags", "+faststart", 0);
+    rc = avformat_write_header(raw_format, &raw_options);
+    const std::unique_ptr<AVDictionary, DictFree> mux_options(raw_options);  // the unused ones
+    if (rc < 0)
+      throw std::runtime_error("cannot write the MP4 header to " + temp_path_.string() + ": " +
+                               av_error_text(rc));
+    if (av_dict_count(mux_options.get()) != 0)
+      throw std::logic_error("the MP4 muxer ignored an option");
+
+    impl_->packet.reset(av_packet_alloc());
+    if (!impl_->packet) throw std::bad_alloc();
+  } catch (...) {
+    close_and_remove();
+    state_ = State::failed;
+    throw;
+  }
+}
+
+Mp4Writer::~Mp4Writer() {
+  if (state_ == State::open) close_and_remove();
+}
+
+std::int64_t Mp4Writer::pictures_for(double duration_seconds, int fps) {
+  if (!std::isfinite(duration_seconds) || duration_seconds <= 0)
+    throw std::invalid_argument("card duration " + std::to_string(duration_seconds) +
+                                " s is not a positive number of seconds");
+  if (duration_seconds > 24 * 3600)
+    throw std::invalid_argument("card duration " + std::to_string(duration_seconds) +
+                                " s is longer than a day");
+  const auto pictures = std::llround(duration_seconds * fps);
+  return pictures < 1 ? 1 : pictures;
+}
+
+void Mp4Writer::write_card(const items::Frame& frame) {
+  if (state_ != State::open) throw std::logic_error("Mp4Writer::write_card after finish or abort");
+  // Everything about the frame is checked before the encoder sees it, so a bad frame leaves
+  // the file as it was.
+  const std::string name = "frame '" + frame.label + "'";
+  if (frame.width != options_.width || frame.height != options_.height)
+    throw std::invalid_argument(name + " is " + std::to_string(frame.width) + "x" +
+                                std::to_string(frame.height) + ", the video is " +
+                                std::to_string(options_.width) + "x" +
+                                std::to_string(options_.height));
+  const auto luma = static_cast<std::size_t>(options_.width) * options_.height;
+  const auto chroma = static_cast<std::size_t>(options_.width / 2) * (options_.height / 2);
+  if (frame.y.size() != luma || frame.u.size() != chroma || frame.v.size() != chroma)
+    throw std::invalid_argument(name + " has planes of the wrong length for " +
+                                std::to_string(options_.width) + "x" +
+                                std::to_string(options_.height) + " I420");
+  const std::int64_t pictures = pictures_for(frame.duration_seconds, options_.fps);
+  encode_card(frame, pictures);
+  ++cards_written_;
+}
+
+void Mp4Writer::encode_card(const items::Frame& frame, std::int64_t pictures) {
+  encode_picture(frame);
+  for (std::int64_t i = 1; i < pictures; ++i) encode_repeat_of_previous(frame);
+}
+
+void Mp4Writer::encode_picture(const items::Frame& frame) { encode_and_write(false, &frame); }
+
+// Constant frame rate for now: the card's picture is simply encoded again. x264 codes an
+// unchanged picture as almost all skip blocks, so this costs little space; a later change
+// writes explicit skip pictures here instead.
+void Mp4Writer::encode_repeat_of_previous(const items::Frame& frame) {
+  encode_and_write(false, &frame);
+}
+
+bool Mp4Writer::encode_and_write(bool flush, const items::Frame* frame) {
+  x264_picture_t in;
+  x264_picture_t out;
+  x264_picture_init(&in);
+  x264_picture_init(&out);
+  if (!flush) {
+    in.img.i_csp = X264_CSP_I420;
+    in.img.i_plane = 3;
+    // x264 takes non-const plane pointers but copies the picture into its own buffers during
+    // x264_encoder_encode and never writes to ours.
+    in.img.plane[0] = const_cast<std::uint8_t*>(frame->y.data());
+    in.img.plane[1] = const_cast<std::uint8_t*>(frame->u.data());
+    in.img.plane[2] = const_cast<std::uint8_t*>(frame->v.data());
+    in.img.i_stride[0] = options_.width;
+    in.img.i_stride[1] = options_.width / 2;
+    in.img.i_stride[2] = options_.width / 2;
+    in.i_pts = pictures_submitted_;
+    in.i_type = X264_TYPE_AUTO;
+  }
+  x264_nal_t* nals = nullptr;
+  int nal_count = 0;
+  const int size =
+      x264_encoder_encode(impl_->encoder.get(), &nals, &nal_count, flush ? nullptr : &in, &out);
+  if (size < 0) fail_and_throw("x264 failed to encode a picture");
+  if (!flush) ++pictures_submitted_;
+  if (size == 0) return false;  // buffered in x264's lookahead; comes out later
+
+  AVPacket* packet = impl_->packet.get();
+  av_packet_unref(packet);
+  const auto sei_size = static_cast<int>(impl_->sei.size());
+  if (av_new_packet(packet, size + sei_size) < 0) fail_and_throw("out of memory for a packet");
+  // x264 guarantees that the payloads of one call are contiguous, starting at nals[0].
+  if (sei_size) std::memcpy(packet->data, impl_->sei.data(), impl_->sei.size());
+  std::memcpy(packet->data + sei_size, nals[0].p_payload, static_cast<std::size_t>(size));
+  impl_->sei.clear();
+
+  // x264 counts in pictures (timebase 1/fps). With B-frames its dts starts below zero (it
+  // precedes the pts by the reorder delay); rescaling both keeps that offset, and the MP4
+  // muxer turns it into an edit list so the first picture is shown at time 0.
+  const AVRational muxer_time_base = impl_->stream->time_base;
+  packet->pts = av_rescale_q(out.i_pts, impl_->encoder_time_base, muxer_time_base);
+  packet->dts = av_rescale_q(out.i_dts, impl_->encoder_time_base, muxer_time_base);
+  packet->duration = av_rescale_q(1, impl_->encoder_time_base, muxer_time_base);
+  packet->stream_index = impl_->stream->index;
+  if (out.b_keyframe) packet->flags |= AV_PKT_FLAG_KEY;
+  const int rc = av_interleaved_write_frame(impl_->format.get(), packet);
+  if (rc < 0) fail_and_throw("cannot write to " + temp_path_.string() + ": " + av_error_text(rc));
+  return true;
+}
+
+void Mp4Writer::finish() {
+  if (state_ != State::open) throw std::logic_error("Mp4Writer::finish after finish or abort");
+  // Pictures still in x264's lookahead and B-frame queue.
+  while (x264_encoder_delayed_frames(impl_->encoder.get()) > 0) encode_and_write(true, nullptr);
+
+  int rc = av_write_trailer(impl_->format.get());
+  if (rc < 0)
+    fail_and_throw("cannot finish " + temp_path_.string() + ": " + av_error_text(rc));
+  // Closing flushes the last buffered bytes; a full disk shows here, before the rename.
+  rc = avio_closep(&impl_->format->pb);
+  if (rc < 0) fail_and_throw("cannot close " + temp_path_.string() + ": " + av_error_text(rc));
+  impl_->format.reset();
+  impl_->encoder.reset();
+  impl_->packet.reset();
+
+  std::error_code error;
+  std::filesystem::rename(temp_path_, final_path_, error);
+  if (error)
+    fail_and_throw("cannot rename " + temp_path_.string() + " to " + final_path_.string() + ": " +
+                   error.message());
+  impl_->file_created = false;
+  state_ = State::finished;
+}
+
+void Mp4Writer::abort() noexcept {
+  if (state_ != State::open) return;
+  close_and_remove();
+  state_ = State::failed;
+}
+
+void Mp4Writer::fail_and_throw(const std::string& what) {
+  close_and_remove();
+  state_ = State::failed;
+  throw std::runtime_error(what + " (output " + final_path_.string() + ")");
+}
+
+void Mp4Writer::close_and_remove() noexcept {
+  if (!impl_) return;
+  impl_->format.reset();  // closes the file without a trailer
+  impl_->encoder.reset();
+  impl_->packet.reset();
+  if (impl_->file_created) {
+    std::error_code ignored;
+    std::filesystem::remove(temp_path_, ignored);
+    impl_->file_created = false;
+  }
+}
+
+}  // namespace pipectl::encode

@@ -1,0 +1,91 @@
+#include "card_geometry.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pipectl::render {
+
+CardMetrics::CardMetrics(int w, int h) : width(w), height(h), unit(std::min(w, h) / 1080.0) {
+  margin = scaled(40);
+  radius = scaled(36);
+  padding = scaled(56);
+  label_size = scaled(30);
+  label_gap = scaled(16);
+  avatar = scaled(108);
+  avatar_gap = scaled(28);
+  name_size = scaled(42);
+  meta_size = scaled(32);
+  header_gap = scaled(36);
+  section_gap = scaled(32);
+  photo_gap = scaled(12);
+  note_size = scaled(28);
+  text_max = 60 * unit;
+  text_min = 28 * unit;
+  photos_beside_text = w >= h * 1.25;
+  text_column_share = 0.42;
+  min_photo_share = 0.5;
+}
+
+int CardMetrics::scaled(double design_px) const {
+  return std::max(1, static_cast<int>(std::lround(design_px * unit)));
+}
+
+Rect CardMetrics::card() const { return Rect{0, 0, width, height}.inset(margin); }
+
+Rect CardMetrics::content() const { return card().inset(padding); }
+
+Rect fit_rect(int image_width, int image_height, const Rect& box) {
+  if (image_width <= 0 || image_height <= 0 || box.empty()) return {box.x, box.y, 0, 0};
+  // Compare aspect ratios in integers (64-bit: 16k x 16k products) to pick the limiting side.
+  const long long iw = image_width, ih = image_height;
+  int w = box.width, h = box.height;
+  if (iw * box.height > ih * box.width)
+    h = static_cast<int>(std::clamp<long long>((box.width * ih + iw / 2) / iw, 1, box.height));
+  else
+    w = static_cast<int>(std::clamp<long long>((box.height * iw + ih / 2) / ih, 1, box.width));
+  return {box.x + (box.width - w) / 2, box.y + (box.height - h) / 2, w, h};
+}
+
+std::vector<Rect> photo_grid(const Rect& area, int count, int gap) {
+  count = std::min(count, 4);
+  if (count <= 0 || area.empty()) return {};
+  const bool wide = area.width >= area.height;
+  // Splits of `length` from `start` into two parts with `gap` between them.
+  auto first_half = [gap](int start, int length) { return std::pair{start, (length - gap) / 2}; };
+  auto second_half = [gap](int start, int length) {
+    const int a = (length - gap) / 2;
+    return std::pair{start + a + gap, length - a - gap};
+  };
+  auto columns = [&](const Rect& r) {
+    auto [x1, w1] = first_half(r.x, r.width);
+    auto [x2, w2] = second_half(r.x, r.width);
+    return std::pair{Rect{x1, r.y, w1, r.height}, Rect{x2, r.y, w2, r.height}};
+  };
+  auto rows = [&](const Rect& r) {
+    auto [y1, h1] = first_half(r.y, r.height);
+    auto [y2, h2] = second_half(r.y, r.height);
+    return std::pair{Rect{r.x, y1, r.width, h1}, Rect{r.x, y2, r.width, h2}};
+  };
+
+  switch (count) {
+    case 1:
+      return {area};
+    case 2: {
+      auto [a, b] = wide ? columns(area) : rows(area);
+      return {a, b};
+    }
+    case 3: {
+      auto [big, rest] = wide ? columns(area) : rows(area);
+      auto [b, c] = wide ? rows(rest) : columns(rest);
+      return {big, b, c};
+    }
+    default: {
+      auto [top, bottom] = rows(area);
+      auto [a, b] = columns(top);
+      auto [c, d] = columns(bottom);
+      return {a, b, c, d};
+    }
+  }
+}
+
+}  // namespace pipectl::render

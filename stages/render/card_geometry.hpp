@@ -1,0 +1,53 @@
+// The geometry of cards: sizes of their parts for a frame size, and where photos go. Pure
+// arithmetic, kept apart from drawing so it can be reasoned about (and tested) alone.
+#pragma once
+
+#include <vector>
+
+#include "geometry.hpp"
+
+namespace pipectl::render {
+
+// Every length of a card, in px, for one frame size. Lengths are designed for a 1080 px short
+// side and scale with it, so 1920x1080, 1080x1920 and 1080x1080 look alike, and a 720p run
+// is the same card smaller.
+struct CardMetrics {
+  CardMetrics(int width, int height);
+
+  int width;
+  int height;
+  double unit;  // px per design px: short side / 1080
+
+  int margin;       // frame edge to card
+  int radius;       // card corners
+  int padding;      // card edge to content
+  int label_size;   // "Reposted", "Quoting @x"
+  int label_gap;    // below the label
+  int avatar;       // avatar diameter; also the header's height
+  int avatar_gap;   // avatar to names
+  int name_size;    // display name
+  int meta_size;    // @username · time
+  int header_gap;   // header to text
+  int section_gap;  // text to photos
+  int photo_gap;    // between photos
+  int note_size;    // the note in a photo placeholder
+  double text_max;  // post text size: largest ...
+  double text_min;  // ... and smallest before the text is cut
+  // Landscape frames put photos beside the text (a column each); others put them below.
+  bool photos_beside_text;
+  double text_column_share;  // of the content width, when photos are beside the text
+  double min_photo_share;    // of the height below the header, when photos are below
+
+  Rect card() const;
+  Rect content() const;
+  int scaled(double design_px) const;
+};
+
+// The largest rectangle with the image's aspect ratio inside `box`, centred in it.
+Rect fit_rect(int image_width, int image_height, const Rect& box);
+
+// Cells for `count` photos in `area`: 1 fills it, 2 side by side (or stacked when the area is
+// tall), 3 one large and two small, 4 a 2x2 grid. More than 4 (the API allows 4) shows 4.
+std::vector<Rect> photo_grid(const Rect& area, int count, int gap);
+
+}  // namespace pipectl::render

@@ -1,0 +1,425 @@
+// The encode stage and its MP4 writer, checked with ffprobe/ffmpeg rather than our own code.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "builtin.hpp"
+#include "encode_stage.hpp"
+#include "items/frame.hpp"
+#include "mp4_writer.hpp"
+#include "pipectl/registry.hpp"
+#include "support/media_probe.hpp"
+#include "support/paths.hpp"
+
+namespace fs = std::filesystem;
+using pipectl::Item;
+using pipectl::items::Frame;
+using pipectl::test::TempDir;
+
+namespace {
+
+constexpr int kFps = 30;
+
+// A blocky luma pattern, different for every `card`: 16x16 flat blocks sit on macroblock
+// boundaries, so a good encode reproduces them closely and the cards are easy to tell apart.
+std::vector<std::uint8_t> card_luma(int width, int height, int card) {
+  std::vector<std::uint8_t> y(static_cast<std::size_t>(width) * height);
+  for (int row = 0; row < height; ++row)
+    for (int col = 0; col < width; ++col) {
+      const int bx = col / 16, by = row / 16;
+      const int value = 16 + ((bx * (3 + card) + by * (5 + 2 * card) + 29 * card) * 37) % 220;
+      y[static_cast<std::size_t>(row) * width + col] = static_cast<std::uint8_t>(value);
+    }
+  return y;
+}
+
+Frame make_card(int width, int height, std::int64_t sequence, double seconds = 1.0,
+                int pattern = -1) {
+  Frame frame;
+  frame.width = width;
+  frame.height = height;
+  const int card = pattern < 0 ? static_cast<int>(sequence) : pattern;
+  frame.y = card_luma(width, height, card);
+  const auto chroma = static_cast<std::size_t>(width / 2) * (height / 2);
+  frame.u.assign(chroma, static_cast<std::uint8_t>(100 + 20 * (card % 4)));
+  frame.v.assign(chroma, static_cast<std::uint8_t>(150 - 15 * (card % 4)));
+  frame.sequence = sequence;
+  frame.duration_seconds = seconds;
+  frame.label = sequence == 0 ? "title" : "post-" + std::to_string(sequence);
+  return frame;
+}
+
+class NullEmitter : public pipectl::Emitter {
+ public:
+  void emit(Item /*item*/) override { FAIL("encode emitted an item"); }
+};
+
+std::vector<fs::path> files_in(const fs::path& folder) {
+  std::vector<fs::path> files;
+  if (!fs::exists(folder)) return files;
+  for (const auto& entry : fs::recursive_directory_iterator(folder))
+    if (!entry.is_directory()) files.push_back(entry.path());
+  return files;
+}
+
+// Through the registry and Params, the way a graph creates the stage. `warnings` must outlive
+// the stage (the RunContext's warn callback appends to it).
+std::unique_ptr<pipectl::Stage> make_stage(const fs::path& output,
+                                           std::vector<std::string>& warnings,
+                                           const std::string& preset = "veryfast",
+                                           const std::string& reorder = "16") {
+  pipectl::Registry registry;
+  pipectl::register_encode_stage(registry);
+  const pipectl::StageInfo* info = registry.find("encode");
+  REQUIRE(info != nullptr);
+  pipectl::Params params({{"path", output.string()},
+                          {"fps", std::to_string(kFps)},
+                          {"preset", preset},
+                          {"crf", "23"},
+                          {"threads", "0"},
+                          {"reorder", reorder}});
+  pipectl::RunContext context;
+  context.handle = "nasa";
+  context.date = "2026-11-24";
+  context.out_dir = output.parent_path().string();
+  context.warn = [&warnings](const std::string& message) { warnings.push_back(message); };
+  return info->create(params, context);
+}
+
+pipectl::encode::EncodeStage& as_encode(pipectl::Stage& stage) {
+  return dynamic_cast<pipectl::encode::EncodeStage&>(stage);
+}
+
+// Each card `k` of `seconds` is checked in its middle against `patterns[k]`.
+void check_cards(const fs::path& file, int width, int height, double seconds,
+                 const std::vector<int>& patterns) {
+  for (std::size_t k = 0; k < patterns.size(); ++k) {
+    const double middle = (static_cast<double>(k) + 0.5) * seconds;
+    const auto decoded = pipectl::test::decode_luma_at(file, middle, width, height);
+    const double quality = pipectl::test::psnr(card_luma(width, height, patterns[k]), decoded);
+    INFO("card " << k << " at " << middle << " s should show pattern " << patterns[k]);
+    CHECK(quality >= 35.0);
+    // And it is not merely similar to a neighbour: the other patterns score far lower.
+    for (std::size_t other = 0; other < patterns.size(); ++other)
+      if (patterns[other] != patterns[k])
+        CHECK(pipectl::test::psnr(card_luma(width, height, patterns[other]), decoded) < 20.0);
+  }
+}
+
+void check_video(const fs::path& file, int width, int height, long frames) {
+  const auto probe = pipectl::test::probe_video(file);
+  CHECK(probe.codec == "h264");
+  CHECK(probe.pix_fmt == "yuv420p");
+  CHECK(probe.profile == "High");
+  CHECK(probe.width == width);
+  CHECK(probe.height == height);
+  CHECK(probe.frames == frames);
+  CHECK(std::abs(probe.duration - static_cast<double>(frames) / kFps) <= 1.0 / kFps + 1e-6);
+  CHECK(probe.fps == Approx(kFps));
+  CHECK(probe.start_time == Approx(0.0).margin(1e-6));  // first picture at time 0
+  CHECK(probe.color_space == "bt709");
+  CHECK(probe.color_range == "tv");
+  CHECK(probe.moov_before_mdat);
+  CHECK(pipectl::test::decode_errors(file).empty());
+}
+
+}  // namespace
+
+TEST_CASE("encode: declaration", "[encode]") {
+  pipectl::Registry registry;
+  pipectl::register_encode_stage(registry);
+  const pipectl::StageInfo* info = registry.find("encode");
+  REQUIRE(info != nullptr);
+  CHECK(!info->summary.empty());
+  REQUIRE(info->inputs.size() == 1);
+  CHECK(info->inputs[0].name == "in");
+  CHECK(info->inputs[0].item_type == "frame");
+  CHECK(info->outputs.empty());
+  std::map<std::string, pipectl::ParamSpec> params;
+  for (const auto& spec : info->params) params[spec.name] = spec;
+  REQUIRE(params.size() == 6);
+  CHECK(params["reorder"].default_value == "16");
+  CHECK(params["path"].default_value == "{out}/{handle}/{date}.mp4");
+  CHECK(params["path"].type == pipectl::ParamType::string);
+  CHECK(params["fps"].type == pipectl::ParamType::integer);
+  CHECK(params["fps"].default_value == "30");
+  CHECK(params["fps"].min == 1.0);
+  CHECK(params["fps"].max == 120.0);
+  CHECK(params["preset"].default_value == "veryfast");
+  CHECK(params["crf"].type == pipectl::ParamType::number);
+  CHECK(params["crf"].default_value == "23");
+  CHECK(params["crf"].max == 51.0);
+  CHECK(params["threads"].default_value == "0");
+  CHECK(params["threads"].max == 64.0);
+}
+
+TEST_CASE("encode: writer makes an H.264 MP4 that ffprobe accepts", "[encode][writer]") {
+  TempDir dir;
+  const fs::path output = dir.path() / "nested" / "folders" / "day.mp4";
+  pipectl::encode::Mp4WriterOptions options;
+  options.width = 320;
+  options.height = 240;
+  pipectl::encode::Mp4Writer writer(output, options);
+  // While writing, only the temporary file exists, next to the final path.
+  CHECK(writer.temp_path().parent_path() == output.parent_path());
+  CHECK(writer.temp_path().extension() == ".mp4");
+  CHECK(fs::exists(writer.temp_path()));
+  CHECK_FALSE(fs::exists(output));
+
+  for (int card = 0; card < 3; ++card) writer.write_card(make_card(320, 240, card));
+  CHECK(writer.cards_written() == 3);
+  CHECK(writer.pictures_written() == 3 * kFps);
+  CHECK(writer.duration_seconds() == Approx(3.0));
+  CHECK_FALSE(fs::exists(output));
+  writer.finish();
+
+  REQUIRE(fs::exists(output));
+  CHECK(files_in(dir.path()) == std::vector<fs::path>{output});  // no temporary left
+  check_video(output, 320, 240, 3 * kFps);
+  check_cards(output, 320, 240, 1.0, {0, 1, 2});
+}
+
+TEST_CASE("encode: a card lasts round(duration * fps) pictures", "[encode][writer]") {
+  using pipectl::encode::Mp4Writer;
+  CHECK(Mp4Writer::pictures_for(3.0, 30) == 90);
+  CHECK(Mp4Writer::pictures_for(0.5, 30) == 15);
+  CHECK(Mp4Writer::pictures_for(1.0 / 3.0, 30) == 10);
+  CHECK(Mp4Writer::pictures_for(0.001, 30) == 1);  // never vanishes
+  CHECK_THROWS_AS(Mp4Writer::pictures_for(0.0, 30), std::invalid_argument);
+  CHECK_THROWS_AS(Mp4Writer::pictures_for(-1.0, 30), std::invalid_argument);
+  CHECK_THROWS_AS(Mp4Writer::pictures_for(NAN, 30), std::invalid_argument);
+
+  TempDir dir;
+  const fs::path output = dir.path() / "durations.mp4";
+  std::vector<std::string> warnings;
+  auto stage = make_stage(output, warnings);
+  NullEmitter out;
+  stage->process(Item::make(make_card(320, 240, 0, 0.5)), out);
+  stage->process(Item::make(make_card(320, 240, 1, 1.5)), out);
+  stage->finish(out);
+  CHECK(as_encode(*stage).frames_encoded() == 60);
+  CHECK(as_encode(*stage).duration_seconds() == Approx(2.0));
+  check_video(output, 320, 240, 60);
+}
+
+TEST_CASE("encode: 1080p, two cards of 3 s", "[encode][1080p]") {
+  TempDir dir;
+  const fs::path output = dir.path() / "nasa" / "2026-11-24.mp4";
+  std::vector<std::string> warnings;
+  auto stage = make_stage(output, warnings);
+  NullEmitter out;
+  const auto started = std::chrono::steady_clock::now();
+  stage->process(Item::make(make_card(1920, 1080, 0, 3.0)), out);
+  stage->process(Item::make(make_card(1920, 1080, 1, 3.0)), out);
+  stage->finish(out);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  WARN("1080p veryfast: " << 180 / took.count() << " frames/s");
+
+  auto& encode = as_encode(*stage);
+  CHECK(encode.complete());
+  CHECK(encode.output_path() == output);
+  CHECK(encode.cards_encoded() == 2);
+  CHECK(encode.frames_encoded() == 180);
+  CHECK(encode.duration_seconds() == Approx(6.0));
+  CHECK(warnings.empty());
+  CHECK(files_in(dir.path()) == std::vector<fs::path>{output});
+  check_video(output, 1920, 1080, 180);
+  check_cards(output, 1920, 1080, 3.0, {0, 1});
+}
+
+TEST_CASE("encode: frames out of order come out in sequence order", "[encode][order]") {
+  TempDir dir;
+  const fs::path output = dir.path() / "order.mp4";
+  std::vector<std::string> warnings;
+  auto stage = make_stage(output, warnings);
+  auto& encode = as_encode(*stage);
+  NullEmitter out;
+
+  stage->process(Item::make(make_card(320, 240, 2)), out);
+  CHECK(encode.frames_held() == 1);  // waits for 0 and 1
+  CHECK(encode.cards_encoded() == 0);
+  stage->process(Item::make(make_card(320, 240, 0)), out);
+  CHECK(encode.cards_encoded() == 1);  // 0 goes out at once, 2 still waits for 1
+  CHECK(encode.frames_held() == 1);
+  stage->process(Item::make(make_card(320, 240, 3)), out);
+  stage->process(Item::make(make_card(320, 240, 1)), out);
+  CHECK(encode.cards_encoded() == 4);  // 1 releases 2 and 3
+  CHECK(encode.frames_held() == 0);
+  stage->finish(out);
+  CHECK(warnings.empty());
+
+  check_video(output, 320, 240, 4 * kFps);
+  check_cards(output, 320, 240, 1.0, {0, 1, 2, 3});
+}
+
+TEST_CASE("encode: a missing sequence number does not block the video", "[encode][order]") {
+  TempDir dir;
+  const fs::path output = dir.path() / "gap.mp4";
+  std::vector<std::string> warnings;
+  auto stage = make_stage(output, warnings);
+  auto& encode = as_encode(*stage);
+  NullEmitter out;
+
+  stage->process(Item::make(make_card(320, 240, 3)), out);
+  stage->process(Item::make(make_card(320, 240, 0)), out);
+  stage->process(Item::make(make_card(320, 240, 1)), out);
+  CHECK(encode.cards_encoded() == 2);
+  CHECK(encode.frames_held() == 1);  // 3 waits for 2, which never comes
+  stage->finish(out);
+
+  CHECK(encode.cards_encoded() == 3);
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Catch::Contains("sequence 2"));
+  check_video(output, 320, 240, 3 * kFps);
+  check_cards(output, 320, 240, 1.0, {0, 1, 3});
+}
+
+TEST_CASE("encode: a frame missing longer than the reorder window is given up", "[encode][order]") {
+  TempDir dir;
+  const fs::path output = dir.path() / "window.mp4";
+  std::vector<std::string> warnings;
+  auto stage = make_stage(output, warnings, "veryfast", "2");
+  auto& encode = as_encode(*stage);
+  NullEmitter out;
+
+  for (int sequence : {0, 2, 3}) stage->process(Item::make(make_card(320, 240, sequence)), out);
+  CHECK(encode.frames_held() == 2);  // 2 and 3 wait for 1
+  stage->process(Item::make(make_card(320, 240, 4)), out);
+  // Three held frames exceed the window of 2: the stage goes on without 1, holding nothing.
+  CHECK(encode.frames_held() == 0);
+  CHECK(encode.cards_encoded() == 4);
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Catch::Contains("sequence 1"));
+  stage->finish(out);
+  check_cards(output, 320, 240, 1.0, {0, 2, 3, 4});
+}
+
+TEST_CASE("encode: abort leaves no file behind", "[encode][files]") {
+  TempDir dir;
+  const fs::path output = dir.path() / "out" / "aborted.mp4";
+  NullEmitter out;
+  std::vector<std::string> warnings;
+
+  SECTION("abort()") {
+    auto stage = make_stage(output, warnings);
+    stage->process(Item::make(make_card(320, 240, 0)), out);
+    stage->process(Item::make(make_card(320, 240, 2)), out);  // held
+    CHECK(files_in(dir.path()).size() == 1);                   // the temporary file
+    stage->abort();
+    CHECK(files_in(dir.path()).empty());
+    stage.reset();
+    CHECK(files_in(dir.path()).empty());
+  }
+  SECTION("destroyed without finish (an exception unwound the graph)") {
+    auto stage = make_stage(output, warnings);
+    stage->process(Item::make(make_card(320, 240, 0)), out);
+    stage.reset();
+    CHECK(files_in(dir.path()).empty());
+  }
+  SECTION("writer destroyed without finish") {
+    pipectl::encode::Mp4WriterOptions options;
+    options.width = 320;
+    options.height = 240;
+    {
+      pipectl::encode::Mp4Writer writer(output, options);
+      writer.write_card(make_card(320, 240, 0));
+    }
+    CHECK(files_in(dir.path()).empty());
+  }
+  CHECK_FALSE(fs::exists(output));
+}
+
+TEST_CASE("encode: a failure to open or complete the file leaves nothing", "[encode][files]") {
+  TempDir dir;
+  NullEmitter out;
+  std::vector<std::string> warnings;
+
+  SECTION("the parent folder cannot be created") {
+    const fs::path blocker = dir.path() / "not-a-folder";
+    { std::ofstream(blocker) << "x"; }
+    auto stage = make_stage(blocker / "day.mp4", warnings);
+    CHECK_THROWS_AS(stage->process(Item::make(make_card(320, 240, 0)), out), std::runtime_error);
+    CHECK(files_in(dir.path()) == std::vector<fs::path>{blocker});
+  }
+  SECTION("the final path cannot be replaced") {
+    const fs::path output = dir.path() / "taken.mp4";
+    fs::create_directories(output / "occupied");  // a non-empty folder: rename must fail
+    auto stage = make_stage(output, warnings);
+    stage->process(Item::make(make_card(320, 240, 0)), out);
+    CHECK_THROWS_AS(stage->finish(out), std::runtime_error);
+    CHECK_FALSE(as_encode(*stage).complete());
+    CHECK(files_in(dir.path()).empty());  // the temporary file is gone too
+  }
+}
+
+TEST_CASE("encode: no frames at all", "[encode][files]") {
+  TempDir dir;
+  const fs::path output = dir.path() / "empty" / "none.mp4";
+  std::vector<std::string> warnings;
+  auto stage = make_stage(output, warnings);
+  NullEmitter out;
+  CHECK_THROWS_WITH(stage->finish(out), "no frames to encode");
+  CHECK(files_in(dir.path()).empty());
+  CHECK_FALSE(fs::exists(output.parent_path()));
+}
+
+TEST_CASE("encode: bad frames are item errors", "[encode][errors]") {
+  TempDir dir;
+  const fs::path output = dir.path() / "sizes.mp4";
+  std::vector<std::string> warnings;
+  auto stage = make_stage(output, warnings);
+  NullEmitter out;
+  stage->process(Item::make(make_card(320, 240, 0)), out);
+
+  SECTION("another size") {
+    auto wrong = make_card(640, 480, 1);
+    wrong.label = "1862214567890123456";
+    CHECK_THROWS_AS(stage->process(Item::make(wrong), out), pipectl::ItemError);
+    CHECK_THROWS_WITH(stage->process(Item::make(wrong), out),
+                      Catch::Contains("1862214567890123456") && Catch::Contains("640x480"));
+  }
+  SECTION("planes too short") {
+    auto broken = make_card(320, 240, 1);
+    broken.u.pop_back();
+    CHECK_THROWS_AS(stage->process(Item::make(broken), out), pipectl::ItemError);
+  }
+  SECTION("duration not positive") {
+    CHECK_THROWS_AS(stage->process(Item::make(make_card(320, 240, 1, 0.0)), out),
+                    pipectl::ItemError);
+  }
+  SECTION("sequence number used twice") {
+    CHECK_THROWS_AS(stage->process(Item::make(make_card(320, 240, 0)), out), pipectl::ItemError);
+  }
+  // The stage goes on: the bad frame is skipped, the good ones make the video.
+  stage->process(Item::make(make_card(320, 240, 1)), out);
+  stage->finish(out);
+  check_video(output, 320, 240, 2 * kFps);
+}
+
+TEST_CASE("encode: bad settings are refused up front", "[encode][errors]") {
+  TempDir dir;
+  std::vector<std::string> warnings;
+  CHECK_THROWS_AS(make_stage(dir.path() / "x.mp4", warnings, "warpspeed"), std::invalid_argument);
+  CHECK_THROWS_WITH(make_stage(dir.path() / "x.mp4", warnings, "warpspeed"),
+                    Catch::Contains("warpspeed") && Catch::Contains("veryfast") &&
+                        Catch::Contains("placebo"));
+  CHECK_NOTHROW(make_stage(dir.path() / "x.mp4", warnings, "ultrafast"));
+
+  pipectl::encode::Mp4WriterOptions options;
+  options.width = 321;  // odd: I420 cannot hold it
+  options.height = 240;
+  CHECK_THROWS_AS(pipectl::encode::Mp4Writer(dir.path() / "x.mp4", options),
+                  std::invalid_argument);
+  options.width = 320;
+  options.crf = 0;  // lossless: not in the High profile
+  CHECK_THROWS_AS(pipectl::encode::Mp4Writer(dir.path() / "x.mp4", options),
+                  std::invalid_argument);
+  CHECK(files_in(dir.path()).empty());
+}

@@ -1,0 +1,622 @@
+// The render stage: fonts and fallback, text layout, card layout, pixels, frame conversion.
+// Checks are on real pixels of rendered cards, against the rectangles the layout reports.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "builtin.hpp"
+#include "card_geometry.hpp"
+#include "card_renderer.hpp"
+#include "fonts.hpp"
+#include "frame_convert.hpp"
+#include "items/frame.hpp"
+#include "items/media.hpp"
+#include "pipectl/registry.hpp"
+#include "text_layout.hpp"
+#include "text_raster.hpp"
+
+using namespace pipectl;
+using render::Canvas;
+using render::CardMetrics;
+using render::CardRenderer;
+using render::Color;
+using render::Rect;
+using render::RenderedPost;
+
+namespace {
+
+const render::Theme kTheme;
+
+// One renderer per frame size for the whole test run: opening the fonts is the slow part.
+CardRenderer& renderer(int width = 1920, int height = 1080) {
+  static std::map<std::pair<int, int>, std::unique_ptr<CardRenderer>> renderers;
+  auto& slot = renderers[{width, height}];
+  if (!slot) slot = std::make_unique<CardRenderer>(width, height, "UTC");
+  return *slot;
+}
+
+render::FontSet& fonts() {
+  static render::FontSet set;
+  return set;
+}
+
+std::chrono::sys_seconds at_utc(int hour, int minute) {
+  using namespace std::chrono;
+  return sys_days{year{2026} / November / 24} + hours{hour} + minutes{minute};
+}
+
+items::MediaPost make_post(std::string text) {
+  items::MediaPost media;
+  media.post.id = "1861234567890";
+  media.post.created_at = at_utc(14, 5);
+  media.post.text = std::move(text);
+  media.post.author = {"42", "Ada Lovelace", "ada", ""};
+  media.post.index = 0;
+  media.post.day_count = 1;
+  return media;
+}
+
+items::Image solid_image(int width, int height, Color color) {
+  items::Image image{width, height, {}};
+  image.rgba.resize(static_cast<std::size_t>(width) * height * 4);
+  for (std::size_t i = 0; i < image.rgba.size(); i += 4) {
+    image.rgba[i] = color.r;
+    image.rgba[i + 1] = color.g;
+    image.rgba[i + 2] = color.b;
+    image.rgba[i + 3] = 255;
+  }
+  return image;
+}
+
+void add_photo(items::MediaPost& media, std::optional<items::Image> image,
+               std::string type = "photo") {
+  items::MediaRef ref;
+  ref.key = "3_" + std::to_string(media.post.media.size());
+  ref.type = std::move(type);
+  ref.url = "https://pbs.twimg.com/media/x.jpg";
+  if (image) {
+    ref.width = image->width;
+    ref.height = image->height;
+  }
+  media.post.media.push_back(ref);
+  media.images.push_back(std::move(image));
+}
+
+bool is_dark(Color c) { return c.r + c.g + c.b < 3 * 128; }
+bool is_colourful(Color c) { return std::max({c.r, c.g, c.b}) - std::min({c.r, c.g, c.b}) > 80; }
+
+template <class Predicate>
+int count_pixels(const Canvas& canvas, const Rect& rect, Predicate predicate) {
+  const Rect r = rect.intersection(canvas.bounds());
+  int count = 0;
+  for (int y = r.y; y < r.bottom(); ++y)
+    for (int x = r.x; x < r.right(); ++x) count += predicate(canvas.at(x, y)) ? 1 : 0;
+  return count;
+}
+
+// The bounding box of the dark pixels in `rect`; empty when there are none.
+Rect ink_bounds(const Canvas& canvas, const Rect& rect) {
+  int left = rect.right(), top = rect.bottom(), right = rect.x, bottom = rect.y;
+  for (int y = rect.y; y < rect.bottom(); ++y)
+    for (int x = rect.x; x < rect.right(); ++x)
+      if (is_dark(canvas.at(x, y))) {
+        left = std::min(left, x);
+        right = std::max(right, x + 1);
+        top = std::min(top, y);
+        bottom = std::max(bottom, y + 1);
+      }
+  if (right <= left) return {rect.x, rect.y, 0, 0};
+  return {left, top, right - left, bottom - top};
+}
+
+// Below the header, the card shows the card colour everywhere but in the text box and the
+// photo area; around the card, the frame shows the background colour. Reports the first
+// stray pixel.
+void require_nothing_outside_boxes(const RenderedPost& rendered) {
+  const Canvas& canvas = rendered.canvas;
+  const auto& layout = rendered.layout;
+  const CardMetrics metrics(canvas.width(), canvas.height());
+  // Leave out the rounded corners, where the card and background colours blend.
+  const Rect below_header{layout.card.x + metrics.radius, layout.header.bottom(),
+                          layout.card.width - 2 * metrics.radius,
+                          layout.card.bottom() - metrics.radius - layout.header.bottom()};
+  int stray = 0;
+  std::string first;
+  for (int y = 0; y < canvas.height(); ++y)
+    for (int x = 0; x < canvas.width(); ++x) {
+      Color expected;
+      if (!layout.card.contains(x, y))
+        expected = kTheme.background;
+      else if (below_header.contains(x, y) && !layout.text_box.contains(x, y) &&
+               !layout.photo_area.contains(x, y))
+        expected = kTheme.card;
+      else
+        continue;
+      const Color c = canvas.at(x, y);
+      if (c != expected && stray++ == 0) {
+        // A stream, not string concatenation: GCC 12 at -O3 warns falsely (-Wrestrict) on
+        // long chains of operator+.
+        std::ostringstream where;
+        where << "(" << x << "," << y << ") = " << int{c.r} << "," << int{c.g} << "," << int{c.b};
+        first = where.str();
+      }
+    }
+  INFO("first stray pixel " << first);
+  REQUIRE(stray == 0);
+}
+
+void require_inside(const Rect& inner, const Rect& outer) {
+  INFO("inner " << inner.x << "," << inner.y << " " << inner.width << "x" << inner.height
+                << " outer " << outer.x << "," << outer.y << " " << outer.width << "x"
+                << outer.height);
+  REQUIRE(outer.contains(inner));
+}
+
+class Collect : public Emitter {
+ public:
+  void emit(Item item) override { frames.push_back(item.as<items::Frame>()); }
+  std::vector<items::Frame> frames;
+};
+
+const std::string kEnglish =
+    "Launch day! The rocket cleared the tower at 14:02 local time and the first stage landed "
+    "eight minutes later. Thanks to everyone who worked through the night to make this happen.";
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// Fonts
+
+TEST_CASE("the fallback chain picks a font per script", "[render][fonts]") {
+  auto family_for = [](std::u32string cluster) {
+    return fonts()
+        .font_for(cluster.data(), cluster.size(), render::FontWeight::regular, nullptr)
+        .family();
+  };
+  CHECK(family_for(U"A") == "Noto Sans");
+  CHECK(family_for(U"\u0645") == "Noto Sans Arabic");
+  CHECK(family_for(U"\u05D0") == "Noto Sans Hebrew");
+  CHECK(family_for(U"\u0928") == "Noto Sans Devanagari");
+  CHECK(family_for(U"\u65E5") == "Noto Sans CJK JP");
+  CHECK(family_for(U"\u0E01") == "Noto Sans Thai");
+  CHECK(family_for(U"\U0001F600") == "Noto Color Emoji");
+  // A ZWJ sequence with VS16 stays whole, in the emoji font.
+  CHECK(family_for(U"\U0001F469\u200D\U0001F4BB") == "Noto Color Emoji");
+  CHECK(family_for(U"\u2764\uFE0F") == "Noto Color Emoji");
+  // A keycap digit is an emoji; a plain digit is not.
+  CHECK(family_for(U"1\uFE0F\u20E3") == "Noto Color Emoji");
+  CHECK(family_for(U"1") == "Noto Sans");
+  CHECK(fonts().primary(render::FontWeight::bold).file().find("Bold") != std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------
+// Text layout
+
+TEST_CASE("text is set at the largest size that fits, and cut with an ellipsis at the smallest",
+          "[render][layout]") {
+  render::TextLayouter layouter(fonts());
+  render::TextStyle style;
+  style.max_size = 60;
+  style.min_size = 28;
+
+  const auto short_text = layouter.layout("Hello world", 1000, 400, style);
+  CHECK(short_text.size == Approx(60));
+  CHECK(short_text.lines.size() == 1);
+  CHECK_FALSE(short_text.truncated);
+
+  std::string long_text;
+  while (long_text.size() < 4000) long_text += "All work and no play makes a dull card. ";
+  const auto cut = layouter.layout(long_text, 1000, 400, style);
+  CHECK(cut.size == Approx(28));
+  CHECK(cut.truncated);
+  CHECK(cut.height <= 400);
+  for (const auto& line : cut.lines) CHECK(line.x + line.width <= 1000 + 1e-6);
+
+  const auto medium = layouter.layout(kEnglish, 1000, 400, style);
+  CHECK(medium.size < 60);
+  CHECK(medium.size > 28);
+  CHECK_FALSE(medium.truncated);
+  CHECK(medium.height <= 400);
+}
+
+TEST_CASE("a word longer than the box is cut between characters", "[render][layout]") {
+  render::TextLayouter layouter(fonts());
+  render::TextStyle style;
+  style.max_size = style.min_size = 30;
+  const auto layout = layouter.layout(std::string(5000, 'w'), 500, 200, style);
+  REQUIRE(layout.lines.size() >= 2);
+  CHECK(layout.truncated);
+  for (const auto& line : layout.lines) {
+    CHECK(line.width <= 500 + 1e-6);
+    CHECK(line.width > 400);  // lines are filled, not one glyph each
+  }
+}
+
+TEST_CASE("mixed-direction text is reordered visually", "[render][layout]") {
+  render::TextLayouter layouter(fonts());
+  render::TextStyle style;
+  style.max_size = style.min_size = 40;
+  // Latin, then Hebrew alef-bet-gimel: read left to right, the Hebrew shows gimel first.
+  const auto layout = layouter.layout("abc \u05D0\u05D1\u05D2", 1000, 100, style);
+  auto x_of = [&](char32_t c) {
+    render::Font& font = fonts().font_for(&c, 1, render::FontWeight::regular, nullptr);
+    hb_codepoint_t glyph = 0;
+    REQUIRE(hb_font_get_nominal_glyph(font.hb_font(), c, &glyph));
+    for (const auto& g : layout.glyphs)
+      if (g.font == &font && g.glyph == glyph) return g.x;
+    FAIL("glyph not placed");
+    return 0.0;
+  };
+  CHECK(x_of(U'a') < x_of(U'c'));
+  CHECK(x_of(U'c') < x_of(0x05D2));
+  CHECK(x_of(0x05D2) < x_of(0x05D1));
+  CHECK(x_of(0x05D1) < x_of(0x05D0));
+  CHECK_FALSE(layout.lines.at(0).rtl);
+}
+
+TEST_CASE("malformed UTF-8 and control characters are drawn without failing", "[render][layout]") {
+  render::TextLayouter layouter(fonts());
+  render::TextStyle style;
+  const auto layout = layouter.layout(
+      std::string("ok \xff\xfe bad \x01\x02 \xe2\x82 end\r\n\r\n\r\nnext"), 1000, 1000, style);
+  CHECK(layout.lines.size() == 3);  // "ok … end", one blank line, "next"
+}
+
+TEST_CASE("the raster draws nothing outside its clip rectangle", "[render][raster]") {
+  render::TextLayouter layouter(fonts());
+  render::TextRaster raster;
+  render::TextStyle style;
+  style.max_size = style.min_size = 60;
+  const auto layout = layouter.layout("Clipped text 🚀", 800, 100, style);
+  Canvas canvas(400, 200, kTheme.card);
+  const Rect clip{20, 30, 90, 25};  // cuts through the first letters
+  raster.draw(canvas, layout, 10, 10, kTheme.text, clip);
+  CHECK(count_pixels(canvas, clip, is_dark) > 50);
+  CHECK(count_pixels(canvas, canvas.bounds(), [](Color c) { return c != kTheme.card; }) ==
+        count_pixels(canvas, clip, [](Color c) { return c != kTheme.card; }));
+}
+
+// ---------------------------------------------------------------------------------------
+// Post cards
+
+TEST_CASE("post text is drawn inside the text box and nowhere else", "[render][card]") {
+  auto [width, height] =
+      GENERATE(std::pair{1920, 1080}, std::pair{1080, 1920}, std::pair{1080, 1080});
+  CAPTURE(width, height);
+  const RenderedPost card = renderer(width, height).render_post(make_post(kEnglish));
+  const auto& layout = card.layout;
+  REQUIRE(card.canvas.width() == width);
+  REQUIRE(card.canvas.height() == height);
+  require_inside(layout.text_box, layout.card);
+  require_inside(layout.header, layout.card);
+  CHECK(layout.label.empty());
+  CHECK(layout.text_lines >= 2);
+  CHECK_FALSE(layout.text_truncated);
+  CHECK(count_pixels(card.canvas, layout.text_box, is_dark) > 2000);
+  // The header carries the name, and the avatar disc is coloured.
+  CHECK(count_pixels(card.canvas, layout.header, is_dark) > 500);
+  CHECK(count_pixels(card.canvas, layout.avatar, is_colourful) >
+        layout.avatar.width * layout.avatar.height / 2);
+  require_nothing_outside_boxes(card);
+}
+
+TEST_CASE("empty, very long and unbreakable texts stay in the card", "[render][card]") {
+  auto [width, height] = GENERATE(std::pair{1920, 1080}, std::pair{1080, 1920});
+  CAPTURE(width, height);
+  CardRenderer& r = renderer(width, height);
+
+  SECTION("empty") {
+    const RenderedPost card = r.render_post(make_post(""));
+    CHECK(card.layout.text_box.empty());
+    CHECK(card.layout.text_lines == 0);
+    require_nothing_outside_boxes(card);
+  }
+  SECTION("4,000 characters") {
+    std::string text;
+    for (int i = 0; text.size() < 4000; ++i)
+      text += "Sentence number " + std::to_string(i) + " goes on. ";
+    const RenderedPost card = r.render_post(make_post(text));
+    CHECK(card.layout.text_truncated);
+    CHECK(count_pixels(card.canvas, card.layout.text_box, is_dark) > 5000);
+    require_nothing_outside_boxes(card);
+  }
+  SECTION("a 5,000-character word") {
+    const RenderedPost card = r.render_post(make_post(std::string(5000, 'x')));
+    CHECK(card.layout.text_truncated);
+    CHECK(count_pixels(card.canvas, card.layout.text_box, is_dark) > 5000);
+    require_nothing_outside_boxes(card);
+  }
+  SECTION("a long text with a photo") {
+    items::MediaPost post = make_post(std::string(3000, 'y') + " end");
+    add_photo(post, solid_image(800, 400, Color::rgb(0x00FF00)));
+    const RenderedPost card = r.render_post(post);
+    CHECK_FALSE(card.layout.text_box.intersects(card.layout.photo_area));
+    CHECK(card.layout.photo_area.height > 100);
+    require_nothing_outside_boxes(card);
+  }
+}
+
+TEST_CASE("tiny and extreme frame sizes still keep everything in its box", "[render][card]") {
+  auto [width, height] =
+      GENERATE(std::pair{64, 64}, std::pair{320, 180}, std::pair{2000, 100}, std::pair{100, 2000});
+  CAPTURE(width, height);
+  CardRenderer r(width, height, "UTC");
+  items::MediaPost post = make_post(kEnglish + " 🚀 مرحبا");
+  add_photo(post, solid_image(300, 200, Color::rgb(0x0000FF)));
+  add_photo(post, std::nullopt);
+  const RenderedPost card = r.render_post(post);
+  CHECK_FALSE(card.layout.text_box.intersects(card.layout.photo_area));
+  require_nothing_outside_boxes(card);
+  CHECK_NOTHROW(r.render_title({"someone", "A rather long display name", "2026-11-24", 3}));
+}
+
+TEST_CASE("Arabic text is right-aligned, English left-aligned", "[render][card]") {
+  const RenderedPost arabic = renderer().render_post(make_post("مرحبا بكم في يوم الإطلاق"));
+  const Rect box = arabic.layout.text_box;
+  const Rect ink = ink_bounds(arabic.canvas, box);
+  REQUIRE_FALSE(ink.empty());
+  CHECK(ink.right() > box.right() - box.width / 50);
+  CHECK(ink.x > box.x + box.width / 3);
+
+  const RenderedPost english = renderer().render_post(make_post("Welcome to launch day"));
+  const Rect english_ink = ink_bounds(english.canvas, english.layout.text_box);
+  REQUIRE_FALSE(english_ink.empty());
+  CHECK(english_ink.x < box.x + box.width / 50);
+  CHECK(english_ink.right() < box.x + box.width * 2 / 3);
+}
+
+TEST_CASE("Japanese, Hindi and emoji produce ink; emoji in colour", "[render][card]") {
+  const std::string text =
+      GENERATE(as<std::string>{}, "日本語のテキストです。ロケットが打ち上げられました。",
+               "नमस्ते दुनिया, आज प्रक्षेपण का दिन है", "🚀🎉👩‍💻👍🏽❤️");
+  CAPTURE(text);
+  const RenderedPost card = renderer().render_post(make_post(text));
+  const auto& box = card.layout.text_box;
+  const int dark = count_pixels(card.canvas, box, is_dark);
+  const int colourful = count_pixels(card.canvas, box, is_colourful);
+  CHECK(dark + colourful > 1500);
+  if (text.rfind("🚀", 0) == 0)
+    CHECK(colourful > 3000);
+  else
+    CHECK(colourful < 50);  // anti-aliased text is grey, never tinted
+  require_nothing_outside_boxes(card);
+}
+
+TEST_CASE("a photo is fitted into the photo area with its aspect ratio", "[render][card][photo]") {
+  auto [width, height] =
+      GENERATE(std::pair{1920, 1080}, std::pair{1080, 1920}, std::pair{1080, 1080});
+  CAPTURE(width, height);
+  items::MediaPost post = make_post("A red photo, twice as wide as it is high.");
+  add_photo(post, solid_image(800, 400, Color::rgb(0xFF0000)));
+  const RenderedPost card = renderer(width, height).render_post(post);
+  const auto& layout = card.layout;
+
+  REQUIRE(layout.photo_rects.size() == 1);
+  REQUIRE_FALSE(layout.placeholders[0]);
+  const Rect photo = layout.photo_rects[0];
+  const Rect cell = layout.photo_cells[0];
+  require_inside(photo, layout.photo_area);
+  require_inside(layout.photo_area, layout.card);
+  CHECK_FALSE(layout.text_box.intersects(layout.photo_area));
+  CHECK(static_cast<double>(photo.width) / photo.height == Approx(2.0).epsilon(0.01));
+  // It touches the cell on the limiting side.
+  CHECK((photo.width == cell.width || photo.height == cell.height));
+
+  auto is_red = [](Color c) { return c.r > 245 && c.g < 10 && c.b < 10; };
+  CHECK(is_red(card.canvas.at(photo.x + photo.width / 2, photo.y + photo.height / 2)));
+  CHECK(is_red(card.canvas.at(photo.x + 1, photo.y + 1)));
+  CHECK(is_red(card.canvas.at(photo.right() - 2, photo.bottom() - 2)));
+  // Just outside the fitted rectangle, on the sides where the cell has room, is the card.
+  const int cx = photo.x + photo.width / 2, cy = photo.y + photo.height / 2;
+  int checked = 0;
+  auto card_colour_at = [&](int x, int y) {
+    CHECK(card.canvas.at(x, y) == kTheme.card);
+    ++checked;
+  };
+  if (photo.x - 2 >= cell.x) card_colour_at(photo.x - 2, cy);
+  if (photo.right() + 1 < cell.right()) card_colour_at(photo.right() + 1, cy);
+  if (photo.y - 2 >= cell.y) card_colour_at(cx, photo.y - 2);
+  if (photo.bottom() + 1 < cell.bottom()) card_colour_at(cx, photo.bottom() + 1);
+  CHECK(checked >= 2);
+  // Only the photo is red.
+  CHECK(count_pixels(card.canvas, card.canvas.bounds(), is_red) <= photo.width * photo.height);
+  CHECK(count_pixels(card.canvas, photo, is_red) > photo.width * photo.height * 95 / 100);
+  require_nothing_outside_boxes(card);
+}
+
+TEST_CASE("two to four photos share the area in a grid", "[render][card][photo]") {
+  const int count = GENERATE(2, 3, 4);
+  auto [width, height] = GENERATE(std::pair{1920, 1080}, std::pair{1080, 1920});
+  CAPTURE(count, width, height);
+  const Color colours[] = {Color::rgb(0xFF0000), Color::rgb(0x00FF00), Color::rgb(0x0000FF),
+                           Color::rgb(0xFFFF00)};
+  items::MediaPost post = make_post("Photos of the day");
+  for (int i = 0; i < count; ++i) add_photo(post, solid_image(640 + 100 * i, 480, colours[i]));
+  const RenderedPost card = renderer(width, height).render_post(post);
+  const auto& layout = card.layout;
+  REQUIRE(layout.photo_cells.size() == static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    require_inside(layout.photo_cells[i], layout.photo_area);
+    require_inside(layout.photo_rects[i], layout.photo_cells[i]);
+    for (int j = 0; j < i; ++j)
+      CHECK_FALSE(layout.photo_cells[i].intersects(layout.photo_cells[j]));
+    const Rect& p = layout.photo_rects[i];
+    CHECK(static_cast<double>(p.width) / p.height == Approx((640.0 + 100 * i) / 480).epsilon(0.02));
+    CHECK(card.canvas.at(p.x + p.width / 2, p.y + p.height / 2) == colours[i]);
+  }
+  require_nothing_outside_boxes(card);
+}
+
+TEST_CASE("a missing image shows a placeholder box with a note", "[render][card][photo]") {
+  items::MediaPost post = make_post("The photo did not download.");
+  add_photo(post, std::nullopt);
+  // A corrupt image (too few bytes for its size) is treated as missing.
+  items::Image broken{100, 100, std::vector<std::uint8_t>(10, 0)};
+  add_photo(post, broken);
+  const RenderedPost card = renderer().render_post(post);
+  const auto& layout = card.layout;
+  REQUIRE(layout.placeholders == std::vector<bool>{true, true});
+  for (const Rect& cell : layout.photo_cells) {
+    CHECK(card.canvas.at(cell.x + cell.width / 2, cell.y + cell.height / 8) == kTheme.placeholder);
+    CHECK(count_pixels(card.canvas, cell, is_dark) > 100);  // the note
+  }
+  require_nothing_outside_boxes(card);
+}
+
+TEST_CASE("reposts, quotes and replies are labelled", "[render][card]") {
+  items::MediaPost post = make_post("Look at this");
+  items::ReferencedPost quoted;
+  quoted.type = "quoted";
+  quoted.id = "1";
+  quoted.author = items::Author{"7", "ESA", "esa", ""};
+  post.post.referenced.push_back(quoted);
+  CHECK(render::reference_label(post.post) == "Quoting @esa");
+
+  const RenderedPost card = renderer().render_post(post);
+  REQUIRE_FALSE(card.layout.label.empty());
+  CHECK(card.layout.label.bottom() <= card.layout.header.y);
+  CHECK(count_pixels(card.canvas, card.layout.label, is_dark) > 100);
+  require_nothing_outside_boxes(card);
+
+  items::Post reply;
+  reply.referenced.push_back({"replied_to", "2", std::nullopt, std::nullopt});
+  CHECK(render::reference_label(reply) == "Replying to a post");
+  items::Post repost;
+  repost.referenced.push_back(
+      {"retweeted", "3", std::nullopt, items::Author{"8", "JAXA", "jaxa", ""}});
+  CHECK(render::reference_label(repost) == "Reposted from @jaxa");
+}
+
+TEST_CASE("times are shown in the run's time zone", "[render][time]") {
+  CHECK(render::TimeFormatter("UTC").post_time(at_utc(14, 5)) == "14:05 \u00B7 Tue 24 Nov 2026");
+  CHECK(render::TimeFormatter("Asia/Tokyo").post_time(at_utc(14, 5)) ==
+        "23:05 \u00B7 Tue 24 Nov 2026");
+  CHECK(render::TimeFormatter("America/Los_Angeles").local_day(at_utc(3, 0)) == "2026-11-23");
+  CHECK(render::TimeFormatter("UTC").long_date("2026-11-24") == "Tuesday, 24 November 2026");
+  CHECK(render::TimeFormatter("UTC").long_date("not a date") == "not a date");
+  CHECK_THROWS_AS(render::TimeFormatter("Mars/Olympus_Mons"), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------
+// Title card
+
+TEST_CASE("the title card shows the name, handle, day and post count", "[render][title]") {
+  auto [width, height] =
+      GENERATE(std::pair{1920, 1080}, std::pair{1080, 1920}, std::pair{1080, 1080});
+  CAPTURE(width, height);
+  const auto title = renderer(width, height).render_title({"nasa", "NASA", "2026-11-24", 12});
+  const auto& layout = title.layout;
+  for (const Rect* rect : {&layout.name, &layout.handle, &layout.date, &layout.count}) {
+    require_inside(*rect, layout.card);
+    CHECK(count_pixels(title.canvas, *rect, [](Color c) { return c != kTheme.card; }) > 200);
+  }
+  CHECK(layout.name.bottom() <= layout.handle.y);
+  CHECK(layout.handle.bottom() <= layout.date.y);
+  CHECK(layout.date.bottom() <= layout.count.y);
+
+  const auto empty = renderer(width, height).render_title({"nasa", "", "", 0});
+  CHECK(empty.layout.name.empty());
+  CHECK(empty.layout.date.empty());
+  CHECK(count_pixels(empty.canvas, empty.layout.count, [](Color c) { return c != kTheme.card; }) >
+        100);
+}
+
+// ---------------------------------------------------------------------------------------
+// Frame conversion
+
+TEST_CASE("canvases become BT.709 limited-range I420 frames", "[render][frame]") {
+  render::FrameConverter converter;
+  auto convert = [&](Color colour) { return converter.convert(Canvas(64, 48, colour)); };
+
+  const items::Frame white = convert(Color::rgb(0xFFFFFF));
+  REQUIRE(white.width == 64);
+  REQUIRE(white.height == 48);
+  REQUIRE(white.y.size() == 64u * 48);
+  REQUIRE(white.u.size() == 32u * 24);
+  REQUIRE(white.v.size() == 32u * 24);
+  for (auto y : white.y) REQUIRE(std::abs(y - 235) <= 1);
+  for (auto u : white.u) REQUIRE(std::abs(u - 128) <= 1);
+
+  const items::Frame black = convert(Color::rgb(0x000000));
+  for (auto y : black.y) REQUIRE(std::abs(y - 16) <= 1);
+  for (auto v : black.v) REQUIRE(std::abs(v - 128) <= 1);
+
+  // Red separates BT.709 (Y 63) from BT.601 (Y 81).
+  const items::Frame red = convert(Color::rgb(0xFF0000));
+  CHECK(std::abs(red.y[100] - 63) <= 1);
+  CHECK(std::abs(red.u[10] - 102) <= 1);
+  CHECK(std::abs(red.v[10] - 240) <= 1);
+
+  CHECK_THROWS_AS(converter.convert(Canvas(65, 48, Color{})), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------
+// The stage
+
+TEST_CASE("the render stage emits a title card, then one frame per post", "[render][stage]") {
+  Registry registry;
+  register_render_stage(registry);
+  const StageInfo* info = registry.find("render");
+  REQUIRE(info);
+  REQUIRE(info->inputs.size() == 1);
+  CHECK(info->inputs[0].item_type == "media");
+  CHECK(info->outputs.at(0).item_type == "frame");
+  std::map<std::string, std::string> defaults;
+  for (const ParamSpec& spec : info->params) defaults[spec.name] = spec.default_value;
+  CHECK(defaults["size"] == "1920x1080");
+  CHECK(defaults["card"] == "3s");
+
+  RunContext context;
+  context.handle = "ada";
+  context.date = "2026-11-24";
+  context.tz = "Europe/London";
+
+  SECTION("posts") {
+    auto stage = info->create(Params({{"size", "320x180"}, {"card", "2s"}}), context);
+    Collect out;
+    for (int i = 0; i < 2; ++i) {
+      items::MediaPost post = make_post("Post number " + std::to_string(i));
+      post.post.id = "id" + std::to_string(i);
+      post.post.index = i;
+      post.post.day_count = 2;
+      stage->process(Item::make(post), out);
+    }
+    stage->finish(out);
+    REQUIRE(out.frames.size() == 3);
+    CHECK(out.frames[0].sequence == 0);
+    CHECK(out.frames[0].label == "title");
+    CHECK(out.frames[1].sequence == 1);
+    CHECK(out.frames[1].label == "id0");
+    CHECK(out.frames[2].sequence == 2);
+    CHECK(out.frames[2].label == "id1");
+    for (const auto& frame : out.frames) {
+      CHECK(frame.width == 320);
+      CHECK(frame.height == 180);
+      CHECK(frame.y.size() == 320u * 180);
+      CHECK(frame.u.size() == 160u * 90);
+      CHECK(frame.duration_seconds == Approx(2.0));
+    }
+  }
+  SECTION("a day without posts still gets its title card") {
+    auto stage = info->create(Params({{"size", "320x180"}, {"card", "3s"}}), context);
+    Collect out;
+    stage->finish(out);
+    REQUIRE(out.frames.size() == 1);
+    CHECK(out.frames[0].sequence == 0);
+    CHECK(out.frames[0].label == "title");
+  }
+  SECTION("odd sizes and unknown zones are refused when the stage is made") {
+    CHECK_THROWS_AS(info->create(Params({{"size", "321x180"}, {"card", "3s"}}), context),
+                    std::invalid_argument);
+    context.tz = "Nowhere/Atlantis";
+    CHECK_THROWS_AS(info->create(Params({{"size", "320x180"}, {"card", "3s"}}), context),
+                    std::invalid_argument);
+  }
+}
