@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 namespace pipectl {
@@ -69,12 +70,18 @@ std::optional<double> parse_duration_seconds(const std::string& text) {
   return number;
 }
 
+std::string format_number(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
 std::optional<std::string> check_param_value(const ParamSpec& spec, const std::string& text) {
   auto out_of_range = [&](double value) -> std::optional<std::string> {
     if (spec.min && value < *spec.min)
-      return "'" + text + "' is below the minimum of " + spec.name + " (" + std::to_string(*spec.min) + ")";
+      return "'" + text + "' is below the minimum of " + spec.name + " (" + format_number(*spec.min) + ")";
     if (spec.max && value > *spec.max)
-      return "'" + text + "' is above the maximum of " + spec.name + " (" + std::to_string(*spec.max) + ")";
+      return "'" + text + "' is above the maximum of " + spec.name + " (" + format_number(*spec.max) + ")";
     return std::nullopt;
   };
   switch (spec.type) {

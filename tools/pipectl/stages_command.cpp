@@ -23,8 +23,8 @@ void print_stage(const StageInfo& info) {
     if (spec.required) std::cout << ", required";
     else std::cout << " = " << (spec.default_value.empty() ? "\"\"" : spec.default_value);
     if (spec.min || spec.max) {
-      std::cout << "  [" << (spec.min ? std::to_string(*spec.min) : std::string("..")) << ", "
-                << (spec.max ? std::to_string(*spec.max) : std::string("..")) << "]";
+      std::cout << "  [" << (spec.min ? format_number(*spec.min) : std::string("..")) << ", "
+                << (spec.max ? format_number(*spec.max) : std::string("..")) << "]";
     }
     std::cout << "\n        " << spec.doc << '\n';
   }

@@ -37,6 +37,9 @@ std::optional<bool> parse_boolean(const std::string& text);
 std::optional<Size> parse_size(const std::string& text);
 std::optional<double> parse_duration_seconds(const std::string& text);
 
+// A number as a person writes it: 0.1, 60, 1e+09 (no trailing zeros).
+std::string format_number(double value);
+
 // Why `text` is not a valid value for `spec`, or nullopt when it is.
 std::optional<std::string> check_param_value(const ParamSpec& spec, const std::string& text);
 
