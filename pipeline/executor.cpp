@@ -41,10 +41,6 @@ Params resolve_params(const Graph& graph, const Node& node, const StageInfo& inf
 
 namespace {
 
-struct Target {
-  size_t node;  // index into the run's nodes
-};
-
 struct RunNode {
   const Node* node = nullptr;
   const StageInfo* info = nullptr;

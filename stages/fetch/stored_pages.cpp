@@ -1,6 +1,7 @@
 #include "stored_pages.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <set>
 

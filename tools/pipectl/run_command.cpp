@@ -84,13 +84,9 @@ bool valid_handle(const std::string& handle) {
 std::string parse_arguments(const std::vector<std::string>& args, RunArguments& parsed) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    auto value = [&](const char* name) -> std::optional<std::string> {
-      if (i + 1 >= args.size()) return std::nullopt;
-      (void)name;
-      return args[++i];
-    };
     if (arg == "--handles" || arg == "--date" || arg == "--tz" || arg == "--out") {
-      auto given = value(arg.c_str());
+      std::optional<std::string> given;
+      if (i + 1 < args.size()) given = args[++i];
       if (!given) return arg + " needs a value";
       if (arg == "--handles") {
         for (const auto& handle : split_commas(*given)) parsed.handles.push_back(handle);
