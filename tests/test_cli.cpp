@@ -49,6 +49,9 @@ TEST_CASE("help and usage errors") {
   auto escape = run_pipectl("run graphs/demo.graph --handles ../etc");
   CHECK(escape.exit_code == 2);
   CHECK(escape.output.find("'../etc' is not a handle") != std::string::npos);
+  auto date = run_pipectl("run graphs/demo.graph --handles a --date 2026-+1-24");
+  CHECK(date.exit_code == 2);
+  CHECK(date.output.find("--date '2026-+1-24' is not a day") != std::string::npos);
   auto zone = run_pipectl("run graphs/demo.graph --handles a --tz Mars/Base");
   CHECK(zone.exit_code == 2);
   CHECK(zone.output.find("--tz 'Mars/Base'") != std::string::npos);

@@ -7,6 +7,7 @@
 
 #include "builtin.hpp"
 #include "image_decoder.hpp"
+#include "image_header.hpp"
 #include "items/media.hpp"
 #include "support/paths.hpp"
 
@@ -83,11 +84,20 @@ TEST_CASE("broken, missing and oversized pictures are refused with a reason") {
   std::ofstream(cut, std::ios::binary) << bytes.substr(0, 60);
   CHECK_THROWS(media::decode_image_file(cut.string()));
 
-  auto big = make_picture(folder.path(), "big.png", "2000x2000", "white");
+  // The size comes from each format's header, before anything is decoded.
   media::DecodeLimits limits;
   limits.max_pixels = 1'000'000;
-  CHECK_THROWS_WITH(media::decode_image_file(big.string(), limits),
-                    Catch::Contains("2000x2000") && Catch::Contains("more than the limit"));
+  for (const char* name : {"big.png", "big.jpg", "big.webp"}) {
+    INFO(name);
+    auto big = make_picture(folder.path(), name, "2000x1500", "white");
+    auto size = media::read_pixel_size(big.string());
+    REQUIRE(size);
+    CHECK(size->width == 2000);
+    CHECK(size->height == 1500);
+    CHECK_THROWS_WITH(media::decode_image_file(big.string(), limits),
+                      Catch::Contains("2000x1500") && Catch::Contains("more than the limit"));
+  }
+  CHECK_FALSE(media::read_pixel_size(text.string()));
 }
 
 TEST_CASE("the stage keeps the post when a picture fails, with a placeholder and a warning") {

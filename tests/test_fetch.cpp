@@ -67,6 +67,14 @@ TEST_CASE("API times and HTML entities") {
   CHECK_FALSE(parse_api_time("2026-11-24 14:05:09"));
   CHECK_FALSE(parse_api_time("2026-02-30T14:05:09.000Z"));
   CHECK_FALSE(parse_api_time("Tue Nov 24 14:05:09 +0000 2026"));
+  CHECK_FALSE(parse_api_time("2026-11-25T-1:30:00.000Z"));  // signs and spaces are not digits
+  CHECK_FALSE(parse_api_time("2026-11-24T12:00:00 Z"));
+  CHECK_FALSE(parse_api_time("2026-11-24T24:00:00Z"));
+  CHECK_FALSE(parse_api_time("2026-11-24T12:00:00.Z"));
+  CHECK(parse_date("2026-11-24"));
+  CHECK_FALSE(parse_date("2026-+1-24"));
+  CHECK_FALSE(parse_date(" 2026-1-24"));
+  CHECK_FALSE(parse_date("2026-02-29"));
   CHECK(decode_html_entities("a &amp; b &lt;3 &gt; &amp;amp;") == "a & b <3 > &amp;");
   std::vector<int> positions;
   CHECK(decode_html_entities("é&amp;x", &positions) == "é&x");
@@ -169,7 +177,7 @@ TEST_CASE("bad posts are rejected one by one, naming the file and the post") {
 TEST_CASE("a truncated first page fails the handle, naming the file, line and column") {
   std::string page = (fixtures() / "truncated" / "pages" / "page-1.json").string();
   CHECK_THROWS_WITH(read_stored_pages(fixtures().string(), "truncated", [](const std::string&) {}),
-                    Catch::Contains(page + ":3:") && Catch::Contains("truncated"));
+                    Catch::Contains(page + ":3:") && Catch::Contains("the JSON ends too early"));
 }
 
 TEST_CASE("a garbage later page loses only its own posts") {

@@ -1,5 +1,7 @@
 #include "image_decoder.hpp"
 
+#include "image_header.hpp"
+
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -71,27 +73,38 @@ std::unique_ptr<AVFrame, FrameFreer> decode_first_frame(AVFormatContext* format,
 items::Image decode_image_file(const std::string& path, const DecodeLimits& limits) {
   if (!std::filesystem::is_regular_file(path)) throw std::runtime_error("no such file: " + path);
 
+  auto too_large = [&](long long width, long long height) {
+    return std::runtime_error("the image is " + std::to_string(width) + "x" + std::to_string(height) +
+                              ", more than the limit of " + std::to_string(limits.max_pixels) + " pixels");
+  };
+  // Refuse from the header, before any decoder allocates for the picture.
+  if (auto size = read_pixel_size(path)) {
+    if (size->width <= 0 || size->height <= 0) throw std::runtime_error("the image header gives no size");
+    if (size->width * size->height > limits.max_pixels) throw too_large(size->width, size->height);
+  }
+
+  // Only still-image demuxers, only local files: a "picture" that is really a playlist or a
+  // concat script must not make FFmpeg open other files or URLs.
+  AVDictionary* raw_options = nullptr;
+  av_dict_set(&raw_options, "protocol_whitelist", "file", 0);
+  av_dict_set(&raw_options, "format_whitelist", "image2,png_pipe,jpeg_pipe,webp_pipe,gif,bmp_pipe,tiff_pipe", 0);
   AVFormatContext* raw_format = nullptr;
-  int status = avformat_open_input(&raw_format, path.c_str(), nullptr, nullptr);
+  int status = avformat_open_input(&raw_format, path.c_str(), nullptr, &raw_options);
+  av_dict_free(&raw_options);
   if (status < 0) throw std::runtime_error("not a readable image: " + av_error(status));
   std::unique_ptr<AVFormatContext, FormatCloser> format(raw_format);
-  status = avformat_find_stream_info(format.get(), nullptr);
-  if (status < 0) throw std::runtime_error("not a readable image: " + av_error(status));
-
+  // No avformat_find_stream_info: it would decode the picture before the limits apply.
+  // The image demuxers know the codec from the header already.
   const AVCodec* decoder = nullptr;
   int stream_index = av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0);
   if (stream_index < 0 || !decoder) throw std::runtime_error("the file holds no picture");
-  const AVCodecParameters* parameters = format->streams[stream_index]->codecpar;
-  long long pixels = static_cast<long long>(parameters->width) * parameters->height;
-  if (parameters->width <= 0 || parameters->height <= 0) throw std::runtime_error("the image has no size (corrupt header?)");
-  if (pixels > limits.max_pixels)
-    throw std::runtime_error("the image is " + std::to_string(parameters->width) + "x" +
-                             std::to_string(parameters->height) + ", more than the limit of " +
-                             std::to_string(limits.max_pixels) + " pixels");
 
   std::unique_ptr<AVCodecContext, CodecFreer> codec(avcodec_alloc_context3(decoder));
-  avcodec_parameters_to_context(codec.get(), parameters);
+  avcodec_parameters_to_context(codec.get(), format->streams[stream_index]->codecpar);
   codec->thread_count = 1;  // one image: threads cost more than they give
+  // The second guard, for formats whose header is not read above: the decoder refuses to
+  // allocate a larger picture.
+  codec->max_pixels = limits.max_pixels;
   status = avcodec_open2(codec.get(), decoder, nullptr);
   if (status < 0) throw std::runtime_error("cannot open the " + std::string(decoder->name) + " decoder: " + av_error(status));
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace pipectl::fetch {
@@ -16,6 +17,10 @@ struct DayWindow {
 // `date` is YYYY-MM-DD, `tz` an IANA name such as "America/New_York" or "UTC".
 // Throws std::invalid_argument naming the bad date or zone.
 DayWindow day_window(const std::string& date, const std::string& tz);
+
+// A calendar date written exactly YYYY-MM-DD; nullopt for anything else or a day that does
+// not exist.
+std::optional<std::chrono::year_month_day> parse_date(const std::string& text);
 
 // Throws std::invalid_argument when `tz` is not a time zone ICU knows.
 void check_time_zone(const std::string& tz);

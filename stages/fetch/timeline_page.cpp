@@ -1,5 +1,8 @@
 #include "timeline_page.hpp"
 
+#include "day_window.hpp"
+#include "fixed_digits.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -263,25 +266,21 @@ std::vector<ApiError> read_errors(const json::object& response) {
 }  // namespace
 
 std::optional<std::chrono::sys_seconds> parse_api_time(const std::string& text) {
-  // YYYY-MM-DDTHH:MM:SS, optional .fraction, then Z.
-  int year, month, day, hour, minute, second;
-  char tail[16] = {};
-  if (text.size() < 20 || text.size() > 30) return std::nullopt;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%15s", &year, &month, &day, &hour, &minute, &second,
-                  tail) != 7)
+  // YYYY-MM-DDTHH:MM:SS, an optional .fraction, then Z.
+  if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text.back() != 'Z')
     return std::nullopt;
-  std::string rest = tail;
-  if (rest.empty() || rest.back() != 'Z') return std::nullopt;
-  if (rest.size() > 1) {
-    if (rest[0] != '.') return std::nullopt;
-    for (size_t i = 1; i + 1 < rest.size(); ++i)
-      if (!std::isdigit(static_cast<unsigned char>(rest[i]))) return std::nullopt;
+  auto date = parse_date(text.substr(0, 10));
+  auto hour = fixed_digits(text, 11, 2);
+  auto minute = fixed_digits(text, 14, 2);
+  auto second = fixed_digits(text, 17, 2);
+  if (!date || !hour || !minute || !second || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
+  if (text.size() > 20) {
+    if (text[19] != '.' || text.size() == 21 || text.size() > 30) return std::nullopt;
+    for (size_t i = 20; i + 1 < text.size(); ++i)
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
   }
   using namespace std::chrono;
-  year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
-                      std::chrono::day(static_cast<unsigned>(day))};
-  if (!date.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  return sys_days(date) + hours(hour) + minutes(minute) + seconds(second);
+  return sys_days(*date) + hours(*hour) + minutes(*minute) + seconds(*second);
 }
 
 std::string decode_html_entities(const std::string& text, std::vector<int>* positions) {

@@ -1,6 +1,4 @@
 // pipectl run: the graph once per handle, one handle after the other, with a summary.
-#include <unicode/timezone.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +7,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "day_window.hpp"
 #include "load_graph.hpp"
 #include "pipectl/executor.hpp"
 
@@ -56,21 +55,6 @@ std::string yesterday_utc() {
   return text;
 }
 
-bool valid_date(const std::string& text) {
-  int year = 0;
-  unsigned month = 0, day = 0;
-  char extra = 0;
-  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &extra) != 3) return false;
-  return std::chrono::year_month_day{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)}.ok();
-}
-
-bool valid_time_zone(const std::string& tz) {
-  std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(tz)));
-  icu::UnicodeString id;
-  zone->getID(id);
-  return id != icu::UnicodeString(UCAL_UNKNOWN_ZONE_ID);
-}
-
 // X usernames: 1 to 15 letters, digits or underscores. This also keeps a handle from
 // naming a path outside the output folder.
 bool valid_handle(const std::string& handle) {
@@ -111,8 +95,13 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
   if (parsed.handles.empty()) return "give the handles to run with --handles a,b,c";
   for (const auto& handle : parsed.handles)
     if (!valid_handle(handle)) return "'" + handle + "' is not a handle (1-15 letters, digits or _)";
-  if (!parsed.date.empty() && !valid_date(parsed.date)) return "--date '" + parsed.date + "' is not a date YYYY-MM-DD";
-  if (!valid_time_zone(parsed.tz)) return "--tz '" + parsed.tz + "' is not an IANA time zone (e.g. UTC, Europe/Paris)";
+  if (!parsed.date.empty() && !fetch::parse_date(parsed.date))
+    return "--date '" + parsed.date + "' is not a day written YYYY-MM-DD";
+  try {
+    fetch::check_time_zone(parsed.tz);
+  } catch (const std::invalid_argument&) {
+    return "--tz '" + parsed.tz + "' is not an IANA time zone (e.g. UTC, Europe/Paris)";
+  }
   return {};
 }
 
@@ -150,7 +139,7 @@ int run_command(const std::vector<std::string>& args) {
 
   std::string date = arguments.date;
   if (date.empty()) date = graph->variables.count("date") ? graph->variables.at("date") : yesterday_utc();
-  if (!valid_date(date)) {
+  if (!fetch::parse_date(date)) {
     std::cerr << arguments.graph << ": 'set date = " << date << "' is not a date YYYY-MM-DD\n";
     return exit_usage;
   }
