@@ -68,6 +68,9 @@ struct StageFailure {
   std::string message;
 };
 
+// RunOptions::cancel was set: unwinds the whole run.
+struct Cancelled {};
+
 class Run {
  public:
   Run(const Graph& graph, const Registry& registry, const RunOptions& options) : options_(options) {
@@ -98,9 +101,13 @@ class Run {
   }
 
   void execute() {
+    check_cancel();
     for (size_t index : order_)
       if (nodes_[index].info->inputs.empty()) guarded(index, [&](Emitter& out) { nodes_[index].stage->start(out); });
-    for (size_t index : order_) guarded(index, [&](Emitter& out) { nodes_[index].stage->finish(out); });
+    for (size_t index : order_) {
+      check_cancel();
+      guarded(index, [&](Emitter& out) { nodes_[index].stage->finish(out); });
+    }
   }
 
   void abort_all() noexcept {
@@ -109,6 +116,7 @@ class Run {
   }
 
   void deliver(size_t from, const Item& item) {
+    check_cancel();
     for (size_t to : nodes_[from].successors)
       guarded(to, [&](Emitter& out) { nodes_[to].stage->process(item, out); });
   }
@@ -125,9 +133,15 @@ class Run {
       warn(nodes_[index].node->name + ": " + error.what());
     } catch (const StageFailure&) {
       throw;
+    } catch (const Cancelled&) {
+      throw;
     } catch (const std::exception& error) {
       throw StageFailure{nodes_[index].node->name, error.what()};
     }
+  }
+
+  void check_cancel() const {
+    if (options_.cancel && options_.cancel->load()) throw Cancelled{};
   }
 
   void warn(const std::string& message) {
@@ -189,6 +203,9 @@ RunResult run_graph(const Graph& graph, const Registry& registry, const RunOptio
   } catch (const StageFailure& failure) {
     result.failed_node = failure.node;
     result.error = failure.message;
+  } catch (const Cancelled&) {
+    result.cancelled = true;
+    result.error = "interrupted";
   } catch (const std::exception& error) {
     result.error = error.what();
   }

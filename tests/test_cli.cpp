@@ -105,10 +105,33 @@ TEST_CASE("bad input: each problem is named, the rest of the run goes on, the ex
   CHECK_FALSE(fs::exists(out.path() / "videos/nobody_here"));
 }
 
-TEST_CASE("daily.graph is refused clearly until the live client exists") {
+TEST_CASE("graphs that cannot run fail each handle with the reason") {
   test::TempDir out("pipectl-daily");
   auto result = run_pipectl("run " + test::shell_quote((test::source_dir() / "graphs/daily.graph").string()) +
                         " --handles nasa --out " + test::shell_quote(out.path().string()));
   CHECK(result.exit_code == 1);
   CHECK(result.output.find("source 'x-api' is not available") != std::string::npos);
+
+  fs::path graph = out.path() / "nodir.graph";
+  std::ofstream(graph) << "node fetch : fetch dir=nope\nnode media : download-media\nnode render : render\n"
+                       << "node encode : encode\nfetch -> media -> render -> encode\n";
+  auto missing = run_pipectl("run " + test::shell_quote(graph.string()) + " --handles nasa --out " +
+                             test::shell_quote(out.path().string()));
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.output.find("dir \"nope\" is not a folder (looked at " + (out.path() / "nope").string()) !=
+        std::string::npos);
+}
+
+TEST_CASE("Ctrl-C stops the run with exit code 130 and leaves no partial file") {
+  test::TempDir out("pipectl-interrupt");
+  // SIGINT after 2 s lands while the first handle's video is being encoded.
+  auto result = test::run_command("timeout --preserve-status -s INT 2 " + test::shell_quote(pipectl_binary()) +
+                                  " run " + test::shell_quote((test::source_dir() / "graphs/demo.graph").string()) +
+                                  " --handles orbit_daily,sakura_lab --out " + test::shell_quote(out.path().string()));
+  INFO(result.output);
+  CHECK(result.exit_code == 130);
+  CHECK(result.output.find("interrupted") != std::string::npos);
+  size_t files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(out.path())) files += entry.is_regular_file() ? 1 : 0;
+  CHECK(files == 0);
 }

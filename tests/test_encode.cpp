@@ -403,6 +403,26 @@ TEST_CASE("encode: bad frames are item errors", "[encode][errors]") {
   check_video(output, 320, 240, 2 * kFps);
 }
 
+TEST_CASE("encode: a path outside the output folder is refused", "[encode][files]") {
+  TempDir dir;
+  pipectl::Registry registry;
+  pipectl::register_encode_stage(registry);
+  pipectl::RunContext context;
+  context.out_dir = (dir.path() / "out").string();
+  auto params = [&](const std::string& path) {
+    return pipectl::Params({{"path", path}, {"fps", "30"}, {"preset", "veryfast"}, {"crf", "23"},
+                            {"threads", "0"}, {"reorder", "16"}});
+  };
+  const pipectl::StageInfo* info = registry.find("encode");
+  CHECK_NOTHROW(info->create(params(context.out_dir + "/nasa/day.mp4"), context));
+  CHECK_THROWS_WITH(info->create(params(context.out_dir + "/../escaped.mp4"), context),
+                    Catch::Contains("outside the output folder"));
+  CHECK_THROWS_WITH(info->create(params((dir.path() / "outside.mp4").string()), context),
+                    Catch::Contains("outside the output folder"));
+  CHECK_THROWS(info->create(params(context.out_dir), context));
+  CHECK_FALSE(fs::exists(dir.path() / "escaped.mp4"));
+}
+
 TEST_CASE("encode: bad settings are refused up front", "[encode][errors]") {
   TempDir dir;
   std::vector<std::string> warnings;

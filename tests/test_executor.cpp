@@ -141,3 +141,33 @@ TEST_CASE("an unbound variable in a parameter is an error naming the place") {
   CHECK(result.error.find("g.graph:2:26") != std::string::npos);
   CHECK(result.error.find("unbound variable") != std::string::npos);
 }
+
+TEST_CASE("a cancel flag stops the run at the next item and every stage aborts") {
+  Log log;
+  Registry registry = registry_for(log);
+  std::atomic<bool> cancel{false};
+  // The trigger raises the flag once two items were seen, as a signal handler would.
+  registry.add(StageInfo{.name = "trigger", .summary = "", .inputs = {{"in", "number"}}, .outputs = {}, .params = {},
+                         .create = [&](const Params&, const RunContext&) -> std::unique_ptr<Stage> {
+                           struct Trigger : Stage {
+                             Trigger(Log& log, std::atomic<bool>& cancel) : log(log), cancel(cancel) {}
+                             void process(const Item& item, Emitter&) override {
+                               log.seen.push_back(item.as<Number>().value);
+                               if (log.seen.size() == 2) cancel = true;
+                             }
+                             Log& log;
+                             std::atomic<bool>& cancel;
+                           };
+                           return std::make_unique<Trigger>(log, cancel);
+                         }});
+  Graph graph = parse_graph_text("node c : counter count=100\nnode d : doubler\nnode k : collector\nnode t : trigger\n"
+                                 "c -> d -> k\nc -> t\n", "g.graph");
+  RunOptions options = options_for("jaxa");
+  options.cancel = &cancel;
+  RunResult result = run_graph(graph, registry, options);
+  CHECK_FALSE(result.ok);
+  CHECK(result.cancelled);
+  CHECK(result.error == "interrupted");
+  CHECK(log.seen == std::vector<int>{2, 1});  // item 1 reached k (doubled) and t; item 2 never left c
+  CHECK(log.calls == std::vector<std::string>{"counter abort", "doubler abort", "collector abort"});
+}

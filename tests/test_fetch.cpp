@@ -191,9 +191,15 @@ TEST_CASE("a garbage later page loses only its own posts") {
   CHECK(day[0].id == "3001");
 }
 
+TEST_CASE("a page that is only an API error fails the handle with the API's words") {
+  CHECK_THROWS_WITH(read_stored_pages(fixtures().string(), "api_error", [](const std::string&) {}),
+                    Catch::Contains("api_error/pages/page-1.json: the API answered with an error: Authorization Error: "
+                                    "Sorry, you are not authorized"));
+}
+
 TEST_CASE("an unknown handle is refused, listing the stored ones") {
   CHECK_THROWS_WITH(read_stored_pages(fixtures().string(), "nobody_here", [](const std::string&) {}),
-                    Catch::Contains("unknown handle 'nobody_here'") && Catch::Contains("broken_posts, truncated"));
+                    Catch::Contains("unknown handle 'nobody_here'") && Catch::Contains("api_error, bad_next_page, broken_posts, truncated"));
 }
 
 TEST_CASE("a user response with errors says why") {

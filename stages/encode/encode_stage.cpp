@@ -1,5 +1,7 @@
 #include "encode_stage.hpp"
 
+#include <algorithm>
+
 #include <stdexcept>
 #include <utility>
 
@@ -77,6 +79,15 @@ EncodeStage::EncodeStage(EncodeSettings settings, RunContext context)
   if (settings_.threads > 64)
     throw std::invalid_argument("encode: threads " + std::to_string(settings_.threads) +
                                 " is out of range 0..64");
+  // The output folder the user chose is the only place pipectl writes to.
+  if (!context_.out_dir.empty()) {
+    auto folder = std::filesystem::weakly_canonical(std::filesystem::absolute(context_.out_dir));
+    auto file = std::filesystem::weakly_canonical(std::filesystem::absolute(settings_.path));
+    auto [folder_end, file_part] = std::mismatch(folder.begin(), folder.end(), file.begin(), file.end());
+    if (folder_end != folder.end() || file_part == file.end())
+      throw std::invalid_argument("encode: path " + settings_.path.string() + " is outside the output folder " +
+                                  context_.out_dir + "; write under {out}");
+  }
   // Refuse a bad preset (or crf) when the graph starts, not when the first frame arrives.
   check_encoder_settings(writer_options(settings_, 0, 0));
 }

@@ -19,6 +19,9 @@ class FetchStage : public Stage {
       throw std::invalid_argument("source '" + source_ + "' is not available; this build reads 'stored' pages");
     std::filesystem::path dir = params.text("dir");
     dir_ = dir.is_absolute() ? dir : std::filesystem::path(context.graph_dir) / dir;
+    if (!std::filesystem::is_directory(dir_))
+      throw std::invalid_argument("dir \"" + dir.string() + "\" is not a folder (looked at " + dir_.string() +
+                                  "; a relative dir is relative to the graph file)");
     window_ = fetch::day_window(context.date, context.tz.empty() ? "UTC" : context.tz);
   }
 

@@ -65,6 +65,17 @@ StoredDay read_stored_pages(const std::string& dir, const std::string& handle,
       warn(std::string(error.what()) + " (its posts are skipped)");
       break;
     }
+    // A page of errors and nothing else is the API refusing the request (unauthorised, an
+    // unknown or suspended account). Errors beside data are partial, such as a referenced
+    // post that was deleted, and leave the day whole.
+    if (page.posts.empty() && page.rejected.empty() && !page.errors.empty()) {
+      const auto& error = page.errors.front();
+      std::string message = page_file.string() + ": the API answered with an error: " + error.title +
+                            (error.detail.empty() ? "" : ": " + error.detail);
+      if (first) throw std::runtime_error(message);
+      warn(message + " (stopping at this page)");
+      break;
+    }
     for (const auto& message : page.rejected) warn(message + " (post skipped)");
     for (auto& post : page.posts) {
       for (auto& media : post.media) media.url = resolve_url(media.url, root);

@@ -10,6 +10,7 @@ namespace pipectl::cli {
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_handles_failed = 1;  // the run finished, but at least one handle has no video
 inline constexpr int exit_usage = 2;           // bad command line or graph file: nothing ran
+inline constexpr int exit_interrupted = 130;   // SIGINT/SIGTERM: stopped, no partial files left
 
 int run_command(const std::vector<std::string>& args);
 int check_command(const std::vector<std::string>& args);

@@ -21,7 +21,8 @@ Usage:
 Example, on the bundled sample data:
   pipectl run graphs/demo.graph --handles orbit_daily,sakura_lab,noor_souk --out out/
 
-Exit codes: 0 success, 1 some handle failed (the others are done), 2 usage or graph error.
+Exit codes: 0 success, 1 some handle failed (the others are done), 2 usage or graph error,
+130 interrupted (unfinished videos removed).
 )";
 
 }  // namespace

@@ -1,4 +1,7 @@
 // pipectl run: the graph once per handle, one handle after the other, with a summary.
+#include <signal.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +18,20 @@ namespace pipectl::cli {
 
 namespace {
 
+// Set by SIGINT/SIGTERM; the executor stops at the next item and the stages remove their
+// temporary files, so an interrupted run leaves only complete videos behind.
+std::atomic<bool> interrupted{false};
+
+extern "C" void on_interrupt(int) { interrupted = true; }
+
+void catch_interrupts() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
 const char* run_usage = R"(Usage: pipectl run GRAPH --handles a,b,c [--date YYYY-MM-DD] [--tz ZONE] [--out DIR]
 
 Runs the graph once for each handle. The built-in graphs write DIR/<handle>/<date>.mp4.
@@ -26,7 +43,8 @@ Runs the graph once for each handle. The built-in graphs write DIR/<handle>/<dat
 
 Reads: the graph file and what its stages name (graphs/demo.graph: data/sample/).
 Exit codes: 0 every handle has its video, 1 some handle failed (the others are done),
-2 usage or graph error (nothing ran).
+2 usage or graph error (nothing ran), 130 interrupted (Ctrl-C or SIGTERM; unfinished videos
+are removed, finished ones stay).
 )";
 
 struct RunArguments {
@@ -159,8 +177,10 @@ int run_command(const std::vector<std::string>& args) {
     double seconds;
   };
   std::vector<Outcome> outcomes;
+  catch_interrupts();
   size_t position = 0;
   for (const auto& handle : arguments.handles) {
+    if (interrupted) break;
     ++position;
     std::cout << "[" << position << "/" << arguments.handles.size() << "] " << handle << ": running " << arguments.graph
               << " for " << date << " (" << arguments.tz << ")" << std::endl;
@@ -169,6 +189,7 @@ int run_command(const std::vector<std::string>& args) {
     options.context.date = date;
     options.context.tz = arguments.tz;
     options.context.out_dir = arguments.out;
+    options.cancel = &interrupted;
     options.on_warning = [&handle](const std::string& message) {
       std::cerr << "  warning: " << handle << ": " << message << '\n';
     };
@@ -187,6 +208,11 @@ int run_command(const std::vector<std::string>& args) {
     outcomes.push_back(std::move(outcome));
   }
 
+  if (interrupted) {
+    std::cerr << "pipectl run: interrupted; " << outcomes.size() << " of " << arguments.handles.size()
+              << " handles were started, unfinished videos were removed\n";
+    return exit_interrupted;
+  }
   size_t failed = 0;
   std::cout << "\nSummary (" << date << ", " << arguments.tz << "):\n";
   for (const auto& outcome : outcomes) {

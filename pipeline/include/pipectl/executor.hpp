@@ -2,6 +2,7 @@
 // edges, and reports skipped items and the stage that failed, if one did.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <string>
@@ -15,6 +16,7 @@ namespace pipectl {
 
 struct RunResult {
   bool ok = false;
+  bool cancelled = false;   // stopped because RunOptions::cancel was set
   std::string failed_node;  // empty when ok
   std::string error;        // why it failed
   std::vector<std::string> warnings;  // items skipped or downgraded, "node: message"
@@ -26,6 +28,9 @@ struct RunOptions {
   std::map<std::string, std::string> variables;
   // Called as each warning happens (for live output); warnings are also in RunResult.
   std::function<void(const std::string&)> on_warning;
+  // When set (from a signal handler, say), the run stops at the next item and every stage
+  // aborts, removing its temporary files.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // The parameters of `node` with defaults filled in and variables substituted.
