@@ -1,10 +1,16 @@
-// A single-threaded push executor: a source emits an item, and the item travels depth first
-// along the edges before the source emits the next one. At most one item per edge is in
-// flight, so memory does not grow with the length of the day.
+// The executor: Boost.Asio thread pool, a strand per serial stage, tickets for bounded memory.
+// See executor.hpp for the model.
 #include "pipectl/executor.hpp"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <thread>
 
 namespace pipectl {
 
@@ -41,15 +47,45 @@ Params resolve_params(const Graph& graph, const Node& node, const StageInfo& inf
 
 namespace {
 
+// The first failure of a stage: it stops the whole run.
+struct StageFailure {
+  std::string node;
+  std::string message;
+};
+
+// RunOptions::cancel was set: unwinds a source's start().
+struct Cancelled {};
+
+class Run;
+
+// One item emitted by a source, alive while anything derived from it is still to be processed.
+class Ticket {
+ public:
+  explicit Ticket(Run& run) : run_(run) {}
+  ~Ticket();
+  Ticket(const Ticket&) = delete;
+  Ticket& operator=(const Ticket&) = delete;
+
+ private:
+  Run& run_;
+};
+
+// The ticket of the task running on this thread: items it emits inherit it.
+thread_local std::shared_ptr<Ticket> current_ticket;
+
 struct RunNode {
   const Node* node = nullptr;
   const StageInfo* info = nullptr;
   std::unique_ptr<Stage> stage;
   std::vector<size_t> successors;
   RunContext context;
+  std::unique_ptr<Emitter> emitter;
+  std::optional<boost::asio::strand<boost::asio::thread_pool::executor_type>> strand;  // serial stages
+  // Guarded by Run::state_mutex_:
+  int pending = 0;        // process() calls posted and not yet done
+  int open_inputs = 0;    // predecessors that have not finished
+  bool finishing = false;
 };
-
-class Run;
 
 // Sends a node's output to every node its output feeds.
 class NodeEmitter : public Emitter {
@@ -62,18 +98,13 @@ class NodeEmitter : public Emitter {
   size_t index_;
 };
 
-// The first failure of a stage: it unwinds the whole run.
-struct StageFailure {
-  std::string node;
-  std::string message;
-};
-
-// RunOptions::cancel was set: unwinds the whole run.
-struct Cancelled {};
-
 class Run {
  public:
-  Run(const Graph& graph, const Registry& registry, const RunOptions& options) : options_(options) {
+  Run(const Graph& graph, const Registry& registry, const RunOptions& options)
+      : options_(options),
+        threads_(options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency())),
+        max_in_flight_(options.max_in_flight > 0 ? options.max_in_flight : 2 * threads_),
+        pool_(static_cast<size_t>(threads_)) {
     auto variables = run_variables(graph, options);
     for (const auto& node : graph.nodes) {
       RunNode run_node;
@@ -82,9 +113,11 @@ class Run {
       if (!run_node.info) throw GraphError("unknown stage '" + node.stage + "' (run 'pipectl check')");
       nodes_.push_back(std::move(run_node));
     }
-    for (const auto& edge : graph.edges) nodes_[index_of(edge.from)].successors.push_back(index_of(edge.to));
-    order_ = topological_order();
-    for (size_t index : order_) {
+    for (const auto& edge : graph.edges) {
+      nodes_[index_of(edge.from)].successors.push_back(index_of(edge.to));
+      ++nodes_[index_of(edge.to)].open_inputs;
+    }
+    for (size_t index : topological_order()) {
       RunNode& run_node = nodes_[index];
       Params params = resolve_params(graph, *run_node.node, *run_node.info, variables);
       run_node.context = options.context;
@@ -96,56 +129,170 @@ class Run {
       } catch (const std::exception& error) {
         throw StageFailure{name, error.what()};
       }
-      emitters_.push_back(std::make_unique<NodeEmitter>(*this, index));
+      run_node.emitter = std::make_unique<NodeEmitter>(*this, index);
+      if (run_node.info->concurrency == Concurrency::serial) run_node.strand.emplace(pool_.get_executor());
     }
   }
 
+  ~Run() { pool_.join(); }
+
   void execute() {
-    check_cancel();
-    for (size_t index : order_)
-      if (nodes_[index].info->inputs.empty()) guarded(index, [&](Emitter& out) { nodes_[index].stage->start(out); });
-    for (size_t index : order_) {
-      check_cancel();
-      guarded(index, [&](Emitter& out) { nodes_[index].stage->finish(out); });
-    }
+    if (cancelled()) throw Cancelled{};
+    // Each source runs on a thread of its own: it is the only code that waits (for tickets).
+    std::vector<std::thread> sources;
+    for (size_t index = 0; index < nodes_.size(); ++index)
+      if (nodes_[index].info->inputs.empty()) sources.emplace_back([this, index] { run_source(index); });
+    for (auto& source : sources) source.join();
+    pool_.join();  // every posted process() and finish(), including those they posted
   }
+
+  bool failed() const { return failed_.load(); }
+  const std::optional<StageFailure>& failure() const { return failure_; }
+  bool was_cancelled() const { return was_cancelled_; }
 
   void abort_all() noexcept {
     for (auto& node : nodes_)
       if (node.stage) node.stage->abort();
   }
 
-  void deliver(size_t from, const Item& item) {
-    check_cancel();
-    for (size_t to : nodes_[from].successors)
-      guarded(to, [&](Emitter& out) { nodes_[to].stage->process(item, out); });
+  // From NodeEmitter: an item leaves node `from`.
+  void deliver(size_t from, Item item) {
+    if (cancelled()) throw Cancelled{};
+    std::shared_ptr<Ticket> ticket = current_ticket;
+    if (nodes_[from].info->inputs.empty()) ticket = take_ticket();
+    for (size_t to : nodes_[from].successors) post_process(to, item, ticket);
   }
 
-  std::vector<std::string> warnings;
+  void give_back_ticket() {
+    {
+      std::lock_guard lock(ticket_mutex_);
+      --in_flight_;
+    }
+    ticket_freed_.notify_one();
+  }
+
+  std::vector<std::string> take_warnings() {
+    std::lock_guard lock(warning_mutex_);
+    return std::move(warnings_);
+  }
 
  private:
+  bool cancelled() const { return options_.cancel && options_.cancel->load(); }
+
+  std::shared_ptr<Ticket> take_ticket() {
+    std::unique_lock lock(ticket_mutex_);
+    // Wake up now and then to notice cancellation or a failure elsewhere.
+    while (in_flight_ >= max_in_flight_) {
+      if (cancelled() || failed()) throw Cancelled{};
+      ticket_freed_.wait_for(lock, std::chrono::milliseconds(50));
+    }
+    ++in_flight_;
+    return std::make_shared<Ticket>(*this);
+  }
+
+  void run_source(size_t index) {
+    RunNode& node = nodes_[index];
+    try {
+      guarded(index, [&] { node.stage->start(*node.emitter); });
+      if (!failed()) guarded(index, [&] { node.stage->finish(*node.emitter); });
+    } catch (const Cancelled&) {
+      fail(std::nullopt);
+    }
+    node_finished(index);
+  }
+
+  void post_process(size_t to, Item item, std::shared_ptr<Ticket> ticket) {
+    {
+      std::lock_guard lock(state_mutex_);
+      ++nodes_[to].pending;
+    }
+    auto task = [this, to, item = std::move(item), ticket = std::move(ticket)]() mutable {
+      current_ticket = std::move(ticket);
+      if (!failed() && !cancelled()) {
+        try {
+          guarded(to, [&] { nodes_[to].stage->process(item, *nodes_[to].emitter); });
+        } catch (const Cancelled&) {
+          fail(std::nullopt);
+        }
+      } else if (cancelled()) {
+        fail(std::nullopt);
+      }
+      item = Item();
+      current_ticket.reset();  // the item is done here: release what it holds
+      bool ready = false;
+      {
+        std::lock_guard lock(state_mutex_);
+        ready = --nodes_[to].pending == 0 && ready_to_finish(to);
+      }
+      if (ready) post_finish(to);
+    };
+    if (nodes_[to].strand) boost::asio::post(*nodes_[to].strand, std::move(task));
+    else boost::asio::post(pool_, std::move(task));
+  }
+
+  // Caller holds state_mutex_. Marks the node as finishing when it may finish now.
+  bool ready_to_finish(size_t index) {
+    RunNode& node = nodes_[index];
+    if (node.open_inputs > 0 || node.pending > 0 || node.finishing) return false;
+    node.finishing = true;
+    return true;
+  }
+
+  void post_finish(size_t index) {
+    auto task = [this, index] {
+      if (!failed()) {
+        try {
+          guarded(index, [&] { nodes_[index].stage->finish(*nodes_[index].emitter); });
+        } catch (const Cancelled&) {
+          fail(std::nullopt);
+        }
+      }
+      node_finished(index);
+    };
+    if (nodes_[index].strand) boost::asio::post(*nodes_[index].strand, std::move(task));
+    else boost::asio::post(pool_, std::move(task));
+  }
+
+  // Everything `index` will ever emit has been posted: its successors may finish once idle.
+  void node_finished(size_t index) {
+    std::vector<size_t> ready;
+    {
+      std::lock_guard lock(state_mutex_);
+      for (size_t to : nodes_[index].successors) {
+        --nodes_[to].open_inputs;
+        if (ready_to_finish(to)) ready.push_back(to);
+      }
+    }
+    for (size_t to : ready) post_finish(to);
+  }
+
   // Runs one call into a stage: an ItemError skips the item, anything else fails the run.
   template <class Call>
   void guarded(size_t index, Call call) {
     try {
-      call(*emitters_[position_of(index)]);
+      call();
     } catch (const ItemError& error) {
       warn(nodes_[index].node->name + ": " + error.what());
-    } catch (const StageFailure&) {
-      throw;
     } catch (const Cancelled&) {
       throw;
     } catch (const std::exception& error) {
-      throw StageFailure{nodes_[index].node->name, error.what()};
+      fail(StageFailure{nodes_[index].node->name, error.what()});
     }
   }
 
-  void check_cancel() const {
-    if (options_.cancel && options_.cancel->load()) throw Cancelled{};
+  // The first failure wins; a cancellation is recorded as such.
+  void fail(std::optional<StageFailure> failure) {
+    std::lock_guard lock(failure_mutex_);
+    if (failed_) return;
+    if (failure) failure_ = std::move(failure);
+    else was_cancelled_ = true;
+    failed_ = true;
+    ticket_freed_.notify_all();
   }
 
   void warn(const std::string& message) {
-    warnings.push_back(message);
+    std::lock_guard lock(warning_mutex_);
+    warnings_.push_back(message);
     if (options_.on_warning) options_.on_warning(message);
   }
 
@@ -155,28 +302,22 @@ class Run {
     throw GraphError("unknown node '" + name + "' (run 'pipectl check')");
   }
 
-  size_t position_of(size_t index) const {
-    for (size_t i = 0; i < order_.size(); ++i)
-      if (order_[i] == index) return i;
-    return 0;
-  }
-
+  // Kahn's algorithm, taking nodes in file order among those ready, so stage creation (and the
+  // order of errors it reports) is repeatable.
   std::vector<size_t> topological_order() const {
     std::vector<int> incoming(nodes_.size(), 0);
     for (const auto& node : nodes_)
       for (size_t to : node.successors) ++incoming[to];
     std::vector<size_t> order;
-    // Kahn's algorithm, taking nodes in file order among those ready, so runs are repeatable.
     std::vector<bool> placed(nodes_.size(), false);
     while (order.size() < nodes_.size()) {
       bool progressed = false;
-      for (size_t i = 0; i < nodes_.size(); ++i) {
+      for (size_t i = 0; i < nodes_.size() && !progressed; ++i) {
         if (placed[i] || incoming[i] != 0) continue;
         placed[i] = true;
         order.push_back(i);
         for (size_t to : nodes_[i].successors) --incoming[to];
         progressed = true;
-        break;
       }
       if (!progressed) throw GraphError("the graph has a cycle (run 'pipectl check')");
     }
@@ -184,12 +325,29 @@ class Run {
   }
 
   const RunOptions& options_;
+  int threads_;
+  int max_in_flight_;
   std::vector<RunNode> nodes_;
-  std::vector<size_t> order_;
-  std::vector<std::unique_ptr<NodeEmitter>> emitters_;  // by position in order_
+  boost::asio::thread_pool pool_;
+
+  std::mutex state_mutex_;
+
+  std::mutex ticket_mutex_;
+  std::condition_variable ticket_freed_;
+  int in_flight_ = 0;
+
+  std::mutex failure_mutex_;
+  std::atomic<bool> failed_{false};
+  std::optional<StageFailure> failure_;
+  bool was_cancelled_ = false;
+
+  std::mutex warning_mutex_;
+  std::vector<std::string> warnings_;
 };
 
-void NodeEmitter::emit(Item item) { run_.deliver(index_, item); }
+Ticket::~Ticket() { run_.give_back_ticket(); }
+
+void NodeEmitter::emit(Item item) { run_.deliver(index_, std::move(item)); }
 
 }  // namespace
 
@@ -199,7 +357,17 @@ RunResult run_graph(const Graph& graph, const Registry& registry, const RunOptio
   try {
     run = std::make_unique<Run>(graph, registry, options);
     run->execute();
-    result.ok = true;
+    if (run->failed()) {
+      if (run->failure()) {
+        result.failed_node = run->failure()->node;
+        result.error = run->failure()->message;
+      } else {
+        result.cancelled = true;
+        result.error = "interrupted";
+      }
+    } else {
+      result.ok = true;
+    }
   } catch (const StageFailure& failure) {
     result.failed_node = failure.node;
     result.error = failure.message;
@@ -211,7 +379,7 @@ RunResult run_graph(const Graph& graph, const Registry& registry, const RunOptio
   }
   if (run) {
     if (!result.ok) run->abort_all();
-    result.warnings = std::move(run->warnings);
+    result.warnings = run->take_warnings();
   }
   return result;
 }

@@ -3,6 +3,7 @@
 // middle of each card to compare it with the card the render stage drew.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -68,7 +69,11 @@ TEST_CASE("the demo graph makes a correct video per sample handle, cards in chro
     auto stored = fetch::read_stored_pages((test::source_dir() / "data" / "sample").string(), handle,
                                            [](const std::string&) {});
     auto day = fetch::select_day(stored.posts, fetch::day_window("2026-11-24", "UTC"));
-    const auto& frames = captured[handle];
+    // Render is parallel, so frames may leave it out of order: the video must follow their
+    // sequence numbers, which encode restores.
+    auto& frames = captured[handle];
+    std::sort(frames.begin(), frames.end(),
+              [](const items::Frame& a, const items::Frame& b) { return a.sequence < b.sequence; });
     REQUIRE(frames.size() == day.size() + 1);
     CHECK(frames[0].label == "title");
     for (size_t i = 0; i < day.size(); ++i) {

@@ -65,6 +65,8 @@ void register_download_media_stage(Registry& registry) {
       .create = [](const Params& params, const RunContext& context) -> std::unique_ptr<Stage> {
         return std::make_unique<DownloadMediaStage>(params, context);
       },
+      // Each post's pictures are decoded independently; the stage keeps no state.
+      .concurrency = Concurrency::parallel,
   });
 }
 

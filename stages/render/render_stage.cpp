@@ -1,5 +1,8 @@
 // The "render" stage: media posts in, I420 card frames out, with a title card first.
 #include <algorithm>
+#include <atomic>
+#include <memory>
+#include <vector>
 #include <mutex>
 #include <string>
 
@@ -14,37 +17,40 @@ namespace pipectl {
 
 namespace {
 
+// Cards are independent, so render is a parallel stage: each call borrows a renderer of its
+// own (FreeType and HarfBuzz objects are not thread-safe) from a small pool that grows to the
+// number of threads that call at once.
 class RenderStage final : public Stage {
  public:
   RenderStage(const Params& params, const RunContext& context)
-      : RenderStage(checked_size(params.size("size")), params, context) {}
-
-  RenderStage(Size size, const Params& params, const RunContext& context)
-      : renderer_(size.width, size.height, context.tz.empty() ? "UTC" : context.tz),
+      : size_(checked_size(params.size("size"))),
+        time_zone_(context.tz.empty() ? "UTC" : context.tz),
         card_seconds_(params.duration_seconds("card")),
         handle_(context.handle),
-        day_(context.date) {}
+        day_(context.date) {
+    // Build one renderer now: a bad time zone or a missing font fails the stage up front.
+    release(std::make_unique<Worker>(size_, time_zone_));
+  }
 
   void process(const Item& item, Emitter& out) override {
     const auto& media_post = item.as<items::MediaPost>();
     const items::Post& post = media_post.post;
-    // One renderer, one FreeType library: calls must not overlap even if the executor
-    // delivers items from several threads.
-    std::lock_guard lock(mutex_);
-    if (!title_sent_) {
-      title_sent_ = true;
+    auto worker = acquire();
+    if (!title_sent_.exchange(true)) {
       // A source that does not count the day still has at least this many posts.
-      emit_title(out, std::max(post.day_count, post.index + 1), post.author.name,
-                 post.author.username, post.created_at);
+      emit_title(*worker, out, std::max(post.day_count, post.index + 1), post.author.name, post.author.username,
+                 post.created_at);
     }
     items::Frame frame;
     try {
-      frame = converter_.convert(renderer_.render_post(media_post).canvas);
+      frame = worker->converter.convert(worker->renderer.render_post(media_post).canvas);
     } catch (const std::exception& error) {
+      release(std::move(worker));
       std::string where = "post " + post.id;
       if (!post.source.empty()) where += " (from " + post.source + ")";
       throw ItemError(where + ": cannot render its card: " + error.what());
     }
+    release(std::move(worker));
     frame.sequence = post.index + 1;
     frame.duration_seconds = card_seconds_;
     frame.label = post.id;
@@ -52,15 +58,21 @@ class RenderStage final : public Stage {
   }
 
   void finish(Emitter& out) override {
-    std::lock_guard lock(mutex_);
     // A day without posts still makes a (short) video that says so.
-    if (!title_sent_) {
-      title_sent_ = true;
-      emit_title(out, 0, "", "", std::nullopt);
+    if (!title_sent_.exchange(true)) {
+      auto worker = acquire();
+      emit_title(*worker, out, 0, "", "", std::nullopt);
+      release(std::move(worker));
     }
   }
 
  private:
+  struct Worker {
+    Worker(Size size, const std::string& time_zone) : renderer(size.width, size.height, time_zone) {}
+    render::CardRenderer renderer;
+    render::FrameConverter converter;
+  };
+
   static Size checked_size(Size size) {
     if (size.width % 2 != 0 || size.height % 2 != 0)
       throw std::invalid_argument(
@@ -70,29 +82,46 @@ class RenderStage final : public Stage {
     return size;
   }
 
-  void emit_title(Emitter& out, int post_count, const std::string& display_name,
+  std::unique_ptr<Worker> acquire() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        auto worker = std::move(idle_.back());
+        idle_.pop_back();
+        return worker;
+      }
+    }
+    return std::make_unique<Worker>(size_, time_zone_);
+  }
+
+  void release(std::unique_ptr<Worker> worker) {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(worker));
+  }
+
+  void emit_title(Worker& worker, Emitter& out, int post_count, const std::string& display_name,
                   const std::string& username, std::optional<std::chrono::sys_seconds> first_post) {
     render::TitleInfo title;
     title.handle = handle_.empty() ? username : handle_;
     title.display_name = display_name;
     title.day = day_;
-    if (title.day.empty() && first_post)
-      title.day = renderer_.time_formatter().local_day(*first_post);
+    if (title.day.empty() && first_post) title.day = worker.renderer.time_formatter().local_day(*first_post);
     title.post_count = post_count;
-    items::Frame frame = converter_.convert(renderer_.render_title(title).canvas);
+    items::Frame frame = worker.converter.convert(worker.renderer.render_title(title).canvas);
     frame.sequence = 0;
     frame.duration_seconds = card_seconds_;
     frame.label = "title";
     out.emit(Item::make(std::move(frame)));
   }
 
-  std::mutex mutex_;
-  render::CardRenderer renderer_;
-  render::FrameConverter converter_;
-  double card_seconds_;
-  std::string handle_;
-  std::string day_;
-  bool title_sent_ = false;
+  const Size size_;
+  const std::string time_zone_;
+  const double card_seconds_;
+  const std::string handle_;
+  const std::string day_;
+  std::atomic<bool> title_sent_{false};
+  std::mutex mutex_;  // guards idle_
+  std::vector<std::unique_ptr<Worker>> idle_;
 };
 
 }  // namespace
@@ -112,6 +141,7 @@ void register_render_stage(Registry& registry) {
   info.create = [](const Params& params, const RunContext& context) -> std::unique_ptr<Stage> {
     return std::make_unique<RenderStage>(params, context);
   };
+  info.concurrency = Concurrency::parallel;
   registry.add(std::move(info));
 }
 

@@ -1,5 +1,11 @@
-// Runs one instance of a graph for one handle: creates its stages, pushes items along the
-// edges, and reports skipped items and the stage that failed, if one did.
+// Runs one instance of a graph for one handle on a Boost.Asio thread pool: creates its stages,
+// sends items along the edges (serial stages on a strand each, parallel stages on the whole
+// pool), and reports skipped items and the stage that failed, if one did.
+//
+// Memory stays bounded however long the input: every item a source emits takes one of
+// `max_in_flight` tickets, and gives it back only when everything derived from it downstream
+// has been processed; a source waits for a free ticket. Only sources wait, so the pool's
+// threads never block on each other.
 #pragma once
 
 #include <atomic>
@@ -31,6 +37,8 @@ struct RunOptions {
   // When set (from a signal handler, say), the run stops at the next item and every stage
   // aborts, removing its temporary files.
   const std::atomic<bool>* cancel = nullptr;
+  int threads = 0;        // pool threads; 0: one per core
+  int max_in_flight = 0;  // items from sources not yet fully processed; 0: 2 per thread
 };
 
 // The parameters of `node` with defaults filled in and variables substituted.

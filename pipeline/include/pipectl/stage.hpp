@@ -60,6 +60,17 @@ struct PortSpec {
   std::string item_type;  // "post", "media", "frame", ...
 };
 
+// How the executor may call a stage's process().
+enum class Concurrency {
+  // One call at a time, in the order items arrive (the stage runs on a strand): for stages
+  // that keep state between items, such as encode.
+  serial,
+  // Calls may overlap on several threads and items may leave out of order: for stages whose
+  // items are independent, such as render. process() must be thread-safe, and so must the
+  // Emitter calls it makes; start/finish/abort are still called one at a time.
+  parallel,
+};
+
 // The one declaration of a stage: everything else (the checker, `pipectl stages`, dot labels)
 // is derived from it.
 struct StageInfo {
@@ -69,6 +80,7 @@ struct StageInfo {
   std::vector<PortSpec> outputs;
   std::vector<ParamSpec> params;
   std::function<std::unique_ptr<Stage>(const Params&, const RunContext&)> create;
+  Concurrency concurrency = Concurrency::serial;
 };
 
 }  // namespace pipectl
