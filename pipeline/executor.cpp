@@ -45,6 +45,15 @@ Params resolve_params(const Graph& graph, const Node& node, const StageInfo& inf
   return Params(std::move(values));
 }
 
+// The executor's access to an item's ticket (see Item).
+class ItemTracker {
+ public:
+  static const std::shared_ptr<const void>& ticket(const Item& item) { return item.ticket_; }
+  static void attach(Item& item, std::shared_ptr<const void> ticket) {
+    if (!item.ticket_) item.ticket_ = std::move(ticket);
+  }
+};
+
 namespace {
 
 // The first failure of a stage: it stops the whole run.
@@ -70,8 +79,8 @@ class Ticket {
   Run& run_;
 };
 
-// The ticket of the task running on this thread: items it emits inherit it.
-thread_local std::shared_ptr<Ticket> current_ticket;
+// The ticket of the item whose task runs on this thread: items it emits inherit it.
+thread_local std::shared_ptr<const void> current_ticket;
 
 struct RunNode {
   const Node* node = nullptr;
@@ -134,7 +143,12 @@ class Run {
     }
   }
 
-  ~Run() { pool_.join(); }
+  ~Run() {
+    pool_.join();
+    // Stages may still hold items, whose tickets call back into this Run: let them go while
+    // every member is alive.
+    for (auto& node : nodes_) node.stage.reset();
+  }
 
   void execute() {
     if (cancelled()) throw Cancelled{};
@@ -158,9 +172,8 @@ class Run {
   // From NodeEmitter: an item leaves node `from`.
   void deliver(size_t from, Item item) {
     if (cancelled()) throw Cancelled{};
-    std::shared_ptr<Ticket> ticket = current_ticket;
-    if (nodes_[from].info->inputs.empty()) ticket = take_ticket();
-    for (size_t to : nodes_[from].successors) post_process(to, item, ticket);
+    ItemTracker::attach(item, nodes_[from].info->inputs.empty() ? take_ticket() : current_ticket);
+    for (size_t to : nodes_[from].successors) post_process(to, item);
   }
 
   void give_back_ticket() {
@@ -179,15 +192,34 @@ class Run {
  private:
   bool cancelled() const { return options_.cancel && options_.cancel->load(); }
 
-  std::shared_ptr<Ticket> take_ticket() {
+  std::shared_ptr<const void> take_ticket() {
     std::unique_lock lock(ticket_mutex_);
-    // Wake up now and then to notice cancellation or a failure elsewhere.
+    // Wake up now and then to notice cancellation, a failure elsewhere, or a stall.
     while (in_flight_ >= max_in_flight_) {
       if (cancelled() || failed()) throw Cancelled{};
-      ticket_freed_.wait_for(lock, std::chrono::milliseconds(50));
+      if (outstanding_.load() == 0) {
+        // Nothing runs or waits to run, yet every ticket is taken: stages hold the items.
+        lock.unlock();
+        release_held();
+        lock.lock();
+      }
+      ticket_freed_.wait_for(lock, std::chrono::milliseconds(20));
     }
     ++in_flight_;
     return std::make_shared<Ticket>(*this);
+  }
+
+  void release_held() {
+    for (size_t index = 0; index < nodes_.size(); ++index) {
+      if (nodes_[index].info->inputs.empty()) continue;
+      outstanding_++;
+      auto task = [this, index] {
+        if (!failed()) guarded(index, [&] { nodes_[index].stage->release_held(*nodes_[index].emitter); });
+        outstanding_--;
+      };
+      if (nodes_[index].strand) boost::asio::post(*nodes_[index].strand, std::move(task));
+      else boost::asio::post(pool_, std::move(task));
+    }
   }
 
   void run_source(size_t index) {
@@ -201,13 +233,14 @@ class Run {
     node_finished(index);
   }
 
-  void post_process(size_t to, Item item, std::shared_ptr<Ticket> ticket) {
+  void post_process(size_t to, Item item) {
     {
       std::lock_guard lock(state_mutex_);
       ++nodes_[to].pending;
     }
-    auto task = [this, to, item = std::move(item), ticket = std::move(ticket)]() mutable {
-      current_ticket = std::move(ticket);
+    outstanding_++;
+    auto task = [this, to, item = std::move(item)]() mutable {
+      current_ticket = ItemTracker::ticket(item);
       if (!failed() && !cancelled()) {
         try {
           guarded(to, [&] { nodes_[to].stage->process(item, *nodes_[to].emitter); });
@@ -225,6 +258,7 @@ class Run {
         ready = --nodes_[to].pending == 0 && ready_to_finish(to);
       }
       if (ready) post_finish(to);
+      outstanding_--;  // after post_finish: a finish about to be posted is still work
     };
     if (nodes_[to].strand) boost::asio::post(*nodes_[to].strand, std::move(task));
     else boost::asio::post(pool_, std::move(task));
@@ -239,6 +273,7 @@ class Run {
   }
 
   void post_finish(size_t index) {
+    outstanding_++;
     auto task = [this, index] {
       if (!failed()) {
         try {
@@ -248,6 +283,7 @@ class Run {
         }
       }
       node_finished(index);
+      outstanding_--;
     };
     if (nodes_[index].strand) boost::asio::post(*nodes_[index].strand, std::move(task));
     else boost::asio::post(pool_, std::move(task));
@@ -327,14 +363,17 @@ class Run {
   const RunOptions& options_;
   int threads_;
   int max_in_flight_;
-  std::vector<RunNode> nodes_;
+  // Declared before nodes_: the strands in nodes_ use the pool's services, so the pool must
+  // outlive them.
   boost::asio::thread_pool pool_;
+  std::vector<RunNode> nodes_;
 
   std::mutex state_mutex_;
 
   std::mutex ticket_mutex_;
   std::condition_variable ticket_freed_;
   int in_flight_ = 0;
+  std::atomic<int> outstanding_{0};  // tasks posted and not done: 0 with sources waiting is a stall
 
   std::mutex failure_mutex_;
   std::atomic<bool> failed_{false};

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -136,6 +137,46 @@ class Trigger : public Stage {
   int count_ = 0;
 };
 
+// Serial: writes numbers strictly in order, holding early ones (keeping the items, as encode
+// does), and on release_held goes on past the first missing number.
+class Reorder : public Stage {
+ public:
+  explicit Reorder(Log& log) : log_(log) {}
+  void process(const Item& item, Emitter&) override {
+    held_.emplace(item.as<Number>().value, item);
+    write_ready();
+  }
+  void release_held(Emitter&) override {
+    if (held_.empty()) return;
+    log_.call("skipped to " + std::to_string(held_.begin()->first));
+    next_ = held_.begin()->first;
+    write_ready();
+  }
+  void finish(Emitter& out) override {
+    while (!held_.empty()) release_held(out);
+  }
+
+ private:
+  void write_ready() {
+    while (!held_.empty() && held_.begin()->first == next_) {
+      log_.see(next_++);
+      held_.erase(held_.begin());
+    }
+  }
+  Log& log_;
+  std::map<int, Item> held_;
+  int next_ = 1;
+};
+
+// Parallel: drops every multiple of 7 as a bad item.
+class Dropper : public Stage {
+ public:
+  void process(const Item& item, Emitter& out) override {
+    if (item.as<Number>().value % 7 == 0) throw ItemError("dropped " + std::to_string(item.as<Number>().value));
+    out.emit(item);
+  }
+};
+
 Registry registry_for(Log& log, std::string* seen_label = nullptr, std::atomic<bool>* cancel = nullptr) {
   Registry registry;
   registry.add(StageInfo{.name = "counter", .summary = "", .inputs = {}, .outputs = {{"out", "number"}},
@@ -159,6 +200,16 @@ Registry registry_for(Log& log, std::string* seen_label = nullptr, std::atomic<b
                          .params = {},
                          .create = [](const Params&, const RunContext&) -> std::unique_ptr<Stage> {
                            return std::make_unique<Jitter>();
+                         },
+                         .concurrency = Concurrency::parallel});
+  registry.add(StageInfo{.name = "reorder", .summary = "", .inputs = {{"in", "number"}}, .outputs = {}, .params = {},
+                         .create = [&log](const Params&, const RunContext&) -> std::unique_ptr<Stage> {
+                           return std::make_unique<Reorder>(log);
+                         }});
+  registry.add(StageInfo{.name = "dropper", .summary = "", .inputs = {{"in", "number"}}, .outputs = {{"out", "number"}},
+                         .params = {},
+                         .create = [](const Params&, const RunContext&) -> std::unique_ptr<Stage> {
+                           return std::make_unique<Dropper>();
                          },
                          .concurrency = Concurrency::parallel});
   registry.add(StageInfo{.name = "trigger", .summary = "", .inputs = {{"in", "number"}}, .outputs = {}, .params = {},
@@ -284,4 +335,27 @@ TEST_CASE("a cancel flag stops the run at the next item and every stage aborts")
   CHECK(result.error == "interrupted");
   CHECK(log.seen.size() < 100);  // stopped within a few tickets of the flag, not at the end
   CHECK(log.calls == std::vector<std::string>{"counter abort", "doubler abort", "collector abort"});
+}
+
+TEST_CASE("items a stage keeps count against the bound; a stall asks it to let go") {
+  Log log;
+  Registry registry = registry_for(log);
+  // jitter reorders, dropper loses every 7th number, reorder waits for each missing one: only
+  // release_held gets it past a gap, since its held items use up every ticket.
+  Graph graph = parse_graph_text("node c : counter count=100\nnode p : jitter\nnode d : dropper\nnode r : reorder\n"
+                                 "c -> p -> d -> r\n",
+                                 "g.graph");
+  RunOptions options = options_for("stall");
+  options.max_in_flight = 4;
+  peak_payloads = 0;
+  RunResult result = run_graph(graph, registry, options);
+  CHECK(result.ok);
+  CHECK(result.warnings.size() == 14);  // 7, 14, ..., 98
+  std::vector<int> expected;
+  for (int i = 1; i <= 100; ++i)
+    if (i % 7 != 0) expected.push_back(i);
+  CHECK(log.seen == expected);  // in order, nothing lost but the dropped
+  // Per ticket: the item a stage holds or works on, and the one it is making from it.
+  CHECK(peak_payloads.load() <= 2 * 4 + 1);
+  CHECK(live_payloads.load() == 0);
 }

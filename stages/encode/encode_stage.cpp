@@ -137,6 +137,11 @@ void EncodeStage::process(const Item& item, Emitter& /*out*/) {
   while (static_cast<std::int64_t>(held_.size()) > settings_.reorder) skip_gap();
 }
 
+void EncodeStage::release_held(Emitter& /*out*/) {
+  // The run stalls because the frames held here wait for one that was dropped upstream.
+  if (!held_.empty()) skip_gap();
+}
+
 void EncodeStage::skip_gap() {
   const std::int64_t next_held = held_.begin()->first;
   if (context_.warn) {

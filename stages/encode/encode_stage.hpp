@@ -50,6 +50,8 @@ class EncodeStage : public Stage {
   // Writes held frames (in sequence order, across gaps) and completes the file.
   // std::runtime_error("no frames to encode") when no frame arrived; no file is left then.
   void finish(Emitter& out) override;
+  // The run stalled: every item in flight is held here, behind a frame that will not come.
+  void release_held(Emitter& out) override;
   void abort() noexcept override;
 
   // For progress displays; safe to read from another thread while the stage runs.

@@ -3,9 +3,11 @@
 // pool), and reports skipped items and the stage that failed, if one did.
 //
 // Memory stays bounded however long the input: every item a source emits takes one of
-// `max_in_flight` tickets, and gives it back only when everything derived from it downstream
-// has been processed; a source waits for a free ticket. Only sources wait, so the pool's
-// threads never block on each other.
+// `max_in_flight` tickets, and gives it back only when every item derived from it downstream
+// is gone (processed, or released by the stage that kept it); a source waits for a free
+// ticket. Only sources wait, so the pool's threads never block on each other. When sources
+// wait and no work is left, the stages holding items are asked to release them
+// (Stage::release_held).
 #pragma once
 
 #include <atomic>

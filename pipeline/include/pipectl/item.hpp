@@ -46,8 +46,13 @@ class Item {
   }
 
  private:
+  // The executor's bookkeeping: an item (and every copy a stage keeps) holds the admission
+  // ticket of the source item it derives from, so items parked in a stage count against the
+  // run's bound on items in flight.
+  friend class ItemTracker;
   std::string_view type_;
   std::shared_ptr<const void> value_;
+  std::shared_ptr<const void> ticket_;
 };
 
 }  // namespace pipectl

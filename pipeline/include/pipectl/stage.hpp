@@ -51,6 +51,10 @@ class Stage {
   virtual void process(const Item& /*item*/, Emitter& /*out*/) {}
   // The input has ended: flush what is held.
   virtual void finish(Emitter& /*out*/) {}
+  // The run is stalled: the sources wait because every item allowed in flight is held by
+  // stages (a stage waiting for an item that was dropped upstream, say), and no work is left.
+  // Emit or drop some of what is held; encode gives up on the frame it waits for.
+  virtual void release_held(Emitter& /*out*/) {}
   // The run is being abandoned (an upstream stage failed): remove temporary files.
   virtual void abort() noexcept {}
 };
