@@ -70,8 +70,10 @@ std::vector<std::string> check_graph(const Graph& graph, const Registry& registr
             "stage '" + node.stage + "' has no parameter '" + key + "'" + suggestion(key, param_names)));
         continue;
       }
-      // Values holding {variables} are checked again once the run binds them.
-      if (value.text.find('{') != std::string::npos) continue;
+      // Values holding {variables} are checked again once the run binds them; the syntax of a
+      // list written [ ... ] does not depend on what its items hold, so it is checked now.
+      bool written_as_list = spec->type == ParamType::list && value.text.starts_with('[');
+      if (value.text.find('{') != std::string::npos && !written_as_list) continue;
       if (auto problem = check_param_value(*spec, value.text))
         errors.push_back(format_graph_error(graph, value.location, *problem));
     }

@@ -3,7 +3,9 @@
 //   set date = 2026-11-24                 default for a run variable
 //   node render : render size=1920x1080   a node: name, stage type, parameters
 //   fetch -> media -> render.in           edges, optionally naming ports
-// Values are bare words or "quoted strings" (with \" and \\), and may hold {variables}.
+// Values are bare words, "quoted strings" (with \" and \\) or lists [a, b, "c d"], and may hold
+// {variables}. A line that ends with '\' (outside quotes and comments) continues on the next, so
+// a long node declaration can wrap; tokens keep their own line, so errors still point at them.
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +29,8 @@ std::string Graph::folder() const {
 std::string format_graph_error(const Graph& graph, const SourceLocation& where,
                                const std::string& message) {
   std::ostringstream out;
+  // Line 0: a place outside any file, such as a --set option; it is named as it is.
+  if (where.line <= 0) return where.file + ": error: " + message;
   out << where.file << ':' << where.line << ':' << where.column << ": error: " << message;
   if (where.line >= 1 && where.line <= static_cast<int>(graph.lines.size())) {
     const std::string& line = graph.lines[where.line - 1];
@@ -86,8 +90,9 @@ std::string substitute_variables(const std::string& text,
 namespace {
 
 struct Token {
-  enum Kind { word, string, arrow, equals, colon, dot, end } kind = end;
+  enum Kind { word, string, arrow, equals, colon, open_list, comma, close_list, end } kind = end;
   std::string text;
+  int line = 0;  // 1-based; a statement continued with '\' spans several lines
   int column = 0;
 };
 
@@ -97,91 +102,132 @@ bool is_word_char(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-class LineParser {
- public:
-  LineParser(Graph& graph, const std::string& line, int line_number)
-      : graph_(graph), line_(line), line_number_(line_number) {}
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-  void parse() {
-    tokenize();
-    if (tokens_.front().kind == Token::end) return;
+bool is_name(const std::string& text) {
+  if (text.empty() || !(std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_')) return false;
+  for (char c : text)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  return true;
+}
+
+std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string nearest = nearest_name(word, candidates);
+  return nearest.empty() ? "" : " (did you mean '" + nearest + "'?)";
+}
+
+// One statement: a line, plus the lines that follow it while each ends with '\'.
+class StatementParser {
+ public:
+  StatementParser(Graph& graph, size_t first_line) : graph_(graph), first_line_(first_line) {}
+
+  // Parses the statement; returns the index of the line after it.
+  size_t parse() {
+    size_t next_line = tokenize();
     const Token& first = tokens_.front();
-    if (first.kind == Token::word && first.text == "node") return parse_node();
-    if (first.kind == Token::word && first.text == "set") return parse_set();
-    return parse_edges();
+    if (first.kind == Token::end) return next_line;
+    if (first.kind == Token::word && first.text == "node") parse_node();
+    else if (first.kind == Token::word && first.text == "set") parse_set();
+    else parse_edges();
+    return next_line;
   }
 
  private:
-  [[noreturn]] void fail(int column, const std::string& message) {
-    throw GraphError(format_graph_error(graph_, where(column), message));
+  [[noreturn]] void fail(int line, int column, const std::string& message) {
+    throw GraphError(format_graph_error(graph_, {graph_.file, line, column}, message));
   }
-  SourceLocation where(int column) const { return {graph_.file, line_number_, column}; }
+  [[noreturn]] void fail(const Token& token, const std::string& message) { fail(token.line, token.column, message); }
+  SourceLocation where(const Token& token) const { return {graph_.file, token.line, token.column}; }
 
-  void tokenize() {
-    size_t i = 0;
-    while (i < line_.size()) {
-      char c = line_[i];
-      int column = static_cast<int>(i) + 1;
-      if (c == ' ' || c == '\t' || c == '\r') {
-        ++i;
-      } else if (c == '#') {
-        break;
-      } else if (c == '"') {
-        std::string value;
-        ++i;
-        bool closed = false;
-        while (i < line_.size()) {
-          if (line_[i] == '\\' && i + 1 < line_.size()) {
-            value += line_[i + 1];
-            i += 2;
-          } else if (line_[i] == '"') {
-            closed = true;
-            ++i;
-            break;
-          } else {
-            value += line_[i++];
-          }
-        }
-        if (!closed) fail(column, "unterminated string: add the closing \"");
-        tokens_.push_back({Token::string, value, column});
-      } else if (c == '-' && i + 1 < line_.size() && line_[i + 1] == '>') {
-        tokens_.push_back({Token::arrow, "->", column});
-        i += 2;
-      } else if (c == '=' || c == ':') {
-        tokens_.push_back({c == '=' ? Token::equals : Token::colon, std::string(1, c), column});
-        ++i;
-      } else if (is_word_char(c) || c == '.') {
-        // A word may contain dots (1.5, ../data); a lone dot between two names splits a port.
-        size_t start = i;
-        while (i < line_.size() && (is_word_char(line_[i]) || line_[i] == '.')) {
-          if (line_[i] == '-' && i + 1 < line_.size() && line_[i + 1] == '>') break;
+  size_t tokenize() {
+    // Inside [ ] a comma separates items; elsewhere it is part of a word, as in "a,b".
+    bool in_list = false;
+    for (size_t index = first_line_;; ++index) {
+      const std::string& line = graph_.lines[index];
+      int line_number = static_cast<int>(index) + 1;
+      bool continued = false;
+      size_t i = 0;
+      while (i < line.size()) {
+        char c = line[i];
+        int column = static_cast<int>(i) + 1;
+        if (is_space(c)) {
           ++i;
+        } else if (c == '#') {
+          break;
+        } else if (c == '\\') {
+          size_t rest = i + 1;
+          while (rest < line.size() && is_space(line[rest])) ++rest;
+          if (rest != line.size())
+            fail(line_number, column, "unexpected '\\' (outside quotes, a '\\' only ends a line to continue it on the next)");
+          if (index + 1 == graph_.lines.size())
+            fail(line_number, column, "the last line ends with '\\', but no line follows to continue it");
+          continued = true;
+          break;
+        } else if (c == '"') {
+          std::string value;
+          ++i;
+          bool closed = false;
+          while (i < line.size()) {
+            if (line[i] == '\\' && i + 1 < line.size()) {
+              value += line[i + 1];
+              i += 2;
+            } else if (line[i] == '"') {
+              closed = true;
+              ++i;
+              break;
+            } else {
+              value += line[i++];
+            }
+          }
+          if (!closed) fail(line_number, column, "unterminated string: add the closing \" (a string cannot span lines)");
+          tokens_.push_back({Token::string, value, line_number, column});
+        } else if (c == '-' && i + 1 < line.size() && line[i + 1] == '>') {
+          tokens_.push_back({Token::arrow, "->", line_number, column});
+          i += 2;
+        } else if (c == '=' || c == ':') {
+          tokens_.push_back({c == '=' ? Token::equals : Token::colon, std::string(1, c), line_number, column});
+          ++i;
+        } else if (c == '[') {
+          if (in_list) fail(line_number, column, "lists do not nest");
+          tokens_.push_back({Token::open_list, "[", line_number, column});
+          in_list = true;
+          ++i;
+        } else if (c == ']' && in_list) {
+          tokens_.push_back({Token::close_list, "]", line_number, column});
+          in_list = false;
+          ++i;
+        } else if (c == ',' && in_list) {
+          tokens_.push_back({Token::comma, ",", line_number, column});
+          ++i;
+        } else if (is_word_char(c) || c == '.') {
+          // A word may contain dots (1.5, ../data); a lone dot between two names splits a port.
+          size_t start = i;
+          while (i < line.size() && (is_word_char(line[i]) || line[i] == '.') && !(in_list && line[i] == ',')) {
+            if (line[i] == '-' && i + 1 < line.size() && line[i + 1] == '>') break;
+            ++i;
+          }
+          tokens_.push_back({Token::word, line.substr(start, i - start), line_number, column});
+        } else {
+          fail(line_number, column, std::string("unexpected character '") + c + "'");
         }
-        tokens_.push_back({Token::word, line_.substr(start, i - start), column});
-      } else {
-        fail(column, std::string("unexpected character '") + c + "'");
+      }
+      if (!continued) {
+        tokens_.push_back({Token::end, "", line_number, static_cast<int>(line.size()) + 1});
+        return index + 1;
       }
     }
-    tokens_.push_back({Token::end, "", static_cast<int>(line_.size()) + 1});
   }
 
   const Token& peek() const { return tokens_[position_]; }
   const Token& next() { return tokens_[position_ < tokens_.size() - 1 ? position_++ : position_]; }
   const Token& expect(Token::Kind kind, const std::string& what) {
-    if (peek().kind != kind) fail(peek().column, "expected " + what);
+    if (peek().kind != kind) fail(peek(), "expected " + what);
     return next();
-  }
-
-  static bool is_name(const std::string& text) {
-    if (text.empty() || !(std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_')) return false;
-    for (char c : text)
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
-    return true;
   }
 
   std::string expect_name(const std::string& what) {
     const Token& token = expect(Token::word, what);
-    if (!is_name(token.text)) fail(token.column, "'" + token.text + "' is not a valid " + what);
+    if (!is_name(token.text)) fail(token, "'" + token.text + "' is not a valid " + what);
     return token.text;
   }
 
@@ -190,66 +236,84 @@ class LineParser {
     std::string name = expect_name("a variable name after 'set'");
     expect(Token::equals, "'=' after the variable name");
     const Token& value = next();
-    if (value.kind != Token::word && value.kind != Token::string) fail(value.column, "expected a value");
+    if (value.kind != Token::word && value.kind != Token::string) fail(value, "expected a value");
     expect(Token::end, "the end of the line after the value");
     graph_.variables[name] = value.text;
+  }
+
+  // A word, a "string", or a list [a, b, "c d"], which becomes its text in format_list's form.
+  ParamValue parse_value(const std::string& key) {
+    const Token& value = next();
+    if (value.kind == Token::word || value.kind == Token::string) return ParamValue{value.text, where(value)};
+    if (value.kind != Token::open_list) fail(value, "expected a value for parameter '" + key + "'");
+    std::vector<std::string> items;
+    for (;;) {
+      if (peek().kind == Token::close_list) break;  // [] or a trailing comma
+      const Token& item = next();
+      if (item.kind == Token::end) fail(value, "the list of parameter '" + key + "' is not closed: add ']'");
+      if (item.kind != Token::word && item.kind != Token::string)
+        fail(item, "expected a list item (a word or a \"quoted string\") or ']'");
+      items.push_back(item.text);
+      if (peek().kind == Token::close_list) break;
+      if (peek().kind == Token::end) fail(value, "the list of parameter '" + key + "' is not closed: add ']'");
+      expect(Token::comma, "',' or ']' after list item '" + item.text + "'");
+    }
+    next();
+    return ParamValue{format_list(items), where(value)};
   }
 
   void parse_node() {
     next();
     Node node;
-    node.location = where(peek().column);
+    node.location = where(peek());
     node.name = expect_name("a node name after 'node'");
     expect(Token::colon, "':' between the node name and its stage type");
-    node.stage_location = where(peek().column);
+    node.stage_location = where(peek());
     node.stage = expect_name("a stage type");
     while (peek().kind != Token::end) {
-      int column = peek().column;
+      const Token& key_token = peek();
       std::string key = expect_name("a parameter name");
       expect(Token::equals, "'=' after parameter '" + key + "'");
-      const Token& value = next();
-      if (value.kind != Token::word && value.kind != Token::string)
-        fail(value.column, "expected a value for parameter '" + key + "'");
-      if (node.params.count(key)) fail(column, "parameter '" + key + "' is given twice");
-      node.params[key] = ParamValue{value.text, where(value.column)};
+      ParamValue value = parse_value(key);
+      if (node.params.count(key)) fail(key_token, "parameter '" + key + "' is given twice");
+      node.params[key] = std::move(value);
     }
     for (const auto& existing : graph_.nodes)
       if (existing.name == node.name)
-        fail(node.location.column, "node '" + node.name + "' is declared twice (first on line " +
-                                       std::to_string(existing.location.line) + ")");
+        fail(node.location.line, node.location.column,
+             "node '" + node.name + "' is declared twice (first on line " + std::to_string(existing.location.line) +
+                 ")");
     graph_.nodes.push_back(std::move(node));
   }
 
   // name or name.port
-  std::pair<std::string, std::string> parse_endpoint(int& column) {
-    column = peek().column;
+  std::pair<std::string, std::string> parse_endpoint(SourceLocation& location) {
     const Token& token = expect(Token::word, "a node name");
+    location = where(token);
     auto dot = token.text.find('.');
     std::string node = token.text.substr(0, dot);
     std::string port = dot == std::string::npos ? "" : token.text.substr(dot + 1);
     if (!is_name(node) || (dot != std::string::npos && !is_name(port)))
-      fail(column, "'" + token.text + "' is not a node name (or node.port)");
+      fail(token, "'" + token.text + "' is not a node name (or node.port)");
     return {node, port};
   }
 
   void parse_edges() {
-    int column = 0;
-    auto from = parse_endpoint(column);
+    SourceLocation location;
+    auto from = parse_endpoint(location);
     if (peek().kind != Token::arrow)
-      fail(peek().column, "expected '->' (a line is 'node NAME : STAGE ...', 'set NAME = VALUE' or 'a -> b')");
+      fail(peek(), "expected '->' (a line is 'node NAME : STAGE ...', 'set NAME = VALUE' or 'a -> b')");
     while (peek().kind == Token::arrow) {
       next();
-      int to_column = 0;
-      auto to = parse_endpoint(to_column);
-      graph_.edges.push_back(Edge{from.first, from.second, to.first, to.second, where(to_column)});
+      auto to = parse_endpoint(location);
+      graph_.edges.push_back(Edge{from.first, from.second, to.first, to.second, location});
       from = to;
     }
     expect(Token::end, "'->' or the end of the line");
   }
 
   Graph& graph_;
-  const std::string& line_;
-  int line_number_;
+  size_t first_line_;
   std::vector<Token> tokens_;
   size_t position_ = 0;
 };
@@ -262,9 +326,32 @@ Graph parse_graph_text(const std::string& text, const std::string& file_name) {
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) graph.lines.push_back(line);
-  for (size_t i = 0; i < graph.lines.size(); ++i)
-    LineParser(graph, graph.lines[i], static_cast<int>(i) + 1).parse();
+  for (size_t i = 0; i < graph.lines.size();) i = StatementParser(graph, i).parse();
   return graph;
+}
+
+void apply_overrides(Graph& graph, const std::vector<std::string>& sets) {
+  for (const auto& set : sets) {
+    const std::string place = "--set " + set;
+    auto fail = [&](const std::string& message) { throw GraphError(place + ": error: " + message); };
+    auto equals = set.find('=');
+    if (equals == std::string::npos) fail("expected NODE.PARAM=VALUE, e.g. --set render.card=2s");
+    std::string target = set.substr(0, equals);
+    auto dot = target.find('.');
+    std::string node_name = target.substr(0, dot);
+    std::string param = dot == std::string::npos ? "" : target.substr(dot + 1);
+    if (!is_name(node_name) || !is_name(param))
+      fail("'" + target + "' is not NODE.PARAM (write --set NODE.PARAM=VALUE, e.g. --set render.card=2s)");
+    Node* node = nullptr;
+    std::vector<std::string> node_names;
+    for (auto& candidate : graph.nodes) {
+      node_names.push_back(candidate.name);
+      if (candidate.name == node_name) node = &candidate;
+    }
+    if (!node) fail(graph.file + " has no node '" + node_name + "'" + suggestion(node_name, node_names));
+    // The checker reports an unknown parameter or a bad value at this place, like any other.
+    node->params[param] = ParamValue{set.substr(equals + 1), SourceLocation{place, 0, 0}};
+  }
 }
 
 Graph parse_graph_file(const std::string& path) {

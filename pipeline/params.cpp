@@ -1,5 +1,6 @@
 #include "pipectl/params.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -15,6 +16,7 @@ const char* to_string(ParamType type) {
     case ParamType::boolean: return "boolean";
     case ParamType::size: return "size";
     case ParamType::duration: return "duration";
+    case ParamType::list: return "list";
   }
   return "?";
 }
@@ -70,6 +72,102 @@ std::optional<double> parse_duration_seconds(const std::string& text) {
   return number;
 }
 
+namespace {
+
+bool is_list_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// A bare list item runs up to the next space, comma, bracket or quote.
+bool ends_bare_item(char c) { return is_list_space(c) || c == ',' || c == '[' || c == ']' || c == '"'; }
+
+// Characters an item may hold and still be written bare: the bare words of the graph syntax.
+// Items holding {variables} are quoted too, so a substituted value with a comma or a space
+// stays one item.
+bool needs_quotes(const std::string& item) {
+  if (item.empty()) return true;
+  for (char c : item) {
+    auto u = static_cast<unsigned char>(c);
+    bool plain = std::isalnum(u) || u >= 0x80 || c == '_' || c == '-' || c == '.' || c == '/' || c == '+' ||
+                 c == '%';
+    if (!plain) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> parse_list(const std::string& text, std::string* why) {
+  auto fail = [&](const std::string& reason) -> std::optional<std::vector<std::string>> {
+    if (why) *why = reason;
+    return std::nullopt;
+  };
+  size_t i = 0;
+  auto skip_spaces = [&] {
+    while (i < text.size() && is_list_space(text[i])) ++i;
+  };
+  skip_spaces();
+  if (i == text.size() || text[i] != '[') return fail("a list starts with '['");
+  ++i;
+  std::vector<std::string> items;
+  for (;;) {
+    skip_spaces();
+    if (i == text.size()) return fail("the list has no closing ']'");
+    if (text[i] == ']') break;  // [] or a trailing comma
+    std::string item;
+    if (text[i] == '"') {
+      ++i;
+      bool closed = false;
+      while (i < text.size()) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+          item += text[i + 1];
+          i += 2;
+        } else if (text[i] == '"') {
+          closed = true;
+          ++i;
+          break;
+        } else {
+          item += text[i++];
+        }
+      }
+      if (!closed) return fail("an item has no closing '\"'");
+    } else {
+      while (i < text.size() && !ends_bare_item(text[i])) item += text[i++];
+      if (item.empty()) {
+        if (text[i] == '[') return fail("lists do not nest");
+        if (text[i] == ',') return fail("an item is missing before ','");
+        return fail("unexpected '" + std::string(1, text[i]) + "' in the list");
+      }
+    }
+    items.push_back(std::move(item));
+    skip_spaces();
+    if (i == text.size()) return fail("the list has no closing ']'");
+    if (text[i] == ']') break;
+    if (text[i] != ',') return fail("expected ',' or ']' after item '" + items.back() + "'");
+    ++i;
+  }
+  ++i;  // the ']'
+  skip_spaces();
+  if (i != text.size()) return fail("unexpected text after the closing ']'");
+  return items;
+}
+
+std::string format_list(const std::vector<std::string>& items) {
+  std::string text = "[";
+  for (const auto& item : items) {
+    if (text.size() > 1) text += ", ";
+    if (!needs_quotes(item)) {
+      text += item;
+      continue;
+    }
+    text += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') text += '\\';
+      text += c;
+    }
+    text += '"';
+  }
+  return text + "]";
+}
+
 std::string format_number(double value) {
   std::ostringstream out;
   out << value;
@@ -107,6 +205,12 @@ std::optional<std::string> check_param_value(const ParamSpec& spec, const std::s
       if (!value) return "'" + text + "' is not a duration (use e.g. 3s, 250ms, 2m)";
       return out_of_range(*value);
     }
+    case ParamType::list: {
+      std::string why;
+      if (!parse_list(text, &why))
+        return "'" + text + "' is not a list: " + why + " (" + spec.name + " takes a list, e.g. [a, b, \"c d\"])";
+      return std::nullopt;
+    }
   }
   return std::nullopt;
 }
@@ -139,6 +243,9 @@ Size Params::size(const std::string& name) const {
 }
 double Params::duration_seconds(const std::string& name) const {
   return must(parse_duration_seconds(text(name)), name, text(name));
+}
+std::vector<std::string> Params::list(const std::string& name) const {
+  return must(parse_list(text(name)), name, text(name));
 }
 
 }  // namespace pipectl

@@ -2,6 +2,7 @@
 // post or handle, and a run that goes on past bad input.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "support/media_probe.hpp"
@@ -134,4 +135,172 @@ TEST_CASE("Ctrl-C stops the run with exit code 130 and leaves no partial file") 
   size_t files = 0;
   for (const auto& entry : fs::recursive_directory_iterator(out.path())) files += entry.is_regular_file() ? 1 : 0;
   CHECK(files == 0);
+}
+
+TEST_CASE("dot writes DOT that Graphviz renders, the same bytes every time") {
+  auto help = run_pipectl("dot --help");
+  CHECK(help.exit_code == 0);
+  CHECK(help.output.find("Usage: pipectl dot GRAPH") != std::string::npos);
+  CHECK(help.output.find("--set NODE.PARAM=VALUE") != std::string::npos);
+  CHECK(help.output.find("Exit codes") != std::string::npos);
+  CHECK(run_pipectl("--help").output.find("pipectl dot GRAPH") != std::string::npos);
+
+  test::TempDir folder("pipectl-cli-dot");
+  std::string demo = test::shell_quote((test::source_dir() / "graphs/demo.graph").string());
+  fs::path first = folder.path() / "first.dot", second = folder.path() / "second.dot";
+  CHECK(run_pipectl("dot " + demo + " > " + test::shell_quote(first.string())).exit_code == 0);
+  CHECK(run_pipectl("dot " + demo + " > " + test::shell_quote(second.string())).exit_code == 0);
+  std::ifstream a(first), b(second);
+  std::string first_text((std::istreambuf_iterator<char>(a)), std::istreambuf_iterator<char>());
+  std::string second_text((std::istreambuf_iterator<char>(b)), std::istreambuf_iterator<char>());
+  CHECK(first_text.starts_with("digraph pipeline {"));
+  CHECK(first_text == second_text);
+
+  fs::path svg = folder.path() / "demo.svg";
+  auto rendered = test::run_command("dot -Tsvg " + test::shell_quote(first.string()) + " -o " +
+                                    test::shell_quote(svg.string()));
+  INFO(rendered.output);
+  CHECK(rendered.exit_code == 0);
+  CHECK(fs::file_size(svg) > 0);
+
+  // --set shows in the boxes; a graph with problems writes nothing on stdout and exits 2.
+  auto set = run_pipectl("dot " + demo + " --set render.card=2s --set=encode.crf=30");
+  CHECK(set.exit_code == 0);
+  CHECK(set.output.find("card = 2s") != std::string::npos);
+  CHECK(set.output.find("crf = 30") != std::string::npos);
+  fs::path bad = folder.path() / "bad.graph", out = folder.path() / "bad.dot";
+  std::ofstream(bad) << "node fetch : fetch\nnode render : rendr\nfetch -> render\n";
+  // A subshell sends stdout to the file; what pipectl prints on stderr still reaches the output.
+  std::string subshell = "(";
+  subshell += test::shell_quote(pipectl_binary()) + " dot " + test::shell_quote(bad.string()) + " > " +
+              test::shell_quote(out.string()) + ")";
+  auto failed = test::run_command(subshell);
+  CHECK(failed.exit_code == 2);
+  CHECK(failed.output.find(bad.string() + ":2:15: error: unknown stage 'rendr' (did you mean 'render'?)") !=
+        std::string::npos);
+  CHECK(fs::file_size(out) == 0);
+
+  CHECK(run_pipectl("dot").exit_code == 2);
+  CHECK(run_pipectl("dot " + demo + " " + demo).exit_code == 2);
+  auto unknown = run_pipectl("dot " + demo + " --svg");
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.output.find("unknown option '--svg'") != std::string::npos);
+}
+
+TEST_CASE("--set overrides a parameter for check, dot and run; mistakes name the option") {
+  std::string demo = test::shell_quote((test::source_dir() / "graphs/demo.graph").string());
+  CHECK(run_pipectl("check " + demo + " --set render.card=2s --set fetch.dir=../data/sample").exit_code == 0);
+  auto check_help = run_pipectl("check --help");
+  CHECK(check_help.output.find("--set NODE.PARAM=VALUE") != std::string::npos);
+  CHECK(run_pipectl("run --help").output.find("--set NODE.PARAM=VALUE") != std::string::npos);
+
+  struct Case {
+    const char* set;
+    const char* message;
+  };
+  for (const Case& c : {Case{"rendr.card=2s", "--set rendr.card=2s: error: " /* file */},
+                        Case{"render.crd=2s", "--set render.crd=2s: error: stage 'render' has no parameter 'crd' "
+                                              "(did you mean 'card'?)"},
+                        Case{"render.card=soon", "--set render.card=soon: error: 'soon' is not a duration"},
+                        Case{"render.card", "--set render.card: error: expected NODE.PARAM=VALUE"}}) {
+    for (const char* command : {"check", "dot", "run"}) {
+      std::string arguments = std::string(command) + " " + demo + " --set " + test::shell_quote(c.set);
+      if (std::string(command) == "run") arguments += " --handles sakura_lab --out /nonexistent/never";
+      auto result = run_pipectl(arguments);
+      INFO(arguments << "\n" << result.output);
+      CHECK(result.exit_code == 2);
+      CHECK(result.output.find(c.message) != std::string::npos);
+    }
+  }
+  auto node = run_pipectl("check " + demo + " --set rendr.card=2s");
+  CHECK(node.output.find("has no node 'rendr' (did you mean 'render'?)") != std::string::npos);
+  auto missing = run_pipectl("check " + demo + " --set");
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.output.find("--set needs NODE.PARAM=VALUE") != std::string::npos);
+  CHECK(run_pipectl("run " + demo + " --handles a --set").output.find("--set needs NODE.PARAM=VALUE") !=
+        std::string::npos);
+}
+
+TEST_CASE("run applies --set: the video has the size and card length given on the command line") {
+  test::TempDir out("pipectl-cli-set");
+  auto result = run_pipectl("run " + test::shell_quote((test::source_dir() / "graphs/demo.graph").string()) +
+                            " --handles sakura_lab --out " + test::shell_quote(out.path().string()) +
+                            " --set render.size=320x180 --set render.card=3s --set=render.card=1s");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  auto video = test::probe_video(out.path() / "sakura_lab/2026-11-24.mp4");
+  CHECK(video.width == 320);
+  CHECK(video.height == 180);
+  CHECK(video.frames % 30 == 0);
+  CHECK(video.duration == Approx(video.frames / 30.0));
+  CHECK(video.frames < 30 * 20);  // 1 s cards (the last --set wins), not the graph's 3 s
+}
+
+TEST_CASE("stages --plugin lists the plugin's stage; PIPECTL_PLUGIN_PATH does the same") {
+  std::string plugin = std::getenv("PIPECTL_WATERMARK_PLUGIN") ? std::getenv("PIPECTL_WATERMARK_PLUGIN") : "";
+  REQUIRE_FALSE(plugin.empty());
+  for (const char* command : {"run", "check", "stages"}) {
+    INFO(command);
+    auto help = run_pipectl(std::string(command) + " --help");
+    CHECK(help.output.find("--plugin FILE") != std::string::npos);
+    CHECK(help.output.find("Environment:\n  PIPECTL_PLUGIN_PATH") != std::string::npos);
+  }
+
+  auto all = run_pipectl("stages --plugin " + test::shell_quote(plugin));
+  INFO(all.output);
+  CHECK(all.exit_code == 0);
+  CHECK(all.output.find("watermark - stamps a line of text") != std::string::npos);
+  CHECK(all.output.find("encode - ") != std::string::npos);  // the built-ins are still listed
+  CHECK(run_pipectl("stages").output.find("watermark") == std::string::npos);
+
+  auto from_env = test::run_command("PIPECTL_PLUGIN_PATH=" + test::shell_quote(plugin) + " " +
+                                    test::shell_quote(pipectl_binary()) + " stages watermark");
+  INFO(from_env.output);
+  CHECK(from_env.exit_code == 0);
+  CHECK(from_env.output.find("corner : string = bottom-right") != std::string::npos);
+  CHECK(from_env.output.find("scale : integer = 4  [1, 16]") != std::string::npos);
+  // The same file from PIPECTL_PLUGIN_PATH and --plugin is loaded once, not refused as a duplicate.
+  auto both = test::run_command("PIPECTL_PLUGIN_PATH=" + test::shell_quote(plugin) + " " +
+                                test::shell_quote(pipectl_binary()) + " stages watermark --plugin=" +
+                                test::shell_quote(plugin));
+  CHECK(both.exit_code == 0);
+}
+
+TEST_CASE("a plugin that cannot be loaded is a usage error naming the file; with it the graph runs") {
+  std::string plugin = std::getenv("PIPECTL_WATERMARK_PLUGIN") ? std::getenv("PIPECTL_WATERMARK_PLUGIN") : "";
+  REQUIRE_FALSE(plugin.empty());
+  test::TempDir out("pipectl-cli-plugin");
+  fs::path missing = out.path() / "missing.so";
+  for (const char* command : {"stages", "check graphs/demo.graph", "run graphs/demo.graph --handles a"}) {
+    INFO(command);
+    auto result = run_pipectl(std::string(command) + " --plugin " + test::shell_quote(missing.string()));
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find(missing.string() + ": no such plugin file") != std::string::npos);
+  }
+  auto in_env = test::run_command("PIPECTL_PLUGIN_PATH=" + test::shell_quote(missing.string()) + " " +
+                                  test::shell_quote(pipectl_binary()) + " stages");
+  CHECK(in_env.exit_code == 2);
+  CHECK(in_env.output.find(missing.string() + ": no such file or folder (named in PIPECTL_PLUGIN_PATH)") !=
+        std::string::npos);
+  CHECK(run_pipectl("stages --plugin").exit_code == 2);
+
+  // The fixture graph with a watermark between render and encode: unknown without the plugin.
+  fs::path graph = out.path() / "marked.graph";
+  std::ofstream(graph) << "node fetch : fetch dir=\"" << (test::source_dir() / "tests/fixtures/stored").string() << "\"\n"
+                       << "node media : download-media\n"
+                       << "node render : render size=320x180 card=1s\n"
+                       << "node mark : watermark text=\"@bad_next_page\" corner=top-left scale=2\n"
+                       << "node encode : encode path=\"{out}/{handle}/{date}.mp4\"\n"
+                       << "fetch -> media -> render -> mark -> encode\n";
+  auto unknown = run_pipectl("check " + test::shell_quote(graph.string()));
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.output.find("unknown stage 'watermark'") != std::string::npos);
+  CHECK(run_pipectl("check " + test::shell_quote(graph.string()) + " --plugin " + test::shell_quote(plugin)).exit_code ==
+        0);
+  auto run = run_pipectl("run " + test::shell_quote(graph.string()) + " --plugin " + test::shell_quote(plugin) +
+                         " --handles bad_next_page --date 2026-11-24 --out " +
+                         test::shell_quote((out.path() / "videos").string()));
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(test::probe_video(out.path() / "videos/bad_next_page/2026-11-24.mp4").frames == 3 * 30);
 }

@@ -15,5 +15,6 @@ inline constexpr int exit_interrupted = 130;   // SIGINT/SIGTERM: stopped, no pa
 int run_command(const std::vector<std::string>& args);
 int check_command(const std::vector<std::string>& args);
 int stages_command(const std::vector<std::string>& args);
+int dot_command(const std::vector<std::string>& args);
 
 }  // namespace pipectl::cli

@@ -15,11 +15,14 @@ Usage:
   pipectl run GRAPH --handles a,b,c [--date YYYY-MM-DD] [--tz ZONE] [--out DIR]
   pipectl check GRAPH          check a graph file and report every problem
   pipectl stages [NAME]        list the stages, or one stage's ports and parameters
+  pipectl dot GRAPH            the graph as Graphviz DOT: pipectl dot GRAPH | dot -Tsvg > graph.svg
   pipectl COMMAND --help       help on one command
   pipectl --version
 
 Example, on the bundled sample data:
   pipectl run graphs/demo.graph --handles orbit_daily,sakura_lab,noor_souk --out out/
+
+run, check and dot take --set NODE.PARAM=VALUE (repeatable) to override a node's parameter.
 
 Exit codes: 0 success, 1 some handle failed (the others are done), 2 usage or graph error,
 130 interrupted (unfinished videos removed).
@@ -45,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "run") return pipectl::cli::run_command(args);
   if (command == "check") return pipectl::cli::check_command(args);
   if (command == "stages") return pipectl::cli::stages_command(args);
-  std::cerr << "pipectl: unknown command '" << command << "' (commands: run, check, stages; see pipectl --help)\n";
+  if (command == "dot") return pipectl::cli::dot_command(args);
+  std::cerr << "pipectl: unknown command '" << command << "' (commands: run, check, stages, dot; see pipectl --help)\n";
   return pipectl::cli::exit_usage;
 }

@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "day_window.hpp"
+#include "graph_overrides.hpp"
 #include "load_graph.hpp"
 #include "pipectl/executor.hpp"
 
@@ -33,6 +34,7 @@ void catch_interrupts() {
 }
 
 const char* run_usage = R"(Usage: pipectl run GRAPH --handles a,b,c [--date YYYY-MM-DD] [--tz ZONE] [--out DIR]
+                   [--set NODE.PARAM=VALUE]... [--plugin FILE]...
 
 Runs the graph once for each handle. The built-in graphs write DIR/<handle>/<date>.mp4.
 
@@ -40,11 +42,14 @@ Runs the graph once for each handle. The built-in graphs write DIR/<handle>/<dat
   --date D          the day to show, in --tz (default: the graph's 'set date', else yesterday in UTC)
   --tz ZONE         IANA time zone of the day window and of the times on the cards (default UTC)
   --out DIR         output folder (default: out); nothing is written outside it
+)";
 
-Reads: the graph file and what its stages name (graphs/demo.graph: data/sample/).
+// After the options: --plugin, the environment (plugin_help), then this.
+const char* run_usage_end = R"(
+Reads: the graph file and what its stages name (graphs/demo.graph: data/sample/), the plugins.
 Exit codes: 0 every handle has its video, 1 some handle failed (the others are done),
-2 usage or graph error (nothing ran), 130 interrupted (Ctrl-C or SIGTERM; unfinished videos
-are removed, finished ones stay).
+2 usage or graph error, or a plugin could not be loaded (nothing ran), 130 interrupted
+(Ctrl-C or SIGTERM; unfinished videos are removed, finished ones stay).
 )";
 
 struct RunArguments {
@@ -53,6 +58,8 @@ struct RunArguments {
   std::string date;
   std::string tz = "UTC";
   std::string out = "out";
+  std::vector<std::string> plugins;  // --plugin, in order
+  std::vector<std::string> sets;     // --set NODE.PARAM=VALUE, in order; applied before the check
 };
 
 std::vector<std::string> split_commas(const std::string& text) {
@@ -101,6 +108,12 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
         parsed.out = std::filesystem::path(*given).lexically_normal().string();
         while (parsed.out.size() > 1 && parsed.out.back() == '/') parsed.out.pop_back();
       }
+    } else if (arg == "--plugin") {
+      if (i + 1 >= args.size() || args[i + 1].empty()) return "--plugin needs a file";
+      parsed.plugins.push_back(args[++i]);
+    } else if (arg == "--set" || arg.starts_with("--set=")) {
+      if (arg == "--set" && i + 1 >= args.size()) return "--set needs NODE.PARAM=VALUE";
+      parsed.sets.push_back(arg == "--set" ? args[++i] : arg.substr(6));
     } else if (arg.rfind("--", 0) == 0) {
       return "unknown option '" + arg + "'";
     } else if (parsed.graph.empty()) {
@@ -143,7 +156,7 @@ std::vector<std::string> output_paths(const Graph& graph, const Registry& regist
 int run_command(const std::vector<std::string>& args) {
   for (const auto& arg : args)
     if (arg == "--help" || arg == "-h") {
-      std::cout << run_usage;
+      std::cout << run_usage << set_help << plugin_help << run_usage_end;
       return exit_ok;
     }
   RunArguments arguments;
@@ -151,8 +164,10 @@ int run_command(const std::vector<std::string>& args) {
     std::cerr << "pipectl run: " << problem << " (see pipectl run --help)\n";
     return exit_usage;
   }
-  Registry registry = make_registry();
-  auto graph = load_checked_graph(arguments.graph, registry);
+  auto loaded = make_registry(arguments.plugins);
+  if (!loaded) return exit_usage;
+  const Registry& registry = *loaded;
+  auto graph = load_checked_graph_with_sets(arguments.graph, registry, arguments.sets);
   if (!graph) return exit_usage;
 
   std::string date = arguments.date;

@@ -32,16 +32,29 @@ void print_stage(const StageInfo& info) {
 
 }  // namespace
 
-int stages_command(const std::vector<std::string>& args) {
-  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-    std::cout << "Usage: pipectl stages [NAME]\n\nLists every stage with its ports and parameters, or one stage.\n";
-    return exit_ok;
+int stages_command(const std::vector<std::string>& given) {
+  for (const auto& arg : given)
+    if (arg == "--help" || arg == "-h") {
+      std::cout << "Usage: pipectl stages [NAME] [--plugin FILE]...\n\n"
+                   "Lists every stage (built in, and from plugins) with its ports and parameters, or one\n"
+                   "stage. Reads nothing but the plugins; writes to stdout.\n\n"
+                << plugin_help
+                << "\nExit codes: 0 listed, 2 no such stage (or bad usage, or a plugin could not be loaded).\n";
+      return exit_ok;
+    }
+  std::vector<std::string> args = given;
+  std::vector<std::string> plugins;
+  if (auto problem = take_plugin_options(args, plugins); !problem.empty()) {
+    std::cerr << "pipectl stages: " << problem << " (see pipectl stages --help)\n";
+    return exit_usage;
   }
-  Registry registry = make_registry();
   if (args.size() > 1) {
     std::cerr << "pipectl stages: give at most one stage name\n";
     return exit_usage;
   }
+  auto loaded = make_registry(plugins);
+  if (!loaded) return exit_usage;
+  const Registry& registry = *loaded;
   if (args.size() == 1) {
     const StageInfo* info = registry.find(args[0]);
     if (!info) {

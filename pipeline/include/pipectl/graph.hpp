@@ -12,13 +12,15 @@
 namespace pipectl {
 
 struct SourceLocation {
-  std::string file;
-  int line = 0;    // 1-based
-  int column = 0;  // 1-based, in bytes
+  std::string file;  // or, with line 0, a place outside any file: "--set render.card=2s"
+  int line = 0;      // 1-based; 0: no line (the place is named by `file` alone)
+  int column = 0;    // 1-based, in bytes
 };
 
 struct ParamValue {
-  std::string text;  // as written, quotes removed; may hold {variables}
+  // As written, quotes removed; may hold {variables}. A list is kept in format_list's form,
+  // [a, b, "c d"], whatever its spacing and line breaks in the file.
+  std::string text;
   SourceLocation location;
 };
 
@@ -65,6 +67,14 @@ std::string format_graph_error(const Graph& graph, const SourceLocation& where,
 
 Graph parse_graph_text(const std::string& text, const std::string& file_name);
 Graph parse_graph_file(const std::string& path);  // throws GraphError when unreadable
+
+// Applies `--set NODE.PARAM=VALUE` options (the texts after --set), in order: each replaces or
+// adds a parameter of a node, before the graph is checked. VALUE is taken literally (the
+// shell has already removed its quotes); a list is written [a, b, "c d"]. Throws GraphError,
+// naming the option, for a malformed option or an unknown node (with the nearest node name).
+// The parameter's location becomes the option itself, so check_graph reports an unknown
+// parameter or a bad value as "--set render.card=soon: error: ...".
+void apply_overrides(Graph& graph, const std::vector<std::string>& sets);
 
 // Every problem that stops the graph from running, each formatted by format_graph_error;
 // empty when the graph is sound.

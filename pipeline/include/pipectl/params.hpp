@@ -10,7 +10,8 @@
 
 namespace pipectl {
 
-enum class ParamType { integer, number, string, boolean, size, duration };
+// `list` values are written [a, b, "c d"]: bare words or quoted strings, separated by commas.
+enum class ParamType { integer, number, string, boolean, size, duration, list };
 
 const char* to_string(ParamType type);
 
@@ -37,6 +38,13 @@ std::optional<bool> parse_boolean(const std::string& text);
 std::optional<Size> parse_size(const std::string& text);
 std::optional<double> parse_duration_seconds(const std::string& text);
 
+// A list written [a, b, "c d"]: items are bare words or quoted strings (with \" and \\), separated
+// by commas; a trailing comma and an empty list [] are allowed. When `text` is not a list, says
+// why in `*why` (if given).
+std::optional<std::vector<std::string>> parse_list(const std::string& text, std::string* why = nullptr);
+// The list in the syntax parse_list reads, quoting only the items that need it.
+std::string format_list(const std::vector<std::string>& items);
+
 // A number as a person writes it: 0.1, 60, 1e+09 (no trailing zeros).
 std::string format_number(double value);
 
@@ -56,6 +64,7 @@ class Params {
   bool boolean(const std::string& name) const;
   Size size(const std::string& name) const;
   double duration_seconds(const std::string& name) const;
+  std::vector<std::string> list(const std::string& name) const;
 
   const std::map<std::string, std::string>& values() const { return values_; }
 
