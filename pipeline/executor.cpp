@@ -2,6 +2,7 @@
 // See executor.hpp for the model.
 #include "pipectl/executor.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -86,7 +87,8 @@ struct RunNode {
   const Node* node = nullptr;
   const StageInfo* info = nullptr;
   std::unique_ptr<Stage> stage;
-  std::vector<size_t> successors;
+  std::vector<size_t> successors;  // every node an edge leads to, once per edge
+  std::vector<std::string> successor_ports;  // the output port each of those edges leaves from
   RunContext context;
   std::unique_ptr<Emitter> emitter;
   std::optional<boost::asio::strand<boost::asio::thread_pool::executor_type>> strand;  // serial stages
@@ -101,6 +103,7 @@ class NodeEmitter : public Emitter {
  public:
   NodeEmitter(Run& run, size_t index) : run_(run), index_(index) {}
   void emit(Item item) override;
+  void emit_to(const std::string& port, Item item) override;
 
  private:
   Run& run_;
@@ -123,7 +126,12 @@ class Run {
       nodes_.push_back(std::move(run_node));
     }
     for (const auto& edge : graph.edges) {
-      nodes_[index_of(edge.from)].successors.push_back(index_of(edge.to));
+      RunNode& from = nodes_[index_of(edge.from)];
+      from.successors.push_back(index_of(edge.to));
+      // An edge without a port leaves the only output (the checker made sure there is one).
+      std::string port = edge.from_port;
+      if (port.empty() && !from.info->outputs.empty()) port = from.info->outputs.front().name;
+      from.successor_ports.push_back(port);
       ++nodes_[index_of(edge.to)].open_inputs;
     }
     for (size_t index : topological_order()) {
@@ -170,10 +178,20 @@ class Run {
   }
 
   // From NodeEmitter: an item leaves node `from`.
-  void deliver(size_t from, Item item) {
+  // From NodeEmitter: an item leaves node `from` by `port` (empty: its only output).
+  void deliver(size_t from, const std::string* port, Item item) {
     if (cancelled()) throw Cancelled{};
-    ItemTracker::attach(item, nodes_[from].info->inputs.empty() ? take_ticket() : current_ticket);
-    for (size_t to : nodes_[from].successors) post_process(to, item);
+    const RunNode& node = nodes_[from];
+    if (!port && node.info->outputs.size() != 1)
+      throw std::logic_error("stage '" + node.info->name + "' has " + std::to_string(node.info->outputs.size()) +
+                             " output ports: it must emit_to() one of them");
+    if (port && std::none_of(node.info->outputs.begin(), node.info->outputs.end(),
+                             [&](const PortSpec& spec) { return spec.name == *port; }))
+      throw std::logic_error("stage '" + node.info->name + "' emitted to output port '" + *port +
+                             "', which it does not declare");
+    ItemTracker::attach(item, node.info->inputs.empty() ? take_ticket() : current_ticket);
+    for (size_t i = 0; i < node.successors.size(); ++i)
+      if (!port || node.successor_ports[i] == *port) post_process(node.successors[i], item);
   }
 
   void give_back_ticket() {
@@ -386,7 +404,8 @@ class Run {
 
 Ticket::~Ticket() { run_.give_back_ticket(); }
 
-void NodeEmitter::emit(Item item) { run_.deliver(index_, std::move(item)); }
+void NodeEmitter::emit(Item item) { run_.deliver(index_, nullptr, std::move(item)); }
+void NodeEmitter::emit_to(const std::string& port, Item item) { run_.deliver(index_, &port, std::move(item)); }
 
 }  // namespace
 

@@ -359,3 +359,47 @@ TEST_CASE("items a stage keeps count against the bound; a stall asks it to let g
   CHECK(peak_payloads.load() <= 2 * 4 + 1);
   CHECK(live_payloads.load() == 0);
 }
+
+TEST_CASE("an item sent to one output port reaches only the edges from that port") {
+  Log odd;
+  Log even;
+  Registry registry = registry_for(odd);
+  class Splitter : public Stage {
+   public:
+    explicit Splitter(bool name_ports) : name_ports_(name_ports) {}
+    void process(const Item& item, Emitter& out) override {
+      if (!name_ports_) return out.emit(item);
+      out.emit_to(item.as<Number>().value % 2 ? "odd" : "even", item);
+    }
+
+   private:
+    bool name_ports_;
+  };
+  registry.add(StageInfo{.name = "splitter", .summary = "", .inputs = {{"in", "number"}},
+                         .outputs = {{"odd", "number"}, {"even", "number"}},
+                         .params = {{.name = "name_ports", .type = ParamType::boolean, .default_value = "true", .doc = ""}},
+                         .create = [](const Params& p, const RunContext&) -> std::unique_ptr<Stage> {
+                           return std::make_unique<Splitter>(p.boolean("name_ports"));
+                         }});
+  registry.add(StageInfo{.name = "other", .summary = "", .inputs = {{"in", "number"}}, .outputs = {}, .params = {},
+                         .create = [&even](const Params&, const RunContext&) -> std::unique_ptr<Stage> {
+                           return std::make_unique<Collector>(even, 0);
+                         }});
+  Graph graph = parse_graph_text("node c : counter count=6\nnode s : splitter\nnode k : collector\nnode j : other\n"
+                                 "c -> s\ns.odd -> k\ns.even -> j\n",
+                                 "g.graph");
+  REQUIRE(check_graph(graph, registry).empty());
+  RunResult result = run_graph(graph, registry, options_for("ports"));
+  CHECK(result.ok);
+  CHECK(odd.seen == std::vector<int>{1, 3, 5});
+  CHECK(even.seen == std::vector<int>{2, 4, 6});
+
+  // A stage with several outputs that does not say which one is a programming error.
+  Graph unnamed = parse_graph_text("node c : counter count=2\nnode s : splitter name_ports=false\nnode k : collector\n"
+                                   "c -> s\ns.odd -> k\n",
+                                   "g.graph");
+  RunResult refused = run_graph(unnamed, registry, options_for("ports"));
+  CHECK_FALSE(refused.ok);
+  CHECK(refused.failed_node == "s");
+  CHECK(refused.error.find("must emit_to() one of them") != std::string::npos);
+}

@@ -39,7 +39,11 @@ class ItemError : public std::runtime_error {
 class Emitter {
  public:
   virtual ~Emitter() = default;
+  // To every edge that leaves the stage's only output port.
   virtual void emit(Item item) = 0;
+  // To the edges that leave output port `port`, for stages with several outputs. An emitter
+  // that does not route (a test harness collecting items) may treat every port alike.
+  virtual void emit_to(const std::string& /*port*/, Item item) { emit(std::move(item)); }
 };
 
 class Stage {
