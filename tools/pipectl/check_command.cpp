@@ -1,7 +1,6 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "graph_overrides.hpp"
 #include "load_graph.hpp"
 
 namespace pipectl::cli {
@@ -33,7 +32,7 @@ int check_command(const std::vector<std::string>& given) {
   }
   auto registry = make_registry(plugins);
   if (!registry) return exit_usage;
-  auto graph = load_checked_graph_with_sets(args[0], *registry, sets);
+  auto graph = load_checked_graph(args[0], *registry, sets);
   if (!graph) return exit_usage;
   std::cout << args[0] << ": ok, " << graph->nodes.size() << " nodes, " << graph->edges.size() << " edges\n";
   return exit_ok;

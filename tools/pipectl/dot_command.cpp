@@ -2,7 +2,6 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "graph_overrides.hpp"
 #include "load_graph.hpp"
 #include "pipectl/dot.hpp"
 
@@ -36,7 +35,7 @@ int dot_command(const std::vector<std::string>& given) {
   }
   auto registry = make_registry(plugins);
   if (!registry) return exit_usage;
-  auto graph = load_checked_graph_with_sets(args[0], *registry, sets);
+  auto graph = load_checked_graph(args[0], *registry, sets);
   if (!graph) return exit_usage;
   std::cout << to_dot(*graph, *registry);
   return exit_ok;

@@ -51,15 +51,17 @@ std::optional<Registry> make_registry(const std::vector<std::string>& plugin_fil
   return registry;
 }
 
-std::string take_plugin_options(std::vector<std::string>& args, std::vector<std::string>& plugin_files) {
+// Moves every "NAME VALUE" and "NAME=VALUE" out of `args` into `values`, in order.
+static std::string take_option(std::vector<std::string>& args, const std::string& name, const std::string& what,
+                               std::vector<std::string>& values) {
   std::vector<std::string> rest;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--plugin") {
-      if (i + 1 >= args.size() || args[i + 1].empty()) return "--plugin needs a file";
-      plugin_files.push_back(args[++i]);
-    } else if (args[i].rfind("--plugin=", 0) == 0) {
-      if (args[i].size() == 9) return "--plugin needs a file";
-      plugin_files.push_back(args[i].substr(9));
+    if (args[i] == name) {
+      if (i + 1 >= args.size() || args[i + 1].empty()) return name + " needs " + what;
+      values.push_back(args[++i]);
+    } else if (args[i].rfind(name + "=", 0) == 0) {
+      if (args[i].size() == name.size() + 1) return name + " needs " + what;
+      values.push_back(args[i].substr(name.size() + 1));
     } else {
       rest.push_back(args[i]);
     }
@@ -68,9 +70,24 @@ std::string take_plugin_options(std::vector<std::string>& args, std::vector<std:
   return {};
 }
 
-std::optional<Graph> load_checked_graph(const std::string& path, const Registry& registry) {
+std::string take_plugin_options(std::vector<std::string>& args, std::vector<std::string>& plugin_files) {
+  return take_option(args, "--plugin", "a file", plugin_files);
+}
+
+std::string take_set_options(std::vector<std::string>& args, std::vector<std::string>& sets) {
+  return take_option(args, "--set", "NODE.PARAM=VALUE", sets);
+}
+
+const char* const set_help =
+    "  --set NODE.PARAM=VALUE  override a parameter of a node before the graph is checked, e.g.\n"
+    "                    --set render.card=2s; may be given several times (the last one wins);\n"
+    "                    VALUE is taken as is, a list is written '[a, b, \"c d\"]'\n";
+
+std::optional<Graph> load_checked_graph(const std::string& path, const Registry& registry,
+                                        const std::vector<std::string>& sets) {
   try {
     Graph graph = parse_graph_file(path);
+    apply_overrides(graph, sets);
     auto problems = check_graph(graph, registry);
     for (const auto& problem : problems) std::cerr << problem << '\n';
     if (!problems.empty()) return std::nullopt;

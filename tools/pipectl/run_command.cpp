@@ -11,7 +11,6 @@
 
 #include "commands.hpp"
 #include "day_window.hpp"
-#include "graph_overrides.hpp"
 #include "load_graph.hpp"
 #include "pipectl/executor.hpp"
 
@@ -167,7 +166,7 @@ int run_command(const std::vector<std::string>& args) {
   auto loaded = make_registry(arguments.plugins);
   if (!loaded) return exit_usage;
   const Registry& registry = *loaded;
-  auto graph = load_checked_graph_with_sets(arguments.graph, registry, arguments.sets);
+  auto graph = load_checked_graph(arguments.graph, registry, arguments.sets);
   if (!graph) return exit_usage;
 
   std::string date = arguments.date;
