@@ -22,7 +22,11 @@ Usage:
 Example, on the bundled sample data:
   pipectl run graphs/demo.graph --handles orbit_daily,sakura_lab,noor_souk --out out/
 
-run, check and dot take --set NODE.PARAM=VALUE (repeatable) to override a node's parameter.
+run, check and dot take --set NODE.PARAM=VALUE (repeatable) to override a node's parameter;
+run, check, stages and dot take --plugin FILE (repeatable) to load the stages of a plugin.
+
+Environment:
+  PIPECTL_PLUGIN_PATH  colon-separated plugin files and folders, loaded by every command
 
 Exit codes: 0 success, 1 some handle failed (the others are done), 2 usage or graph error,
 130 interrupted (unfinished videos removed).
