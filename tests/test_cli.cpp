@@ -76,6 +76,8 @@ TEST_CASE("check reports graph errors with file:line:column; stages lists the bu
     CHECK(stages.output.find(name) != std::string::npos);
   auto one = run_pipectl("stages encode");
   CHECK(one.output.find("preset : string = veryfast") != std::string::npos);
+  CHECK(one.output.find("runs: serial") != std::string::npos);
+  CHECK(run_pipectl("stages render").output.find("runs: parallel") != std::string::npos);
   CHECK(run_pipectl("stages encoder").output.find("did you mean 'encode'") != std::string::npos);
 }
 

@@ -17,6 +17,10 @@ void print_stage(const StageInfo& info) {
   };
   ports("inputs", info.inputs);
   ports("outputs", info.outputs);
+  std::cout << "  runs: "
+            << (info.concurrency == Concurrency::parallel ? "parallel (items at once on every thread, in any order)"
+                                                          : "serial (one item at a time, in arrival order)")
+            << '\n';
   std::cout << "  parameters:\n";
   for (const auto& spec : info.params) {
     std::cout << "    " << spec.name << " : " << to_string(spec.type);
