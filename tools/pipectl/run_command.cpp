@@ -1,7 +1,4 @@
-// pipectl run: the graph once per handle, one handle after the other, with a summary.
-#include <signal.h>
-
-#include <atomic>
+// pipectl run: the graph once per handle, each in a child process (supervisor.cpp), with a summary.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -13,38 +10,33 @@
 #include "day_window.hpp"
 #include "load_graph.hpp"
 #include "pipectl/executor.hpp"
+#include "supervisor.hpp"
 
 namespace pipectl::cli {
 
 namespace {
 
-// Set by SIGINT/SIGTERM; the executor stops at the next item and the stages remove their
-// temporary files, so an interrupted run leaves only complete videos behind.
-std::atomic<bool> interrupted{false};
-
-extern "C" void on_interrupt(int) { interrupted = true; }
-
-void catch_interrupts() {
-  struct sigaction action {};
-  action.sa_handler = on_interrupt;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
-
 const char* run_usage = R"(Usage: pipectl run GRAPH --handles a,b,c [--date YYYY-MM-DD] [--tz ZONE] [--out DIR]
-                   [--set NODE.PARAM=VALUE]... [--plugin FILE]...
+                   [-j N] [--events FILE] [--no-fork] [--set NODE.PARAM=VALUE]... [--plugin FILE]...
 
-Runs the graph once for each handle. The built-in graphs write DIR/<handle>/<date>.mp4.
+Runs the graph once for each handle, each in its own process, so a handle whose input
+crashes the process fails alone. The built-in graphs write DIR/<handle>/<date>.mp4.
 
   --handles a,b,c   the accounts to make videos of (X usernames: letters, digits, _)
   --date D          the day to show, in --tz (default: the graph's 'set date', else yesterday in UTC)
   --tz ZONE         IANA time zone of the day window and of the times on the cards (default UTC)
   --out DIR         output folder (default: out); nothing is written outside it
+  -j N, --jobs N    handles at a time, one process each (default: cores - 1, at least 1);
+                    each gets cores / N threads (N at most the number of handles)
+  --events FILE     write every event as a JSON line to FILE: started, warning, finished,
+                    failed, each with "event", "time" (UTC) and "handle" (see README)
+  --no-fork         run the handles one after the other in this process (no -j)
 )";
 
 // After the options: --plugin, the environment (plugin_help), then this.
-const char* run_usage_end = R"(
+const char* run_usage_end = R"(  PIPECTL_TEST_CRASH_HANDLE  test hook: the child process of this handle aborts (SIGABRT)
+                       right after it starts; ignored with --no-fork
+
 Reads: the graph file and what its stages name (graphs/demo.graph: data/sample/), the plugins.
 Exit codes: 0 every handle has its video, 1 some handle failed (the others are done),
 2 usage or graph error, or a plugin could not be loaded (nothing ran), 130 interrupted
@@ -59,7 +51,20 @@ struct RunArguments {
   std::string out = "out";
   std::vector<std::string> plugins;  // --plugin, in order
   std::vector<std::string> sets;     // --set NODE.PARAM=VALUE, in order; applied before the check
+  int jobs = 0;                      // -j; 0: the default
+  std::string events;                // --events FILE
+  bool fork = true;                  // false: --no-fork
 };
+
+// A -j value: a whole number from 1 to 1024.
+std::optional<int> parse_jobs(const std::string& text) {
+  if (text.empty() || text.size() > 4) return std::nullopt;
+  for (char c : text)
+    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+  int value = std::stoi(text);
+  if (value < 1 || value > 1024) return std::nullopt;
+  return value;
+}
 
 std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> parts;
@@ -107,6 +112,24 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
         parsed.out = std::filesystem::path(*given).lexically_normal().string();
         while (parsed.out.size() > 1 && parsed.out.back() == '/') parsed.out.pop_back();
       }
+    } else if (arg == "-j" || arg == "--jobs" || (arg.starts_with("-j") && arg.size() > 2) ||
+               arg.starts_with("--jobs=")) {
+      std::string value;
+      if (arg == "-j" || arg == "--jobs") {
+        if (i + 1 >= args.size()) return arg + " needs a number of handles at a time";
+        value = args[++i];
+      } else {
+        value = arg.starts_with("--jobs=") ? arg.substr(7) : arg.substr(2);
+      }
+      auto jobs = parse_jobs(value);
+      if (!jobs) return "-j '" + value + "' is not a number from 1 to 1024";
+      parsed.jobs = *jobs;
+    } else if (arg == "--events" || arg.starts_with("--events=")) {
+      if (arg == "--events" && (i + 1 >= args.size() || args[i + 1].empty())) return "--events needs a file";
+      parsed.events = arg == "--events" ? args[++i] : arg.substr(9);
+      if (parsed.events.empty()) return "--events needs a file";
+    } else if (arg == "--no-fork") {
+      parsed.fork = false;
     } else if (arg == "--plugin") {
       if (i + 1 >= args.size() || args[i + 1].empty()) return "--plugin needs a file";
       parsed.plugins.push_back(args[++i]);
@@ -133,21 +156,6 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
     return "--tz '" + parsed.tz + "' is not an IANA time zone (e.g. UTC, Europe/Paris)";
   }
   return {};
-}
-
-// Where the graph's encode nodes write for this run, for the summary.
-std::vector<std::string> output_paths(const Graph& graph, const Registry& registry, const RunOptions& options) {
-  std::vector<std::string> paths;
-  auto variables = run_variables(graph, options);
-  for (const auto& node : graph.nodes) {
-    const StageInfo* info = registry.find(node.stage);
-    if (node.stage != "encode" || !info) continue;
-    try {
-      paths.push_back(resolve_params(graph, node, *info, variables).text("path"));
-    } catch (const std::exception&) {
-    }
-  }
-  return paths;
 }
 
 }  // namespace
@@ -183,60 +191,18 @@ int run_command(const std::vector<std::string>& args) {
     return exit_usage;
   }
 
-  struct Outcome {
-    std::string handle;
-    bool ok;
-    std::string detail;
-    size_t warnings;
-    double seconds;
-  };
-  std::vector<Outcome> outcomes;
-  catch_interrupts();
-  size_t position = 0;
-  for (const auto& handle : arguments.handles) {
-    if (interrupted) break;
-    ++position;
-    std::cout << "[" << position << "/" << arguments.handles.size() << "] " << handle << ": running " << arguments.graph
-              << " for " << date << " (" << arguments.tz << ")" << std::endl;
-    RunOptions options;
-    options.context.handle = handle;
-    options.context.date = date;
-    options.context.tz = arguments.tz;
-    options.context.out_dir = arguments.out;
-    options.cancel = &interrupted;
-    options.on_warning = [&handle](const std::string& message) {
-      std::cerr << "  warning: " << handle << ": " << message << '\n';
-    };
-    auto started = std::chrono::steady_clock::now();
-    RunResult result = run_graph(*graph, registry, options);
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    Outcome outcome{handle, result.ok, "", result.warnings.size(), seconds};
-    if (result.ok) {
-      for (const auto& path : output_paths(*graph, registry, options)) outcome.detail += path + " ";
-      std::cout << "  " << handle << ": done in " << static_cast<int>(seconds * 10) / 10.0 << " s -> " << outcome.detail
-                << std::endl;
-    } else {
-      outcome.detail = result.failed_node.empty() ? result.error : "stage '" + result.failed_node + "': " + result.error;
-      std::cerr << "  error: " << handle << ": " << outcome.detail << std::endl;
-    }
-    outcomes.push_back(std::move(outcome));
-  }
-
-  if (interrupted) {
-    std::cerr << "pipectl run: interrupted; " << outcomes.size() << " of " << arguments.handles.size()
-              << " handles were started, unfinished videos were removed\n";
-    return exit_interrupted;
-  }
-  size_t failed = 0;
-  std::cout << "\nSummary (" << date << ", " << arguments.tz << "):\n";
-  for (const auto& outcome : outcomes) {
-    failed += outcome.ok ? 0 : 1;
-    std::cout << "  " << (outcome.ok ? "ok     " : "FAILED ") << outcome.handle << "  " << outcome.detail;
-    if (outcome.warnings) std::cout << " (" << outcome.warnings << " warnings above)";
-    std::cout << '\n';
-  }
-  std::cout << outcomes.size() - failed << " of " << outcomes.size() << " handles made their video\n";
-  return failed ? exit_handles_failed : exit_ok;
+  RunPlan plan;
+  plan.graph = &*graph;
+  plan.registry = &registry;
+  plan.graph_path = arguments.graph;
+  plan.date = date;
+  plan.tz = arguments.tz;
+  plan.out = arguments.out;
+  plan.handles = arguments.handles;
+  plan.jobs = arguments.jobs ? arguments.jobs : default_jobs();
+  plan.fork = arguments.fork;
+  plan.events_path = arguments.events;
+  return supervise(plan);
 }
 
 }  // namespace pipectl::cli

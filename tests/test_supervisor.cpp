@@ -1,0 +1,239 @@
+// pipectl run as a supervisor: one child process per handle, at most -j at a time, events as
+// JSON lines (--events), a crashing child failing its own handle only, --no-fork in process.
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "support/media_probe.hpp"
+#include "support/paths.hpp"
+
+using namespace pipectl;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+std::string pipectl_binary() { return (test::build_dir() / "pipectl").string(); }
+
+// A stored dataset in `folder`: the fixtures bad_next_page and broken_posts, and copies of
+// them under other names, so that many distinct handles have data. Returns the handles.
+std::vector<std::string> write_dataset(const fs::path& folder) {
+  fs::path stored = test::source_dir() / "tests/fixtures/stored";
+  fs::create_directories(folder);
+  fs::copy(stored / "media", folder / "media", fs::copy_options::recursive);
+  std::vector<std::string> handles;
+  for (const char* fixture : {"bad_next_page", "broken_posts"}) {
+    for (const std::string& name : {std::string(fixture), std::string(fixture).substr(0, 6) + "_2",
+                                    std::string(fixture).substr(0, 6) + "_3"}) {
+      fs::copy(stored / fixture, folder / name, fs::copy_options::recursive);
+      handles.push_back(name);
+    }
+  }
+  return handles;  // bad_next_page, bad_ne_2, bad_ne_3, broken_posts, broken_2, broken_3
+}
+
+// The fixture graph of test_cli.cpp over `dataset`: 320x180 cards of 1 s.
+fs::path write_graph(const fs::path& folder, const fs::path& dataset) {
+  fs::path graph = folder / "fixtures.graph";
+  std::ofstream(graph) << "node fetch : fetch dir=\"" << dataset.string() << "\"\n"
+                       << "node media : download-media\n"
+                       << "node render : render size=320x180 card=1s\n"
+                       << "node encode : encode path=\"{out}/{handle}/{date}.mp4\"\n"
+                       << "fetch -> media -> render -> encode\n";
+  return graph;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string text;
+  for (const auto& part : parts) text += (text.empty() ? "" : ",") + part;
+  return text;
+}
+
+test::CommandResult run(const std::string& environment, const fs::path& graph, const std::vector<std::string>& handles,
+                        const fs::path& out, const std::string& options) {
+  return test::run_command(environment + test::shell_quote(pipectl_binary()) + " run " +
+                           test::shell_quote(graph.string()) + " --handles " + join(handles) +
+                           " --date 2026-11-24 --out " + test::shell_quote(out.string()) + " " + options);
+}
+
+// Every line of an --events file, parsed; each must be a JSON object with event, time, handle.
+std::vector<json::object> read_events(const fs::path& file) {
+  std::vector<json::object> events;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    INFO(line);
+    boost::system::error_code error;
+    json::value value = json::parse(line, error);
+    REQUIRE_FALSE(error);
+    REQUIRE(value.is_object());
+    const json::object& event = value.get_object();
+    REQUIRE(event.contains("event"));
+    REQUIRE(event.at("event").is_string());
+    REQUIRE(event.contains("time"));
+    CHECK(event.at("time").is_string());
+    REQUIRE(event.contains("handle"));
+    REQUIRE(event.at("handle").is_string());
+    events.push_back(event);
+  }
+  return events;
+}
+
+std::string field(const json::object& event, const char* key) {
+  return event.contains(key) && event.at(key).is_string() ? std::string(event.at(key).get_string()) : "";
+}
+
+}  // namespace
+
+TEST_CASE("-j 2 runs six handles, never more than two at once; the events are JSON lines") {
+  test::TempDir folder("pipectl-supervisor");
+  auto handles = write_dataset(folder.path() / "stored");
+  REQUIRE(handles.size() == 6);
+  fs::path graph = write_graph(folder.path(), folder.path() / "stored");
+  fs::path events_file = folder.path() / "events.jsonl";
+  auto result = run("", graph, handles, folder.path() / "videos",
+                    "-j 2 --events " + test::shell_quote(events_file.string()));
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.output.find("6 of 6 handles made their video") != std::string::npos);
+  CHECK(result.output.find("warning: broken_2: fetch: ") != std::string::npos);  // warnings name the handle
+  CHECK(result.output.find("post 1002: missing field 'created_at'") != std::string::npos);
+
+  auto events = read_events(events_file);
+  int running = 0, most = 0;
+  std::set<std::string> finished;
+  std::set<std::int64_t> pids;
+  std::map<std::string, int> warnings;
+  for (const auto& event : events) {
+    std::string name = field(event, "event"), handle = field(event, "handle");
+    INFO(json::serialize(event));
+    if (name == "started") {
+      ++running;
+      REQUIRE(event.contains("pid"));
+      pids.insert(event.at("pid").to_number<std::int64_t>());
+    } else if (name == "finished" || name == "failed") {
+      --running;
+      CHECK(name == "finished");
+      finished.insert(handle);
+      REQUIRE(event.contains("outputs"));
+      REQUIRE(event.at("outputs").is_array());
+      REQUIRE(event.at("outputs").get_array().size() == 1);
+      CHECK(event.at("outputs").get_array()[0].get_string() ==
+            (folder.path() / "videos" / handle / "2026-11-24.mp4").string());
+      CHECK(event.at("seconds").is_number());
+    } else {
+      CHECK(name == "warning");
+      CHECK_FALSE(field(event, "message").empty());
+      ++warnings[handle];
+    }
+    CHECK(running >= 0);
+    most = std::max(most, running);
+  }
+  CHECK(most <= 2);
+  CHECK(most >= 1);
+  CHECK(running == 0);
+  CHECK(pids.size() == 6);  // one process per handle
+  CHECK(finished == std::set<std::string>(handles.begin(), handles.end()));
+  CHECK(warnings["broken_3"] == warnings["broken_posts"]);
+  CHECK(warnings["broken_posts"] >= 5);
+  for (const auto& handle : handles) {
+    INFO(handle);
+    CHECK(test::probe_video(folder.path() / "videos" / handle / "2026-11-24.mp4").frames == 3 * 30);
+  }
+}
+
+TEST_CASE("a child that crashes fails its own handle, naming the signal; the others make their videos") {
+  test::TempDir folder("pipectl-supervisor-crash");
+  auto handles = write_dataset(folder.path() / "stored");
+  fs::path graph = write_graph(folder.path(), folder.path() / "stored");
+  fs::path events_file = folder.path() / "events.jsonl";
+  auto result = run("PIPECTL_TEST_CRASH_HANDLE=bad_ne_2 ", graph, handles, folder.path() / "videos",
+                    "-j 2 --events " + test::shell_quote(events_file.string()));
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK(result.output.find("bad_ne_2: the process was killed by SIGABRT (Aborted)") != std::string::npos);
+  CHECK(result.output.find("FAILED bad_ne_2") != std::string::npos);
+  CHECK(result.output.find("5 of 6 handles made their video") != std::string::npos);
+  CHECK_FALSE(fs::exists(folder.path() / "videos/bad_ne_2/2026-11-24.mp4"));
+  for (const auto& handle : handles) {
+    if (handle == "bad_ne_2") continue;
+    INFO(handle);
+    CHECK(test::probe_video(folder.path() / "videos" / handle / "2026-11-24.mp4").frames == 3 * 30);
+  }
+  size_t failed = 0;
+  for (const auto& event : read_events(events_file)) {
+    if (field(event, "event") != "failed") continue;
+    ++failed;
+    CHECK(field(event, "handle") == "bad_ne_2");
+    CHECK(field(event, "signal") == "SIGABRT");
+    CHECK(field(event, "error").find("Aborted") != std::string::npos);
+  }
+  CHECK(failed == 1);
+}
+
+TEST_CASE("--no-fork makes the same videos in one process, with the same events and summary") {
+  test::TempDir folder("pipectl-supervisor-nofork");
+  auto all = write_dataset(folder.path() / "stored");
+  std::vector<std::string> handles{"broken_posts", "nobody_here", "bad_next_page", "broken_2"};
+  fs::path graph = write_graph(folder.path(), folder.path() / "stored");
+  std::map<std::string, std::string> outputs;
+  std::map<std::string, std::vector<std::string>> kinds;
+  for (const char* mode : {"forked", "in-process"}) {
+    bool fork = std::string(mode) == "forked";
+    fs::path events_file = folder.path() / (std::string(mode) + ".jsonl");
+    // The crash hook is read by child processes only: --no-fork ignores it.
+    auto result = run(fork ? "" : "PIPECTL_TEST_CRASH_HANDLE=broken_2 ", graph, handles,
+                      folder.path() / mode, (fork ? "-j 3" : "--no-fork") +
+                                                std::string(" --events ") + test::shell_quote(events_file.string()));
+    INFO(mode << "\n" << result.output);
+    CHECK(result.exit_code == 1);
+    CHECK(result.output.find("nobody_here: stage 'fetch': unknown handle 'nobody_here'") != std::string::npos);
+    CHECK(result.output.find("3 of 4 handles made their video") != std::string::npos);
+    std::set<std::int64_t> pids;
+    for (const auto& event : read_events(events_file)) {
+      kinds[mode].push_back(field(event, "handle") + " " + field(event, "event"));
+      if (event.contains("pid")) pids.insert(event.at("pid").to_number<std::int64_t>());
+    }
+    CHECK(pids.size() == (fork ? 4u : 1u));
+  }
+  // Events from different children interleave: compare them as sorted lists.
+  std::sort(kinds["forked"].begin(), kinds["forked"].end());
+  std::sort(kinds["in-process"].begin(), kinds["in-process"].end());
+  CHECK(kinds["forked"] == kinds["in-process"]);
+  for (const auto& handle : {"broken_posts", "bad_next_page", "broken_2"}) {
+    INFO(handle);
+    auto forked = test::probe_video(folder.path() / "forked" / handle / "2026-11-24.mp4");
+    auto in_process = test::probe_video(folder.path() / "in-process" / handle / "2026-11-24.mp4");
+    CHECK(forked.frames == 3 * 30);
+    CHECK(in_process.frames == forked.frames);
+    CHECK(in_process.width == forked.width);
+    CHECK(in_process.height == forked.height);
+    CHECK(in_process.duration == Approx(forked.duration));
+    // Same cards, same pixels: the middle of the second card decodes to the same luma.
+    CHECK(test::decode_luma_at(folder.path() / "forked" / handle / "2026-11-24.mp4", 1.5, 320, 180) ==
+          test::decode_luma_at(folder.path() / "in-process" / handle / "2026-11-24.mp4", 1.5, 320, 180));
+  }
+  CHECK_FALSE(fs::exists(folder.path() / "forked/nobody_here"));
+}
+
+TEST_CASE("run --help documents -j, --events and --no-fork; bad values are usage errors") {
+  auto help = test::run_command(test::shell_quote(pipectl_binary()) + " run --help");
+  CHECK(help.exit_code == 0);
+  for (const char* text : {"-j N, --jobs N", "--events FILE", "--no-fork", "PIPECTL_TEST_CRASH_HANDLE"})
+    CHECK(help.output.find(text) != std::string::npos);
+  std::string demo = test::shell_quote((test::source_dir() / "graphs/demo.graph").string());
+  for (const char* options : {"-j 0", "-j", "--jobs=x", "-j2000", "--events", "--events="}) {
+    auto result = test::run_command(test::shell_quote(pipectl_binary()) + " run " + demo + " --handles a " + options);
+    INFO(options << "\n" << result.output);
+    CHECK(result.exit_code == 2);
+  }
+  test::TempDir folder("pipectl-supervisor-usage");
+  auto unwritable = test::run_command(test::shell_quote(pipectl_binary()) + " run " + demo + " --handles a --out " +
+                                      test::shell_quote(folder.path().string()) + " --events " +
+                                      test::shell_quote((folder.path() / "no/such/folder/e.jsonl").string()));
+  CHECK(unwritable.exit_code == 2);
+  CHECK(unwritable.output.find("cannot write the events file") != std::string::npos);
+}
