@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "pipectl/graph.hpp"
+#include "quoted_string.hpp"
 
 namespace pipectl {
 
@@ -164,23 +165,9 @@ class StatementParser {
           continued = true;
           break;
         } else if (c == '"') {
-          std::string value;
-          ++i;
-          bool closed = false;
-          while (i < line.size()) {
-            if (line[i] == '\\' && i + 1 < line.size()) {
-              value += line[i + 1];
-              i += 2;
-            } else if (line[i] == '"') {
-              closed = true;
-              ++i;
-              break;
-            } else {
-              value += line[i++];
-            }
-          }
-          if (!closed) fail(line_number, column, "unterminated string: add the closing \" (a string cannot span lines)");
-          tokens_.push_back({Token::string, value, line_number, column});
+          auto value = read_quoted_string(line, i);
+          if (!value) fail(line_number, column, "unterminated string: add the closing \" (a string cannot span lines)");
+          tokens_.push_back({Token::string, *value, line_number, column});
         } else if (c == '-' && i + 1 < line.size() && line[i + 1] == '>') {
           tokens_.push_back({Token::arrow, "->", line_number, column});
           i += 2;

@@ -1,5 +1,7 @@
 #include "pipectl/params.hpp"
 
+#include "quoted_string.hpp"
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -114,21 +116,9 @@ std::optional<std::vector<std::string>> parse_list(const std::string& text, std:
     if (text[i] == ']') break;  // [] or a trailing comma
     std::string item;
     if (text[i] == '"') {
-      ++i;
-      bool closed = false;
-      while (i < text.size()) {
-        if (text[i] == '\\' && i + 1 < text.size()) {
-          item += text[i + 1];
-          i += 2;
-        } else if (text[i] == '"') {
-          closed = true;
-          ++i;
-          break;
-        } else {
-          item += text[i++];
-        }
-      }
-      if (!closed) return fail("an item has no closing '\"'");
+      auto quoted = read_quoted_string(text, i);
+      if (!quoted) return fail("an item has no closing '\"'");
+      item = std::move(*quoted);
     } else {
       while (i < text.size() && !ends_bare_item(text[i])) item += text[i++];
       if (item.empty()) {
