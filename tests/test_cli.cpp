@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "support/fixture_graph.hpp"
 #include "support/media_probe.hpp"
 #include "support/paths.hpp"
 
@@ -13,21 +14,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string pipectl_binary() { return (test::build_dir() / "pipectl").string(); }
+using test::pipectl_binary;
 
 test::CommandResult run_pipectl(const std::string& arguments) {
   return test::run_command(test::shell_quote(pipectl_binary()) + " " + arguments);
 }
 
-// A small, fast graph over the broken fixtures: 320x180 cards of 1 s.
+// The fixture graph over the broken-input handles.
 fs::path write_fixture_graph(const fs::path& folder) {
-  fs::path graph = folder / "fixtures.graph";
-  std::ofstream(graph) << "node fetch : fetch dir=\"" << (test::source_dir() / "tests/fixtures/stored").string() << "\"\n"
-                       << "node media : download-media\n"
-                       << "node render : render size=320x180 card=1s\n"
-                       << "node encode : encode path=\"{out}/{handle}/{date}.mp4\"\n"
-                       << "fetch -> media -> render -> encode\n";
-  return graph;
+  return test::write_fixture_graph(folder / "fixtures.graph", test::stored_fixtures());
 }
 
 }  // namespace
@@ -287,13 +282,8 @@ TEST_CASE("a plugin that cannot be loaded is a usage error naming the file; with
   CHECK(run_pipectl("stages --plugin").exit_code == 2);
 
   // The fixture graph with a watermark between render and encode: unknown without the plugin.
-  fs::path graph = out.path() / "marked.graph";
-  std::ofstream(graph) << "node fetch : fetch dir=\"" << (test::source_dir() / "tests/fixtures/stored").string() << "\"\n"
-                       << "node media : download-media\n"
-                       << "node render : render size=320x180 card=1s\n"
-                       << "node mark : watermark text=\"@bad_next_page\" corner=top-left scale=2\n"
-                       << "node encode : encode path=\"{out}/{handle}/{date}.mp4\"\n"
-                       << "fetch -> media -> render -> mark -> encode\n";
+  fs::path graph = test::write_fixture_graph(out.path() / "marked.graph", test::stored_fixtures(),
+                                             "node mark : watermark text=\"@bad_next_page\" corner=top-left scale=2");
   auto unknown = run_pipectl("check " + test::shell_quote(graph.string()));
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.output.find("unknown stage 'watermark'") != std::string::npos);

@@ -9,6 +9,7 @@
 #include "image_decoder.hpp"
 #include "image_header.hpp"
 #include "items/media.hpp"
+#include "support/fixture_graph.hpp"
 #include "support/paths.hpp"
 
 using namespace pipectl;
@@ -73,7 +74,7 @@ TEST_CASE("broken, missing and oversized pictures are refused with a reason") {
   std::ofstream(text) << "these are not pixels";
   CHECK_THROWS(media::decode_image_file(text.string()));
 
-  fs::path corrupt = test::source_dir() / "tests/fixtures/stored/media/corrupt.jpg";
+  fs::path corrupt = test::stored_fixtures() / "media" / "corrupt.jpg";
   CHECK_THROWS(media::decode_image_file(corrupt.string()));
 
   // A truncated PNG: the header is intact, the pixels are not.

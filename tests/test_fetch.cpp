@@ -8,6 +8,7 @@
 #include "day_window.hpp"
 #include "select_day.hpp"
 #include "stored_pages.hpp"
+#include "support/fixture_graph.hpp"
 #include "support/paths.hpp"
 #include "timeline_page.hpp"
 
@@ -17,7 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fixtures() { return test::source_dir() / "tests" / "fixtures" / "stored"; }
+fs::path fixtures() { return test::stored_fixtures(); }
 fs::path sample() { return test::source_dir() / "data" / "sample"; }
 
 std::string iso(std::chrono::sys_seconds time) {

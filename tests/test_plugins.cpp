@@ -12,6 +12,7 @@
 #include "pipectl/plugin.hpp"
 #include "pipectl/plugin_loader.hpp"
 #include "support/media_probe.hpp"
+#include "support/fixture_graph.hpp"
 #include "support/paths.hpp"
 
 using namespace pipectl;
@@ -169,14 +170,8 @@ TEST_CASE("a graph with the watermark plugin makes a video stamped in its corner
   auto run = [&](bool watermark) {
     Registry registry = builtins();
     load_plugin(watermark_plugin(), registry);
-    std::string text = "node fetch : fetch dir=\"" + (test::source_dir() / "tests/fixtures/stored").string() + "\"\n" +
-                       "node media : download-media\n"
-                       "node render : render size=320x180 card=1s\n"
-                       "node encode : encode path=\"{out}/{handle}/{date}.mp4\"\n";
-    if (watermark)
-      text += "node mark : watermark text=\"pipectl 24\" corner=bottom-right\nfetch -> media -> render -> mark -> encode\n";
-    else
-      text += "fetch -> media -> render -> encode\n";
+    std::string text = test::fixture_graph_text(
+        test::stored_fixtures(), watermark ? "node mark : watermark text=\"pipectl 24\" corner=bottom-right" : "");
     Graph graph = parse_graph_text(text, "plugins.graph");
     auto problems = check_graph(graph, registry);
     INFO((problems.empty() ? std::string() : problems[0]));

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "support/media_probe.hpp"
+#include "support/fixture_graph.hpp"
 #include "support/paths.hpp"
 
 using namespace pipectl;
@@ -16,12 +17,12 @@ namespace json = boost::json;
 
 namespace {
 
-std::string pipectl_binary() { return (test::build_dir() / "pipectl").string(); }
+using test::pipectl_binary;
 
 // A stored dataset in `folder`: the fixtures bad_next_page and broken_posts, and copies of
 // them under other names, so that many distinct handles have data. Returns the handles.
 std::vector<std::string> write_dataset(const fs::path& folder) {
-  fs::path stored = test::source_dir() / "tests/fixtures/stored";
+  fs::path stored = test::stored_fixtures();
   fs::create_directories(folder);
   fs::copy(stored / "media", folder / "media", fs::copy_options::recursive);
   std::vector<std::string> handles;
@@ -35,15 +36,8 @@ std::vector<std::string> write_dataset(const fs::path& folder) {
   return handles;  // bad_next_page, bad_ne_2, bad_ne_3, broken_posts, broken_2, broken_3
 }
 
-// The fixture graph of test_cli.cpp over `dataset`: 320x180 cards of 1 s.
 fs::path write_graph(const fs::path& folder, const fs::path& dataset) {
-  fs::path graph = folder / "fixtures.graph";
-  std::ofstream(graph) << "node fetch : fetch dir=\"" << dataset.string() << "\"\n"
-                       << "node media : download-media\n"
-                       << "node render : render size=320x180 card=1s\n"
-                       << "node encode : encode path=\"{out}/{handle}/{date}.mp4\"\n"
-                       << "fetch -> media -> render -> encode\n";
-  return graph;
+  return test::write_fixture_graph(folder / "fixtures.graph", dataset);
 }
 
 std::string join(const std::vector<std::string>& parts) {
