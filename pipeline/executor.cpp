@@ -96,6 +96,13 @@ struct RunNode {
   int pending = 0;        // process() calls posted and not yet done
   int open_inputs = 0;    // predecessors that have not finished
   bool finishing = false;
+  // For RunOptions::on_progress:
+  size_t position = 0;
+  struct Counts {
+    std::atomic<std::uint64_t> received{0};
+    std::atomic<std::uint64_t> emitted{0};
+  };
+  std::unique_ptr<Counts> counts = std::make_unique<Counts>();  // atomics do not move
 };
 
 // Sends a node's output to every node its output feeds.
@@ -134,13 +141,19 @@ class Run {
       from.successor_ports.push_back(port);
       ++nodes_[index_of(edge.to)].open_inputs;
     }
-    for (size_t index : topological_order()) {
-      RunNode& run_node = nodes_[index];
+    auto order = topological_order();
+    for (size_t position = 0; position < order.size(); ++position) {
+      RunNode& run_node = nodes_[order[position]];
+      size_t index = order[position];
+      run_node.position = position;
       Params params = resolve_params(graph, *run_node.node, *run_node.info, variables);
       run_node.context = options.context;
       if (run_node.context.graph_dir.empty()) run_node.context.graph_dir = graph.folder();
       std::string name = run_node.node->name;
       run_node.context.warn = [this, name](const std::string& message) { warn(name + ": " + message); };
+      run_node.context.notify_wait = [this, name](const std::string& reason, double seconds) {
+        if (options_.on_wait) options_.on_wait(name, reason, seconds);
+      };
       try {
         run_node.stage = run_node.info->create(params, run_node.context);
       } catch (const std::exception& error) {
@@ -160,6 +173,11 @@ class Run {
 
   void execute() {
     if (cancelled()) throw Cancelled{};
+    if (options_.on_progress) {
+      std::vector<const RunNode*> by_position(nodes_.size());
+      for (const auto& node : nodes_) by_position[node.position] = &node;
+      for (const RunNode* node : by_position) report_progress(*node, false);
+    }
     // Each source runs on a thread of its own: it is the only code that waits (for tickets).
     std::vector<std::thread> sources;
     for (size_t index = 0; index < nodes_.size(); ++index)
@@ -190,6 +208,8 @@ class Run {
       throw std::logic_error("stage '" + node.info->name + "' emitted to output port '" + *port +
                              "', which it does not declare");
     ItemTracker::attach(item, node.info->inputs.empty() ? take_ticket() : current_ticket);
+    nodes_[from].counts->emitted++;
+    report_progress(node, false);
     for (size_t i = 0; i < node.successors.size(); ++i)
       if (!port || node.successor_ports[i] == *port) post_process(node.successors[i], item);
   }
@@ -265,6 +285,8 @@ class Run {
         } catch (const Cancelled&) {
           fail(std::nullopt);
         }
+        nodes_[to].counts->received++;
+        report_progress(nodes_[to], false);
       } else if (cancelled()) {
         fail(std::nullopt);
       }
@@ -309,6 +331,7 @@ class Run {
 
   // Everything `index` will ever emit has been posted: its successors may finish once idle.
   void node_finished(size_t index) {
+    if (!failed()) report_progress(nodes_[index], true);
     std::vector<size_t> ready;
     {
       std::lock_guard lock(state_mutex_);
@@ -342,6 +365,18 @@ class Run {
     else was_cancelled_ = true;
     failed_ = true;
     ticket_freed_.notify_all();
+  }
+
+  void report_progress(const RunNode& node, bool done) const {
+    if (!options_.on_progress) return;
+    NodeProgress progress;
+    progress.node = node.node->name;
+    progress.stage = node.info->name;
+    progress.position = node.position;
+    progress.received = node.counts->received.load();
+    progress.emitted = node.counts->emitted.load();
+    progress.done = done;
+    options_.on_progress(progress);
   }
 
   void warn(const std::string& message) {

@@ -60,7 +60,7 @@ TEST_CASE("the demo graph makes a correct video per sample handle, cards in chro
     INFO("handle " << handle);
     RunOptions options;
     options.context = RunContext{.handle = handle, .date = "2026-11-24", .tz = "UTC", .out_dir = out.path().string(),
-                                 .graph_dir = {}, .warn = {}};
+                                 .graph_dir = {}, .warn = {}, .notify_wait = {}};
     RunResult result = run_graph(graph, registry, options);
     REQUIRE(result.ok);
     CHECK(result.warnings.empty());

@@ -179,7 +179,7 @@ TEST_CASE("a graph with the watermark plugin makes a video stamped in its corner
     fs::path folder = out.path() / (watermark ? "stamped" : "plain");
     RunOptions options;
     options.context = RunContext{.handle = "bad_next_page", .date = "2026-11-24", .tz = "UTC",
-                                 .out_dir = folder.string(), .graph_dir = {}, .warn = {}};
+                                 .out_dir = folder.string(), .graph_dir = {}, .warn = {}, .notify_wait = {}};
     RunResult result = run_graph(graph, registry, options);
     INFO(result.error);
     REQUIRE(result.ok);

@@ -2,8 +2,15 @@
 // JSON lines (--events), a crashing child failing its own handle only, --no-fork in process.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
+#include <chrono>
 #include <fstream>
+#include <sstream>
+#include <thread>
 #include <map>
 #include <set>
 
@@ -20,24 +27,34 @@ namespace {
 using test::pipectl_binary;
 
 // A stored dataset in `folder`: the fixtures bad_next_page and broken_posts, and copies of
-// them under other names, so that many distinct handles have data. Returns the handles.
-std::vector<std::string> write_dataset(const fs::path& folder) {
+// them under other names, so that many distinct handles have data. Returns the handles:
+// bad_next_page, bad_ne_2 ... bad_ne_<copies>, broken_posts, broken_2 ... broken_<copies>.
+std::vector<std::string> write_dataset(const fs::path& folder, int copies = 3) {
   fs::path stored = test::stored_fixtures();
   fs::create_directories(folder);
   fs::copy(stored / "media", folder / "media", fs::copy_options::recursive);
   std::vector<std::string> handles;
   for (const char* fixture : {"bad_next_page", "broken_posts"}) {
-    for (const std::string& name : {std::string(fixture), std::string(fixture).substr(0, 6) + "_2",
-                                    std::string(fixture).substr(0, 6) + "_3"}) {
+    for (int copy = 1; copy <= copies; ++copy) {
+      std::string name = copy == 1 ? fixture : std::string(fixture).substr(0, 6) + "_" + std::to_string(copy);
       fs::copy(stored / fixture, folder / name, fs::copy_options::recursive);
       handles.push_back(name);
     }
   }
-  return handles;  // bad_next_page, bad_ne_2, bad_ne_3, broken_posts, broken_2, broken_3
+  return handles;
 }
 
-fs::path write_graph(const fs::path& folder, const fs::path& dataset) {
-  return test::write_fixture_graph(folder / "fixtures.graph", dataset);
+// The fixture graph; `between` is a node named `mark` put between render and encode, such as
+// "node mark : test-slow delay=1s" (the test stages come from a plugin: with_test_stages).
+fs::path write_graph(const fs::path& folder, const fs::path& dataset, const std::string& between = "") {
+  return test::write_fixture_graph(folder / "fixtures.graph", dataset, between);
+}
+
+// The --plugin option that loads test-slow and test-crash (tests/fixtures/plugins/test_stages.cpp).
+std::string with_test_stages() {
+  const char* plugin = std::getenv("PIPECTL_TEST_STAGES_PLUGIN");
+  REQUIRE(plugin);
+  return " --plugin " + test::shell_quote(plugin) + " ";
 }
 
 std::string join(const std::vector<std::string>& parts) {
@@ -80,19 +97,35 @@ std::string field(const json::object& event, const char* key) {
   return event.contains(key) && event.at(key).is_string() ? std::string(event.at(key).get_string()) : "";
 }
 
+// The summary table's row that starts with `first`, its runs of spaces made one.
+std::string summary_row(const std::string& output, const std::string& first) {
+  auto table = output.find("\nSummary (");
+  if (table == std::string::npos) return {};
+  std::istringstream lines(output.substr(table));
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string word, row;
+    while (words >> word) row += (row.empty() ? "" : " ") + word;
+    if (row.starts_with(first + " ")) return row;
+  }
+  return {};
+}
+
 }  // namespace
 
-TEST_CASE("-j 2 runs six handles, never more than two at once; the events are JSON lines") {
+TEST_CASE("-j 3 runs twelve handles, never more than three at once; the events are JSON lines") {
   test::TempDir folder("pipectl-supervisor");
-  auto handles = write_dataset(folder.path() / "stored");
-  REQUIRE(handles.size() == 6);
+  auto handles = write_dataset(folder.path() / "stored", 6);
+  REQUIRE(handles.size() == 12);
   fs::path graph = write_graph(folder.path(), folder.path() / "stored");
   fs::path events_file = folder.path() / "events.jsonl";
   auto result = run("", graph, handles, folder.path() / "videos",
-                    "-j 2 --events " + test::shell_quote(events_file.string()));
+                    "-j 3 --events " + test::shell_quote(events_file.string()));
   INFO(result.output);
   REQUIRE(result.exit_code == 0);
-  CHECK(result.output.find("6 of 6 handles made their video") != std::string::npos);
+  CHECK(result.output.find("12 of 12 handles made their video") != std::string::npos);
+  CHECK(result.output.find("\x1b[") == std::string::npos);  // not a terminal: plain lines only
   CHECK(result.output.find("warning: broken_2: fetch: ") != std::string::npos);  // warnings name the handle
   CHECK(result.output.find("post 1002: missing field 'created_at'") != std::string::npos);
 
@@ -101,9 +134,17 @@ TEST_CASE("-j 2 runs six handles, never more than two at once; the events are JS
   std::set<std::string> finished;
   std::set<std::int64_t> pids;
   std::map<std::string, int> warnings;
+  std::map<std::string, std::map<std::string, json::object>> last_progress;  // handle -> node -> event
   for (const auto& event : events) {
     std::string name = field(event, "event"), handle = field(event, "handle");
     INFO(json::serialize(event));
+    if (name == "progress") {
+      CHECK(finished.count(handle) == 0);  // progress comes before the outcome
+      for (const char* key : {"position", "received", "emitted"}) CHECK(event.at(key).is_number());
+      CHECK(event.at("done").is_bool());
+      last_progress[handle][field(event, "node")] = event;
+      continue;
+    }
     if (name == "started") {
       ++running;
       REQUIRE(event.contains("pid"));
@@ -118,6 +159,9 @@ TEST_CASE("-j 2 runs six handles, never more than two at once; the events are JS
       CHECK(event.at("outputs").get_array()[0].get_string() ==
             (folder.path() / "videos" / handle / "2026-11-24.mp4").string());
       CHECK(event.at("seconds").is_number());
+      CHECK(event.at("posts").to_number<int>() == 2);  // the fixtures' two good posts
+      CHECK(event.at("cards").to_number<int>() == 3);  // and a title card
+      CHECK(event.at("video_seconds").to_number<double>() == Approx(3.0).margin(0.05));
     } else {
       CHECK(name == "warning");
       CHECK_FALSE(field(event, "message").empty());
@@ -126,10 +170,26 @@ TEST_CASE("-j 2 runs six handles, never more than two at once; the events are JS
     CHECK(running >= 0);
     most = std::max(most, running);
   }
-  CHECK(most <= 2);
-  CHECK(most >= 1);
+  CHECK(most <= 3);
+  CHECK(most >= 2);
   CHECK(running == 0);
-  CHECK(pids.size() == 6);  // one process per handle
+  CHECK(pids.size() == 12);  // one process per handle
+  // Every node's last report says it is done, with the counts that went through it.
+  for (const auto& handle : handles) {
+    INFO(handle);
+    auto& nodes = last_progress[handle];
+    REQUIRE(nodes.size() == 4);
+    for (const auto& [node, event] : nodes) CHECK(event.at("done").as_bool());
+    CHECK(nodes["fetch"].at("emitted").to_number<int>() == 2);
+    CHECK(nodes["fetch"].at("position").to_number<int>() == 0);
+    CHECK(nodes["encode"].at("received").to_number<int>() == 3);
+    CHECK(nodes["encode"].at("position").to_number<int>() == 3);
+  }
+  // The summary table: handle, posts, video length, wall time, result.
+  CHECK(summary_row(result.output, "handle") == "handle posts video wall result");
+  CHECK(summary_row(result.output, "broken_6").starts_with("broken_6 2 0:03 "));
+  CHECK(summary_row(result.output, "broken_6").find(" s ok " + (folder.path() / "videos/broken_6/2026-11-24.mp4").string()) !=
+        std::string::npos);
   CHECK(finished == std::set<std::string>(handles.begin(), handles.end()));
   CHECK(warnings["broken_3"] == warnings["broken_posts"]);
   CHECK(warnings["broken_posts"] >= 5);
@@ -142,14 +202,14 @@ TEST_CASE("-j 2 runs six handles, never more than two at once; the events are JS
 TEST_CASE("a child that crashes fails its own handle, naming the signal; the others make their videos") {
   test::TempDir folder("pipectl-supervisor-crash");
   auto handles = write_dataset(folder.path() / "stored");
-  fs::path graph = write_graph(folder.path(), folder.path() / "stored");
+  fs::path graph = write_graph(folder.path(), folder.path() / "stored", "node mark : test-crash handle=bad_ne_2");
   fs::path events_file = folder.path() / "events.jsonl";
-  auto result = run("PIPECTL_TEST_CRASH_HANDLE=bad_ne_2 ", graph, handles, folder.path() / "videos",
-                    "-j 2 --events " + test::shell_quote(events_file.string()));
+  auto result = run("", graph, handles, folder.path() / "videos",
+                    "-j 2 --events " + test::shell_quote(events_file.string()) + with_test_stages());
   INFO(result.output);
   CHECK(result.exit_code == 1);
   CHECK(result.output.find("bad_ne_2: the process was killed by SIGABRT (Aborted)") != std::string::npos);
-  CHECK(result.output.find("FAILED bad_ne_2") != std::string::npos);
+  CHECK(result.output.find("FAILED: the process was killed by SIGABRT") != std::string::npos);
   CHECK(result.output.find("5 of 6 handles made their video") != std::string::npos);
   CHECK_FALSE(fs::exists(folder.path() / "videos/bad_ne_2/2026-11-24.mp4"));
   for (const auto& handle : handles) {
@@ -178,8 +238,7 @@ TEST_CASE("--no-fork makes the same videos in one process, with the same events 
   for (const char* mode : {"forked", "in-process"}) {
     bool fork = std::string(mode) == "forked";
     fs::path events_file = folder.path() / (std::string(mode) + ".jsonl");
-    // The crash hook is read by child processes only: --no-fork ignores it.
-    auto result = run(fork ? "" : "PIPECTL_TEST_CRASH_HANDLE=broken_2 ", graph, handles,
+    auto result = run("", graph, handles,
                       folder.path() / mode, (fork ? "-j 3" : "--no-fork") +
                                                 std::string(" --events ") + test::shell_quote(events_file.string()));
     INFO(mode << "\n" << result.output);
@@ -213,13 +272,16 @@ TEST_CASE("--no-fork makes the same videos in one process, with the same events 
   CHECK_FALSE(fs::exists(folder.path() / "forked/nobody_here"));
 }
 
-TEST_CASE("run --help documents -j, --events and --no-fork; bad values are usage errors") {
+TEST_CASE("run --help documents the supervisor's options; bad values are usage errors") {
   auto help = test::run_command(test::shell_quote(pipectl_binary()) + " run --help");
   CHECK(help.exit_code == 0);
-  for (const char* text : {"-j N, --jobs N", "--events FILE", "--no-fork", "PIPECTL_TEST_CRASH_HANDLE"})
+  for (const char* text : {"-j N, --jobs N", "--events FILE", "--no-fork", "--timeout D", "--retry N", "--force",
+                           "--status-port P", "--status-bind A", "--plain"})
     CHECK(help.output.find(text) != std::string::npos);
   std::string demo = test::shell_quote((test::source_dir() / "graphs/demo.graph").string());
-  for (const char* options : {"-j 0", "-j", "--jobs=x", "-j2000", "--events", "--events="}) {
+  for (const char* options : {"-j 0", "-j", "--jobs=x", "-j2000", "--events", "--events=", "--timeout 0s",
+                              "--timeout soon", "--timeout", "--retry -1", "--retry=101", "--status-port 70000",
+                              "--status-port=x", "--status-bind="}) {
     auto result = test::run_command(test::shell_quote(pipectl_binary()) + " run " + demo + " --handles a " + options);
     INFO(options << "\n" << result.output);
     CHECK(result.exit_code == 2);

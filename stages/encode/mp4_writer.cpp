@@ -1,8 +1,11 @@
 #include "mp4_writer.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -113,7 +116,46 @@ std::filesystem::path make_temp_path(const std::filesystem::path& final_path) {
   return temp;
 }
 
+// The pid in "<final>.part-<pid>-<n>.mp4", when `name` has that form for `final_name`.
+std::optional<pid_t> temp_file_pid(const std::string& name, const std::string& final_name) {
+  std::string prefix = final_name + ".part-";
+  if (!name.starts_with(prefix) || !name.ends_with(".mp4")) return std::nullopt;
+  std::string middle = name.substr(prefix.size(), name.size() - prefix.size() - 4);  // "<pid>-<n>"
+  auto dash = middle.find('-');
+  if (dash == 0 || dash == std::string::npos || dash + 1 == middle.size()) return std::nullopt;
+  for (size_t i = 0; i < middle.size(); ++i)
+    if (i != dash && !std::isdigit(static_cast<unsigned char>(middle[i]))) return std::nullopt;
+  if (dash > 9) return std::nullopt;
+  return static_cast<pid_t>(std::stol(middle.substr(0, dash)));
+}
+
 }  // namespace
+
+std::vector<std::filesystem::path> remove_stale_temp_files(const std::filesystem::path& final_path) {
+  std::vector<std::filesystem::path> removed;
+  std::error_code error;
+  std::filesystem::path folder = final_path.parent_path().empty() ? "." : final_path.parent_path();
+  std::filesystem::directory_iterator entries(folder, error);
+  if (error) return removed;  // no folder yet: nothing left behind
+  std::string final_name = final_path.filename().string();
+  for (const auto& entry : entries) {
+    auto pid = temp_file_pid(entry.path().filename().string(), final_name);
+    if (!pid || !entry.is_regular_file(error)) continue;
+    if (::kill(*pid, 0) == 0 || errno == EPERM) continue;  // that process still runs
+    if (std::filesystem::remove(entry.path(), error)) removed.push_back(entry.path());
+  }
+  return removed;
+}
+
+std::optional<double> video_length_seconds(const std::filesystem::path& file) {
+  AVFormatContext* context = nullptr;
+  if (avformat_open_input(&context, file.c_str(), nullptr, nullptr) < 0) return std::nullopt;
+  std::optional<double> seconds;
+  if (avformat_find_stream_info(context, nullptr) >= 0 && context->duration != AV_NOPTS_VALUE)
+    seconds = static_cast<double>(context->duration) / AV_TIME_BASE;
+  avformat_close_input(&context);
+  return seconds;
+}
 
 void check_encoder_settings(const Mp4WriterOptions& o) {
   if (o.fps < 1 || o.fps > 1000)

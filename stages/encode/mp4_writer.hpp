@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,16 @@ struct Mp4WriterOptions {
 // Checks everything but the size (fps, crf, threads, preset, tune); std::invalid_argument
 // naming the valid values otherwise. Lets a stage refuse bad settings before any frame.
 void check_encoder_settings(const Mp4WriterOptions& options);
+
+// Removes the temporary files that writers of `final_path` left behind when their process was
+// killed (SIGKILL, a power cut): `<final>.part-<pid>-<n>.mp4` whose process no longer runs.
+// Those of live processes (another run writing the same video) are left alone. Returns what it
+// removed.
+std::vector<std::filesystem::path> remove_stale_temp_files(const std::filesystem::path& final_path);
+
+// The length of the video in an MP4 (or any file libavformat reads), in seconds; nothing when
+// the file cannot be read.
+std::optional<double> video_length_seconds(const std::filesystem::path& file);
 
 // The x264 presets, in order from fastest to slowest ("ultrafast", ..., "placebo").
 std::vector<std::string> x264_presets();

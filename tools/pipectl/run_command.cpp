@@ -1,5 +1,8 @@
 // pipectl run: the graph once per handle, each in a child process (supervisor.cpp), with a summary.
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -10,6 +13,7 @@
 #include "day_window.hpp"
 #include "load_graph.hpp"
 #include "pipectl/executor.hpp"
+#include "pipectl/params.hpp"
 #include "supervisor.hpp"
 
 namespace pipectl::cli {
@@ -17,10 +21,15 @@ namespace pipectl::cli {
 namespace {
 
 const char* run_usage = R"(Usage: pipectl run GRAPH --handles a,b,c [--date YYYY-MM-DD] [--tz ZONE] [--out DIR]
-                   [-j N] [--events FILE] [--no-fork] [--set NODE.PARAM=VALUE]... [--plugin FILE]...
+                   [-j N] [--timeout DURATION] [--retry N] [--force] [--events FILE]
+                   [--status-port P [--status-bind ADDR]] [--plain] [--no-fork]
+                   [--set NODE.PARAM=VALUE]... [--plugin FILE]...
 
 Runs the graph once for each handle, each in its own process, so a handle whose input
 crashes the process fails alone. The built-in graphs write DIR/<handle>/<date>.mp4.
+A handle whose video is already complete is skipped (--force remakes it); what a killed
+run left behind (<video>.part-*) is removed first. On a terminal, a live view shows each
+running handle's stage and progress; elsewhere, plain log lines. A summary table ends the run.
 
   --handles a,b,c   the accounts to make videos of (X usernames: letters, digits, _)
   --date D          the day to show, in --tz (default: the graph's 'set date', else yesterday in UTC)
@@ -28,15 +37,23 @@ crashes the process fails alone. The built-in graphs write DIR/<handle>/<date>.m
   --out DIR         output folder (default: out); nothing is written outside it
   -j N, --jobs N    handles at a time, one process each (default: cores - 1, at least 1);
                     each gets cores / N threads (N at most the number of handles)
-  --events FILE     write every event as a JSON line to FILE: started, warning, finished,
-                    failed, each with "event", "time" (UTC) and "handle" (see README)
+  --timeout D       stop a handle's attempt after D (e.g. 90s, 10m) and count it as failed
+  --retry N         run a failed handle again, up to N more times (default 0)
+  --force           remake videos that are already complete
+  --events FILE     write every event as a JSON line to FILE: started, progress, waiting,
+                    warning, finished, failed, retrying, skipped, removed; each with
+                    "event", "time" (UTC) and "handle" (see README)
+  --status-port P   serve a status page on http://127.0.0.1:P/ while the run goes on:
+                    progress, and a player for each finished video; /status.json for
+                    scripts. P = 0 picks a free port; the URL is printed first.
+  --status-bind A   the address the status page listens on (default 127.0.0.1; 0.0.0.0
+                    shows it to the network, with no password)
+  --plain           plain log lines even on a terminal
   --no-fork         run the handles one after the other in this process (no -j)
 )";
 
 // After the options: --plugin, the environment (plugin_help), then this.
-const char* run_usage_end = R"(  PIPECTL_TEST_CRASH_HANDLE  test hook: the child process of this handle aborts (SIGABRT)
-                       right after it starts; ignored with --no-fork
-
+const char* run_usage_end = R"(
 Reads: the graph file and what its stages name (graphs/demo.graph: data/sample/), the plugins.
 Exit codes: 0 every handle has its video, 1 some handle failed (the others are done),
 2 usage or graph error, or a plugin could not be loaded (nothing ran), 130 interrupted
@@ -54,16 +71,31 @@ struct RunArguments {
   int jobs = 0;                      // -j; 0: the default
   std::string events;                // --events FILE
   bool fork = true;                  // false: --no-fork
+  double timeout = 0;                // --timeout, seconds; 0: none
+  int retries = 0;                   // --retry
+  bool force = false;
+  int status_port = -1;              // --status-port; -1: none
+  std::string status_bind = "127.0.0.1";
+  bool plain = false;
 };
 
-// A -j value: a whole number from 1 to 1024.
-std::optional<int> parse_jobs(const std::string& text) {
-  if (text.empty() || text.size() > 4) return std::nullopt;
+// A whole number from `low` to `high` (at most 5 digits).
+std::optional<int> parse_count(const std::string& text, int low, int high) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
   for (char c : text)
     if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
   int value = std::stoi(text);
-  if (value < 1 || value > 1024) return std::nullopt;
+  if (value < low || value > high) return std::nullopt;
   return value;
+}
+
+// The value of an option given as "--name VALUE" or "--name=VALUE"; nullopt when `arg` is
+// another option, "" when the value is missing.
+std::optional<std::string> option_value(const std::vector<std::string>& args, size_t& i, const std::string& name) {
+  const std::string& arg = args[i];
+  if (arg == name) return i + 1 < args.size() ? args[++i] : std::string();
+  if (arg.starts_with(name + "=")) return arg.substr(name.size() + 1);
+  return std::nullopt;
 }
 
 std::vector<std::string> split_commas(const std::string& text) {
@@ -121,13 +153,32 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
       } else {
         value = arg.starts_with("--jobs=") ? arg.substr(7) : arg.substr(2);
       }
-      auto jobs = parse_jobs(value);
+      auto jobs = parse_count(value, 1, 1024);
       if (!jobs) return "-j '" + value + "' is not a number from 1 to 1024";
       parsed.jobs = *jobs;
     } else if (arg == "--events" || arg.starts_with("--events=")) {
       if (arg == "--events" && (i + 1 >= args.size() || args[i + 1].empty())) return "--events needs a file";
       parsed.events = arg == "--events" ? args[++i] : arg.substr(9);
       if (parsed.events.empty()) return "--events needs a file";
+    } else if (auto timeout = option_value(args, i, "--timeout")) {
+      auto seconds = parse_duration_seconds(*timeout);
+      if (!seconds || *seconds <= 0) return "--timeout '" + *timeout + "' is not a duration such as 90s or 10m";
+      parsed.timeout = *seconds;
+    } else if (auto retries = option_value(args, i, "--retry")) {
+      auto count = parse_count(*retries, 0, 100);
+      if (!count) return "--retry '" + *retries + "' is not a number from 0 to 100";
+      parsed.retries = *count;
+    } else if (auto port = option_value(args, i, "--status-port")) {
+      auto number = parse_count(*port, 0, 65535);
+      if (!number) return "--status-port '" + *port + "' is not a port from 0 to 65535";
+      parsed.status_port = *number;
+    } else if (auto bind = option_value(args, i, "--status-bind")) {
+      if (bind->empty()) return "--status-bind needs an IP address";
+      parsed.status_bind = *bind;
+    } else if (arg == "--force") {
+      parsed.force = true;
+    } else if (arg == "--plain") {
+      parsed.plain = true;
     } else if (arg == "--no-fork") {
       parsed.fork = false;
     } else if (arg == "--plugin") {
@@ -202,6 +253,14 @@ int run_command(const std::vector<std::string>& args) {
   plan.jobs = arguments.jobs ? arguments.jobs : default_jobs();
   plan.fork = arguments.fork;
   plan.events_path = arguments.events;
+  plan.timeout_seconds = arguments.timeout;
+  plan.retries = arguments.retries;
+  plan.force = arguments.force;
+  plan.status_port = arguments.status_port;
+  plan.status_bind = arguments.status_bind;
+  // The live view needs a terminal that understands cursor movement.
+  const char* term = std::getenv("TERM");
+  plan.live_view = !arguments.plain && isatty(STDOUT_FILENO) && term && std::string(term) != "dumb";
   return supervise(plan);
 }
 

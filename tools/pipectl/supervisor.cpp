@@ -1,13 +1,13 @@
 // pipectl run's supervisor: forks one child per handle (at most plan.jobs at a time), reads
-// the children's events (JSON lines) with poll, reaps them with waitpid, and turns the events
-// into the plain progress lines, the --events log and the summary.
+// the children's events (JSON lines) with poll, reaps them with waitpid, stops those past
+// --timeout (SIGTERM, then SIGKILL), queues failed handles again for --retry, and skips
+// handles whose videos are complete. Every event goes to the board, the view and the log.
 #include "supervisor.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,29 +16,33 @@
 #include <boost/json.hpp>
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <ctime>
+#include <deque>
+#include <filesystem>
 #include <fstream>
-#include <functional>
 #include <iostream>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "commands.hpp"
-#include "pipectl/executor.hpp"
+#include "events.hpp"
+#include "handle_run.hpp"
+#include "mp4_writer.hpp"
+#include "run_board.hpp"
+#include "status_server.hpp"
+#include "terminal_view.hpp"
 
 namespace pipectl::cli {
 
 namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
 
 namespace {
 
 // Set by SIGINT/SIGTERM. In a child, the executor stops at the next item and the stages remove
 // their temporary files; in the parent, the supervisor forwards SIGINT to the children, waits
-// for them and exits 130. A child inherits the handler and its own copy of the flag.
+// for them and exits 130. A child inherits the handler and its own copy of the flag; the
+// parent's time-outs stop a child with SIGTERM, which sets the child's flag.
 std::atomic<bool> interrupted{false};
 
 extern "C" void on_interrupt(int) { interrupted = true; }
@@ -53,204 +57,43 @@ void catch_interrupts() {
 
 int cores() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
-// UTC, ISO 8601 with milliseconds: 2026-11-25T10:00:00.123Z.
-std::string now_text() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[96];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
-  return text;
-}
+// How long a child stopped for its time-out has to clean up before SIGKILL.
+constexpr auto stop_grace = std::chrono::seconds(5);
 
-json::object make_event(const char* name, const std::string& handle) {
-  json::object event;
-  event["event"] = name;
-  event["time"] = now_text();
-  event["handle"] = handle;
-  return event;
-}
-
-std::string text_of(const json::object& event, const char* key) {
-  auto found = event.find(key);
-  if (found == event.end() || !found->value().is_string()) return {};
-  return std::string(found->value().get_string());
-}
-
-// Where the graph's encode nodes write for this run, for the summary.
-std::vector<std::string> output_paths(const Graph& graph, const Registry& registry, const RunOptions& options) {
-  std::vector<std::string> paths;
-  auto variables = run_variables(graph, options);
-  for (const auto& node : graph.nodes) {
-    const StageInfo* info = registry.find(node.stage);
-    if (node.stage != "encode" || !info) continue;
-    try {
-      paths.push_back(resolve_params(graph, node, *info, variables).text("path"));
-    } catch (const std::exception&) {
-    }
-  }
-  return paths;
-}
-
-using Emit = std::function<void(json::object)>;
-
-// The graph for one handle, reported as events: started, warning..., finished or failed.
-// Returns true when the handle has its video.
-bool run_handle(const RunPlan& plan, const std::string& handle, int threads, bool in_child, const Emit& emit) {
-  auto started = make_event("started", handle);
-  started["pid"] = static_cast<std::int64_t>(getpid());
-  emit(std::move(started));
-  if (in_child) {
-    // Test hook: lets the tests crash a child for real, the way bad input in a library would.
-    const char* crash = std::getenv("PIPECTL_TEST_CRASH_HANDLE");
-    if (crash && handle == crash) {
-      struct rlimit no_core {};
-      setrlimit(RLIMIT_CORE, &no_core);
-      std::abort();
-    }
-  }
-  RunOptions options;
-  options.context.handle = handle;
-  options.context.date = plan.date;
-  options.context.tz = plan.tz;
-  options.context.out_dir = plan.out;
-  options.cancel = &interrupted;
-  options.threads = threads;
-  options.on_warning = [&](const std::string& message) {
-    auto event = make_event("warning", handle);
-    event["message"] = message;
-    emit(std::move(event));
-  };
-  auto start = std::chrono::steady_clock::now();
-  RunResult result = run_graph(*plan.graph, *plan.registry, options);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (result.ok) {
-    auto event = make_event("finished", handle);
-    json::array outputs;
-    for (const auto& path : output_paths(*plan.graph, *plan.registry, options)) outputs.emplace_back(path);
-    event["outputs"] = std::move(outputs);
-    event["seconds"] = seconds;
-    emit(std::move(event));
-  } else {
-    auto event = make_event("failed", handle);
-    event["node"] = result.failed_node;
-    event["error"] = result.error;
-    if (result.cancelled) event["cancelled"] = true;
-    emit(std::move(event));
-  }
-  return result.ok;
-}
-
-// Writes all of `text` to `fd`, through EINTR.
-void write_all(int fd, const std::string& text) {
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    done += static_cast<size_t>(n);
-  }
-}
-
-// What the parent knows of the handles: prints the progress lines, logs every event, and
-// keeps each handle's outcome for the summary. Events are told apart by the handle's index in
-// the plan (the child they came from), not by the name inside them.
-class Tracker {
+// Every event goes through here: to the --events file, the board, then the view. Events of
+// --no-fork come from the pool's threads, so this is locked.
+class Reporter {
  public:
-  Tracker(const RunPlan& plan, std::ofstream* log) : plan_(plan), log_(log), outcomes_(plan.handles.size()) {}
+  Reporter(RunBoard& board, TerminalView& view, std::ofstream* log) : board_(board), view_(view), log_(log) {}
 
-  void on_event(size_t index, json::object event) {
+  void report(std::size_t index, const json::object& event) {
     std::lock_guard lock(mutex_);
     if (log_) *log_ << json::serialize(event) << std::endl;
-    const std::string& handle = plan_.handles[index];
-    std::string name = text_of(event, "event");
-    Outcome& outcome = outcomes_[index];
-    if (name == "started") {
-      ++started_;
-      std::cout << "[" << started_ << "/" << plan_.handles.size() << "] " << handle << ": running " << plan_.graph_path
-                << " for " << plan_.date << " (" << plan_.tz << ")" << std::endl;
-    } else if (name == "warning") {
-      ++outcome.warnings;
-      std::cerr << "  warning: " << handle << ": " << text_of(event, "message") << '\n';
-    } else if (name == "finished") {
-      outcome.done = true;
-      outcome.ok = true;
-      if (auto* outputs = event.if_contains("outputs"); outputs && outputs->is_array())
-        for (const auto& path : outputs->get_array())
-          if (path.is_string()) outcome.detail += std::string(path.get_string()) + " ";
-      double seconds = 0;
-      if (auto* value = event.if_contains("seconds"); value && value->is_number()) seconds = value->to_number<double>();
-      std::cout << "  " << handle << ": done in " << static_cast<int>(seconds * 10) / 10.0 << " s -> "
-                << outcome.detail << std::endl;
-    } else if (name == "failed") {
-      outcome.done = true;
-      std::string node = text_of(event, "node"), error = text_of(event, "error");
-      outcome.detail = node.empty() ? error : "stage '" + node + "': " + error;
-      std::cerr << "  error: " << handle << ": " << outcome.detail << std::endl;
-    }
+    board_.apply(index, event);
+    view_.on_event(index, event);
   }
 
-  bool has_outcome(size_t index) {
+  void tick() {
     std::lock_guard lock(mutex_);
-    return outcomes_[index].done;
-  }
-
-  // The closing lines; returns the exit code.
-  int finish() {
-    if (interrupted) {
-      std::cerr << "pipectl run: interrupted; " << started_ << " of " << plan_.handles.size()
-                << " handles were started, unfinished videos were removed\n";
-      return exit_interrupted;
-    }
-    size_t failed = 0, reported = 0;
-    std::cout << "\nSummary (" << plan_.date << ", " << plan_.tz << "):\n";
-    for (size_t i = 0; i < outcomes_.size(); ++i) {
-      const Outcome& outcome = outcomes_[i];
-      if (!outcome.done) continue;
-      ++reported;
-      failed += outcome.ok ? 0 : 1;
-      std::cout << "  " << (outcome.ok ? "ok     " : "FAILED ") << plan_.handles[i] << "  " << outcome.detail;
-      if (outcome.warnings) std::cout << " (" << outcome.warnings << " warnings above)";
-      std::cout << '\n';
-    }
-    std::cout << reported - failed << " of " << reported << " handles made their video\n";
-    return failed ? exit_handles_failed : exit_ok;
+    view_.tick();
   }
 
  private:
-  struct Outcome {
-    bool done = false;
-    bool ok = false;
-    std::string detail;
-    size_t warnings = 0;
-  };
-  const RunPlan& plan_;
+  RunBoard& board_;
+  TerminalView& view_;
   std::ofstream* log_;
-  std::vector<Outcome> outcomes_;
-  size_t started_ = 0;
   std::mutex mutex_;
 };
 
-// One running child: its pipe and what has been read of a line so far.
-struct Child {
-  pid_t pid;
-  int fd;
-  size_t index;
-  std::string pending;
-};
-
-[[noreturn]] void child_main(const RunPlan& plan, size_t index, int threads, int fd) {
-  std::mutex write_mutex;
-  bool ok = run_handle(plan, plan.handles[index], threads, true, [&](json::object event) {
-    std::string line = json::serialize(event) + "\n";
-    std::lock_guard lock(write_mutex);
-    write_all(fd, line);
-  });
-  ::close(fd);
-  _exit(interrupted ? exit_interrupted : ok ? exit_ok : exit_handles_failed);
+// The failed event of an attempt stopped for its time-out, in place of "interrupted".
+json::object timed_out_event(const std::string& handle, double timeout, const std::string& stage) {
+  auto event = make_event("failed", handle);
+  event["node"] = "";
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%g", timeout);
+  event["error"] = std::string("timed out after ") + seconds + " s" + (stage.empty() ? "" : " in stage " + stage);
+  event["timed_out"] = true;
+  return event;
 }
 
 // The parent's failed event for a child that ended without reporting its outcome.
@@ -270,14 +113,146 @@ json::object ended_without_outcome(const std::string& handle, int status) {
   return event;
 }
 
-void read_child(Child& child, const std::string& handle, Tracker& tracker, bool& ended) {
+// Writes all of `text` to `fd`, through EINTR.
+void write_all(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
+  }
+}
+
+[[noreturn]] void child_main(const RunPlan& plan, size_t index, int attempt, int threads, int fd) {
+  std::mutex write_mutex;
+  bool ok = run_handle(plan, plan.handles[index], attempt, threads, &interrupted, [&](json::object event) {
+    std::string line = json::serialize(event) + "\n";
+    std::lock_guard lock(write_mutex);
+    write_all(fd, line);
+  });
+  ::close(fd);
+  _exit(interrupted ? exit_interrupted : ok ? exit_ok : exit_handles_failed);
+}
+
+// The handles to run, their attempts, and the rules shared by both modes: skipping complete
+// videos, cleaning up after killed runs, retrying failures.
+class Queue {
+ public:
+  Queue(const RunPlan& plan, Reporter& reporter) : plan_(plan), reporter_(reporter), attempts_(plan.handles.size()) {
+    for (size_t index = 0; index < plan.handles.size(); ++index) waiting_.push_back(index);
+  }
+
+  // The next handle to start, with its attempt number; skipped handles are reported here.
+  std::optional<std::pair<size_t, int>> next() {
+    while (!waiting_.empty()) {
+      size_t index = waiting_.front();
+      waiting_.pop_front();
+      if (attempts_[index] == 0 && !prepare(index)) continue;
+      return std::make_pair(index, ++attempts_[index]);
+    }
+    return std::nullopt;
+  }
+
+  bool empty() const { return waiting_.empty(); }
+
+  // After a failed attempt: queues the handle again while it has retries left.
+  void failed(size_t index) {
+    if (interrupted || attempts_[index] > plan_.retries) return;
+    auto event = make_event("retrying", plan_.handles[index]);
+    event["attempt"] = attempts_[index] + 1;
+    reporter_.report(index, event);
+    waiting_.push_back(index);
+  }
+
+ private:
+  // Removes what killed runs left of the handle's videos; false when they are complete
+  // (and not --force), after reporting the handle as skipped.
+  bool prepare(size_t index) {
+    const std::string& handle = plan_.handles[index];
+    auto outputs = handle_outputs(plan_, handle);
+    bool complete = !outputs.empty();
+    for (const auto& path : outputs) {
+      for (const auto& removed : encode::remove_stale_temp_files(path)) {
+        auto event = make_event("removed", handle);
+        event["file"] = removed.string();
+        reporter_.report(index, event);
+      }
+      std::error_code error;
+      complete = complete && std::filesystem::is_regular_file(path, error) && std::filesystem::file_size(path, error) > 0;
+    }
+    if (!complete || plan_.force) return true;
+    auto event = make_event("skipped", handle);
+    json::array paths;
+    double seconds = 0;
+    for (const auto& path : outputs) {
+      paths.emplace_back(path);
+      seconds += encode::video_length_seconds(path).value_or(0);
+    }
+    event["outputs"] = std::move(paths);
+    event["video_seconds"] = seconds;
+    reporter_.report(index, event);
+    return false;
+  }
+
+  const RunPlan& plan_;
+  Reporter& reporter_;
+  std::vector<int> attempts_;
+  std::deque<size_t> waiting_;
+};
+
+// --no-fork: the handles one after the other in this process. A watchdog thread redraws the
+// view and turns Ctrl-C or the time-out into the run's cancel flag.
+void run_in_process(const RunPlan& plan, Queue& queue, Reporter& reporter, const RunBoard& board) {
+  while (!interrupted) {
+    auto next = queue.next();
+    if (!next) break;
+    auto [index, attempt] = *next;
+    std::atomic<bool> cancel{false}, timed_out{false}, over{false};
+    auto started = Clock::now();
+    std::thread watchdog([&] {
+      while (!over) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (interrupted) cancel = true;
+        if (plan.timeout_seconds > 0 && !cancel &&
+            std::chrono::duration<double>(Clock::now() - started).count() > plan.timeout_seconds) {
+          timed_out = true;
+          cancel = true;
+        }
+        reporter.tick();
+      }
+    });
+    const std::string& handle = plan.handles[index];
+    bool ok = run_handle(plan, handle, attempt, 0, &cancel, [&](json::object event) {
+      if (timed_out && text_of(event, "event") == "failed")
+        event = timed_out_event(handle, plan.timeout_seconds, board.handle(index).stage());
+      reporter.report(index, event);
+    });
+    over = true;
+    watchdog.join();
+    if (!ok) queue.failed(index);
+  }
+}
+
+// One running child: its pipe, what has been read of a line so far, and what it reported.
+struct Child {
+  pid_t pid;
+  int fd;
+  size_t index;
+  Clock::time_point started;
+  std::string pending;
+  bool reported = false;  // it sent finished or failed
+  bool ok = false;
+  std::optional<Clock::time_point> stopped;  // when its time-out sent SIGTERM
+};
+
+// Reads what the child wrote; false once its pipe is closed (it has exited or died).
+bool read_child(Child& child, const RunPlan& plan, const RunBoard& board, Reporter& reporter) {
   char buffer[4096];
   ssize_t n = ::read(child.fd, buffer, sizeof buffer);
-  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
-  if (n <= 0) {
-    ended = true;
-    return;
-  }
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+  if (n <= 0) return false;
+  const std::string& handle = plan.handles[child.index];
   child.pending.append(buffer, static_cast<size_t>(n));
   size_t newline;
   while ((newline = child.pending.find('\n')) != std::string::npos) {
@@ -286,10 +261,105 @@ void read_child(Child& child, const std::string& handle, Tracker& tracker, bool&
     boost::system::error_code error;
     json::value value = json::parse(line, error);
     if (error || !value.is_object()) {
-      std::cerr << "pipectl run: unreadable event from the process of " << handle << ": " << line << '\n';
+      reporter.report(child.index, [&] {
+        auto event = make_event("warning", handle);
+        event["message"] = "unreadable event from its process: " + line;
+        return event;
+      }());
       continue;
     }
-    tracker.on_event(child.index, std::move(value.get_object()));
+    json::object event = std::move(value.get_object());
+    std::string name = text_of(event, "event");
+    if (name == "finished" || name == "failed") {
+      child.reported = true;
+      child.ok = name == "finished";
+      if (!child.ok && child.stopped)
+        event = timed_out_event(handle, plan.timeout_seconds, board.handle(child.index).stage());
+    }
+    reporter.report(child.index, event);
+  }
+  return true;
+}
+
+void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const RunBoard& board) {
+  // Children running together share the cores: each gets cores / (children at a time) threads.
+  size_t at_once = std::min(static_cast<size_t>(std::max(1, plan.jobs)), plan.handles.size());
+  int threads = std::max(1, cores() / static_cast<int>(std::max<size_t>(1, at_once)));
+  std::vector<Child> running;
+  bool forwarded = false;
+  while (true) {
+    if (interrupted && !forwarded) {
+      for (const auto& child : running) kill(child.pid, SIGINT);
+      forwarded = true;
+    }
+    while (!interrupted && running.size() < at_once) {
+      auto next = queue.next();
+      if (!next) break;
+      auto [index, attempt] = *next;
+      std::cout.flush();
+      std::cerr.flush();
+      int fds[2];
+      if (pipe2(fds, O_CLOEXEC) != 0) {
+        auto event = make_event("failed", plan.handles[index]);
+        event["node"] = "";
+        event["error"] = std::string("cannot make a pipe: ") + strerror(errno);
+        reporter.report(index, event);
+        continue;
+      }
+      pid_t pid = fork();
+      if (pid == 0) {
+        ::close(fds[0]);
+        for (const auto& child : running) ::close(child.fd);
+        child_main(plan, index, attempt, threads, fds[1]);
+      }
+      ::close(fds[1]);
+      if (pid < 0) {
+        ::close(fds[0]);
+        auto event = make_event("failed", plan.handles[index]);
+        event["node"] = "";
+        event["error"] = std::string("cannot start a process: ") + strerror(errno);
+        reporter.report(index, event);
+        continue;
+      }
+      running.push_back(Child{pid, fds[0], index, Clock::now(), {}, false, false, std::nullopt});
+    }
+    if (running.empty()) break;
+
+    std::vector<pollfd> polled;
+    for (const auto& child : running) polled.push_back(pollfd{child.fd, POLLIN, 0});
+    // A time-out, so that a signal arriving just before poll is noticed soon, the view is
+    // redrawn and time-outs are enforced.
+    int ready = poll(polled.data(), polled.size(), 100);
+    reporter.tick();
+    auto now = Clock::now();
+    for (auto& child : running) {
+      if (plan.timeout_seconds <= 0) break;
+      if (!child.stopped && std::chrono::duration<double>(now - child.started).count() > plan.timeout_seconds) {
+        kill(child.pid, SIGTERM);
+        child.stopped = now;
+      } else if (child.stopped && now - *child.stopped > stop_grace) {
+        kill(child.pid, SIGKILL);
+      }
+    }
+    if (ready <= 0) continue;  // time-out or EINTR: look at the flag again
+    for (size_t i = running.size(); i-- > 0;) {
+      if (!polled[i].revents) continue;
+      if (read_child(running[i], plan, board, reporter)) continue;
+      // The pipe closes when the child exits (or dies): reap it.
+      Child child = std::move(running[i]);
+      running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+      ::close(child.fd);
+      int status = 0;
+      while (waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      if (!child.reported) {
+        const std::string& handle = plan.handles[child.index];
+        reporter.report(child.index, child.stopped ? timed_out_event(handle, plan.timeout_seconds,
+                                                                     board.handle(child.index).stage())
+                                                   : ended_without_outcome(handle, status));
+      }
+      if (!child.ok) queue.failed(child.index);
+    }
   }
 }
 
@@ -306,80 +376,34 @@ int supervise(const RunPlan& plan) {
       return exit_usage;
     }
   }
-  Tracker tracker(plan, log ? &*log : nullptr);
+  RunBoard board(plan.graph_path, plan.date, plan.tz, plan.handles);
+  std::optional<StatusServer> server;
+  if (plan.status_port >= 0) {
+    try {
+      server.emplace(plan.status_bind, static_cast<unsigned short>(plan.status_port), board);
+    } catch (const std::exception& error) {
+      std::cerr << "pipectl run: --status-port: " << error.what() << '\n';
+      return exit_usage;
+    }
+    std::cout << "status page: " << server->url() << std::endl;
+  }
+  TerminalView view(plan, board, plan.live_view);
+  Reporter reporter(board, view, log ? &*log : nullptr);
+  Queue queue(plan, reporter);
   catch_interrupts();
 
-  if (!plan.fork) {
-    for (size_t index = 0; index < plan.handles.size() && !interrupted; ++index)
-      run_handle(plan, plan.handles[index], 0, false,
-                 [&](json::object event) { tracker.on_event(index, std::move(event)); });
-    return tracker.finish();
-  }
+  if (plan.fork) run_children(plan, queue, reporter, board);
+  else run_in_process(plan, queue, reporter, board);
 
-  // Children running together share the cores: each gets cores / (children at a time) threads.
-  size_t at_once = std::min(static_cast<size_t>(std::max(1, plan.jobs)), plan.handles.size());
-  int threads = std::max(1, cores() / static_cast<int>(std::max<size_t>(1, at_once)));
-  std::vector<Child> running;
-  size_t next = 0;
-  bool forwarded = false;
-  while (true) {
-    if (interrupted && !forwarded) {
-      for (const auto& child : running) kill(child.pid, SIGINT);
-      forwarded = true;
-    }
-    while (!interrupted && running.size() < at_once && next < plan.handles.size()) {
-      size_t index = next++;
-      std::cout.flush();
-      std::cerr.flush();
-      int fds[2];
-      if (pipe2(fds, O_CLOEXEC) != 0) {
-        auto event = make_event("failed", plan.handles[index]);
-        event["node"] = "";
-        event["error"] = std::string("cannot make a pipe: ") + strerror(errno);
-        tracker.on_event(index, std::move(event));
-        continue;
-      }
-      pid_t pid = fork();
-      if (pid == 0) {
-        ::close(fds[0]);
-        for (const auto& child : running) ::close(child.fd);
-        child_main(plan, index, threads, fds[1]);
-      }
-      ::close(fds[1]);
-      if (pid < 0) {
-        ::close(fds[0]);
-        auto event = make_event("failed", plan.handles[index]);
-        event["node"] = "";
-        event["error"] = std::string("cannot start a process: ") + strerror(errno);
-        tracker.on_event(index, std::move(event));
-        continue;
-      }
-      running.push_back(Child{pid, fds[0], index, {}});
-    }
-    if (running.empty()) break;
-
-    std::vector<pollfd> polled;
-    for (const auto& child : running) polled.push_back(pollfd{child.fd, POLLIN, 0});
-    // A time-out, so that a signal arriving just before poll is noticed soon.
-    int ready = poll(polled.data(), polled.size(), 200);
-    if (ready <= 0) continue;  // time-out or EINTR: look at the flag again
-    for (size_t i = running.size(); i-- > 0;) {
-      if (!polled[i].revents) continue;
-      bool ended = false;
-      read_child(running[i], plan.handles[running[i].index], tracker, ended);
-      if (!ended) continue;
-      // The pipe closes when the child exits (or dies): reap it.
-      Child child = std::move(running[i]);
-      running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
-      ::close(child.fd);
-      int status = 0;
-      while (waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-      }
-      if (!tracker.has_outcome(child.index))
-        tracker.on_event(child.index, ended_without_outcome(plan.handles[child.index], status));
-    }
+  board.set_over(interrupted);
+  view.close();
+  if (interrupted) {
+    StateCounts counts = board.counts();
+    std::cerr << "pipectl run: interrupted; " << counts.done << " of " << plan.handles.size()
+              << " handles made their video, unfinished videos were removed\n";
+    return exit_interrupted;
   }
-  return tracker.finish();
+  return print_summary(plan, board, std::cout) ? exit_handles_failed : exit_ok;
 }
 
 }  // namespace pipectl::cli

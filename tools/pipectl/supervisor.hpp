@@ -1,7 +1,8 @@
 // The supervisor of `pipectl run`: one child process per handle, at most `jobs` at a time,
-// reporting to the parent as JSON lines over a pipe; the parent prints the progress lines and
-// the summary, and writes every event to the --events file. With fork = false the handles run
-// one after the other in this process and report the same events.
+// reporting to the parent as JSON lines over a pipe (events.hpp). The parent keeps the run's
+// state (run_board.hpp), shows it (terminal_view.hpp, the status page), writes every event to
+// the --events file, stops handles that run past --timeout and retries failed ones. With
+// fork = false the handles run one after the other in this process and report the same events.
 #pragma once
 
 #include <string>
@@ -20,16 +21,22 @@ struct RunPlan {
   std::string tz;
   std::string out;
   std::vector<std::string> handles;
-  int jobs = 1;             // children at a time (>= 1)
-  bool fork = true;         // false: --no-fork, in this process
-  std::string events_path;  // --events FILE; empty: none
+  int jobs = 1;                 // children at a time (>= 1)
+  bool fork = true;             // false: --no-fork, in this process
+  std::string events_path;      // --events FILE; empty: none
+  double timeout_seconds = 0;   // --timeout: a handle's attempt is stopped after this; 0: never
+  int retries = 0;              // --retry N: a failed handle runs again up to N more times
+  bool force = false;           // --force: remake videos that are already complete
+  int status_port = -1;         // --status-port; -1: no status page, 0: any free port
+  std::string status_bind = "127.0.0.1";
+  bool live_view = false;       // redraw a live view (stdout is a terminal) instead of log lines
 };
 
 // Default for -j: cores - 1, at least 1.
 int default_jobs();
 
 // Runs every handle and prints the summary; returns the exit code (0, 1, 2 when the events
-// file cannot be written, 130).
+// file cannot be written or the status page cannot listen, 130).
 int supervise(const RunPlan& plan);
 
 }  // namespace pipectl::cli

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -30,12 +31,28 @@ struct RunResult {
   std::vector<std::string> warnings;  // items skipped or downgraded, "node: message"
 };
 
+// How far one node of the graph has got, for progress displays.
+struct NodeProgress {
+  std::string node;         // the node's name in the graph
+  std::string stage;        // its stage type
+  size_t position = 0;      // its place in the graph's topological order (sources first)
+  std::uint64_t received = 0;  // items it has processed (sources: 0)
+  std::uint64_t emitted = 0;   // items it has sent on
+  bool done = false;        // it has finished: nothing more will come out of it
+};
+
 struct RunOptions {
   RunContext context;  // handle, date, tz, out_dir; `warn` is filled by the executor
   // Overrides for run variables beyond those in `context` (and the graph's `set` defaults).
   std::map<std::string, std::string> variables;
   // Called as each warning happens (for live output); warnings are also in RunResult.
   std::function<void(const std::string&)> on_warning;
+  // Called once for every node when the run starts (in topological order, all counts zero),
+  // then after each item a node processes or sends on, and when it finishes. Called from the
+  // pool's threads, possibly at the same time: it must be thread-safe, and quick.
+  std::function<void(const NodeProgress&)> on_progress;
+  // Called when a stage announces a wait (RunContext::notify_wait): its node, why, how long.
+  std::function<void(const std::string& node, const std::string& reason, double seconds)> on_wait;
   // When set (from a signal handler, say), the run stops at the next item and every stage
   // aborts, removing its temporary files.
   const std::atomic<bool>* cancel = nullptr;

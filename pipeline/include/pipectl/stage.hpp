@@ -25,6 +25,9 @@ struct RunContext {
   std::string graph_dir;  // folder of the graph file: relative parameters resolve against it
   // Reports a problem with one item that the stage skipped or downgraded; the run goes on.
   std::function<void(const std::string& message)> warn;
+  // Tells the people watching that the stage is about to wait `seconds` for `reason` (an API
+  // rate limit, say), so a silent pause is not taken for a hang. May be empty in test harnesses.
+  std::function<void(const std::string& reason, double seconds)> notify_wait;
 };
 
 // Thrown by a stage for one bad item: the item is skipped (or downgraded), the error is

@@ -1,0 +1,25 @@
+// One handle's run of the graph, told as events (started, progress, waiting, warning, then
+// finished or failed): the body of a child process, or of the loop of --no-fork.
+#pragma once
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "supervisor.hpp"
+
+namespace pipectl::cli {
+
+using EmitEvent = std::function<void(boost::json::object)>;
+
+// Runs the graph for `handle`; `emit` may be called from several threads, one event at a
+// time. `threads`: the pool size (0: one per core). Returns true when the handle has its video.
+bool run_handle(const RunPlan& plan, const std::string& handle, int attempt, int threads,
+                const std::atomic<bool>* cancel, const EmitEvent& emit);
+
+// The files the graph's encode nodes write for `handle`.
+std::vector<std::string> handle_outputs(const RunPlan& plan, const std::string& handle);
+
+}  // namespace pipectl::cli

@@ -1,0 +1,232 @@
+#include "run_board.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "events.hpp"
+
+namespace pipectl::cli {
+
+namespace json = boost::json;
+
+const char* state_name(HandleState state) {
+  switch (state) {
+    case HandleState::queued: return "queued";
+    case HandleState::running: return "running";
+    case HandleState::done: return "done";
+    case HandleState::failed: return "failed";
+    case HandleState::skipped: return "skipped";
+  }
+  return "?";
+}
+
+// In a pipeline every stage works at once: the stage a handle is "in" is the furthest one that
+// has started on the items and not finished, so a display moves from fetch to encode.
+std::string HandleStatus::stage() const {
+  const NodeStatus* current = nullptr;
+  for (const auto& node : nodes)
+    if (!node.done && (!current || node.received > 0 || node.emitted > 0)) current = &node;
+  return current ? current->stage : std::string();
+}
+
+double HandleStatus::fraction() const {
+  if (state == HandleState::done || state == HandleState::skipped) return 1;
+  // While the source still reads, what it has found so far stands for the whole: an estimate
+  // that only grows exact when it is done.
+  if (nodes.empty() || nodes.front().emitted == 0) return 0;
+  double through = static_cast<double>(nodes.back().received) / static_cast<double>(nodes.front().emitted);
+  return std::clamp(through, 0.0, 1.0);
+}
+
+std::string HandleStatus::activity() const {
+  if (state != HandleState::running) return {};
+  if (!waiting.empty()) return "waiting: " + waiting;
+  std::string current = stage();
+  if (current.empty()) return nodes.empty() ? "starting" : "finishing";
+  for (const auto& node : nodes) {
+    if (node.done || node.stage != current) continue;
+    if (&node == &nodes.front()) return current + " " + std::to_string(node.emitted);
+    // "encode 4 of 10": items in, of the posts the source found (a title card is one more).
+    std::uint64_t posts = nodes.front().emitted;
+    std::string text = current + " ";
+    text += std::to_string(nodes.front().done ? std::min(node.received, posts) : node.received);
+    if (nodes.front().done) text.append(" of ").append(std::to_string(posts));
+    return text;
+  }
+  return current;
+}
+
+RunBoard::RunBoard(std::string graph_path, std::string date, std::string tz, const std::vector<std::string>& handles)
+    : graph_path_(std::move(graph_path)), date_(std::move(date)), tz_(std::move(tz)),
+      started_at_(std::chrono::steady_clock::now()) {
+  for (const auto& name : handles) {
+    HandleStatus status;
+    status.handle = name;
+    handles_.push_back(std::move(status));
+  }
+}
+
+namespace {
+
+std::vector<std::string> strings_of(const json::object& event, const char* key) {
+  std::vector<std::string> strings;
+  if (auto* array = event.if_contains(key); array && array->is_array())
+    for (const auto& value : array->get_array())
+      if (value.is_string()) strings.emplace_back(value.get_string());
+  return strings;
+}
+
+std::uint64_t count_of(const json::object& event, const char* key) {
+  return static_cast<std::uint64_t>(std::max(0.0, number_of(event, key)));
+}
+
+}  // namespace
+
+void RunBoard::apply(std::size_t index, const json::object& event) {
+  std::lock_guard lock(mutex_);
+  if (index >= handles_.size()) return;
+  HandleStatus& status = handles_[index];
+  std::string name = text_of(event, "event");
+  auto now = std::chrono::steady_clock::now();
+  if (name == "started") {
+    status.state = HandleState::running;
+    status.attempt = static_cast<int>(number_of(event, "attempt", 1));
+    status.pid = static_cast<std::int64_t>(number_of(event, "pid"));
+    status.started_at = now;
+    status.nodes.clear();
+    status.waiting.clear();
+    status.error.clear();
+  } else if (name == "progress") {
+    auto position = static_cast<std::size_t>(number_of(event, "position"));
+    if (position >= 256) return;  // a graph is never that long: ignore a garbled event
+    if (status.nodes.size() <= position) status.nodes.resize(position + 1);
+    NodeStatus& node = status.nodes[position];
+    node.node = text_of(event, "node");
+    node.stage = text_of(event, "stage");
+    node.received = count_of(event, "received");
+    node.emitted = count_of(event, "emitted");
+    node.done = event.contains("done") && event.at("done").is_bool() && event.at("done").get_bool();
+    status.waiting.clear();
+  } else if (name == "waiting") {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.0f s", number_of(event, "seconds"));
+    status.waiting = text_of(event, "reason") + " (" + seconds + ")";
+  } else if (name == "warning") {
+    ++status.warnings;
+  } else if (name == "finished") {
+    status.state = HandleState::done;
+    status.outputs = strings_of(event, "outputs");
+    status.seconds = number_of(event, "seconds");
+    status.posts = count_of(event, "posts");
+    status.cards = count_of(event, "cards");
+    status.video_seconds = number_of(event, "video_seconds");
+    status.waiting.clear();
+  } else if (name == "failed") {
+    status.state = HandleState::failed;
+    std::string node = text_of(event, "node"), error = text_of(event, "error");
+    status.error = node.empty() ? error : "stage '" + node + "': " + error;
+    status.seconds = std::chrono::duration<double>(now - status.started_at).count();
+    status.waiting.clear();
+  } else if (name == "retrying") {
+    status.state = HandleState::queued;
+  } else if (name == "skipped") {
+    status.state = HandleState::skipped;
+    status.outputs = strings_of(event, "outputs");
+    status.video_seconds = number_of(event, "video_seconds");
+  }
+}
+
+void RunBoard::set_over(bool interrupted) {
+  std::lock_guard lock(mutex_);
+  over_ = true;
+  interrupted_ = interrupted;
+}
+
+std::vector<HandleStatus> RunBoard::handles() const {
+  std::lock_guard lock(mutex_);
+  return handles_;
+}
+
+HandleStatus RunBoard::handle(std::size_t index) const {
+  std::lock_guard lock(mutex_);
+  return handles_.at(index);
+}
+
+StateCounts RunBoard::counts() const {
+  std::lock_guard lock(mutex_);
+  StateCounts counts;
+  for (const auto& status : handles_) {
+    switch (status.state) {
+      case HandleState::queued: ++counts.queued; break;
+      case HandleState::running: ++counts.running; break;
+      case HandleState::done: ++counts.done; break;
+      case HandleState::failed: ++counts.failed; break;
+      case HandleState::skipped: ++counts.skipped; break;
+    }
+  }
+  return counts;
+}
+
+double RunBoard::elapsed_seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count();
+}
+
+json::object RunBoard::status_json() const {
+  StateCounts totals = counts();
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  json::object status;
+  status["graph"] = graph_path_;
+  status["date"] = date_;
+  status["tz"] = tz_;
+  status["elapsed_seconds"] = elapsed_seconds();
+  status["over"] = over_;
+  status["interrupted"] = interrupted_;
+  status["counts"] = json::object{{"queued", totals.queued},   {"running", totals.running},
+                                  {"done", totals.done},       {"failed", totals.failed},
+                                  {"skipped", totals.skipped}, {"total", handles_.size()}};
+  json::array handles;
+  for (const auto& entry : handles_) {
+    json::object handle;
+    handle["handle"] = entry.handle;
+    handle["state"] = state_name(entry.state);
+    handle["attempt"] = entry.attempt;
+    handle["stage"] = entry.stage();
+    handle["activity"] = entry.activity();
+    handle["fraction"] = entry.fraction();
+    handle["seconds"] = entry.state == HandleState::running
+                            ? std::chrono::duration<double>(now - entry.started_at).count()
+                            : entry.seconds;
+    handle["posts"] = entry.posts;
+    handle["cards"] = entry.cards;
+    handle["video_seconds"] = entry.video_seconds;
+    handle["warnings"] = entry.warnings;
+    handle["error"] = entry.error;
+    json::array nodes;
+    for (const auto& node : entry.nodes)
+      nodes.push_back(json::object{{"node", node.node},         {"stage", node.stage}, {"received", node.received},
+                                   {"emitted", node.emitted}, {"done", node.done}});
+    handle["nodes"] = std::move(nodes);
+    json::array videos;
+    if (entry.state == HandleState::done || entry.state == HandleState::skipped)
+      for (std::size_t i = 0; i < entry.outputs.size(); ++i)
+        videos.emplace_back("/videos/" + entry.handle + "/" + std::to_string(i) + ".mp4");
+    handle["videos"] = std::move(videos);
+    handles.push_back(std::move(handle));
+  }
+  status["handles"] = std::move(handles);
+  return status;
+}
+
+std::optional<std::string> RunBoard::video_file(const std::string& handle, std::size_t output) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& entry : handles_) {
+    if (entry.handle != handle) continue;
+    if (entry.state != HandleState::done && entry.state != HandleState::skipped) return std::nullopt;
+    if (output >= entry.outputs.size()) return std::nullopt;
+    return entry.outputs[output];
+  }
+  return std::nullopt;
+}
+
+}  // namespace pipectl::cli

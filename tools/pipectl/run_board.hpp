@@ -1,0 +1,86 @@
+// What the supervisor knows of a run, built from the handles' events: each handle's state,
+// stage and counts, its outputs once finished. The terminal view, the status page
+// (/status.json) and the final summary all read it. Thread-safe: the status server reads it
+// from its own thread while the supervisor applies events.
+#pragma once
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pipectl::cli {
+
+enum class HandleState { queued, running, done, failed, skipped };
+
+// "queued", "running", "done", "failed", "skipped".
+const char* state_name(HandleState state);
+
+struct NodeStatus {
+  std::string node;
+  std::string stage;
+  std::uint64_t received = 0;
+  std::uint64_t emitted = 0;
+  bool done = false;
+};
+
+struct HandleStatus {
+  std::string handle;
+  HandleState state = HandleState::queued;
+  int attempt = 0;            // 1 for the first run, 2 for the first retry...
+  std::int64_t pid = 0;
+  std::vector<NodeStatus> nodes;  // in the graph's topological order (sources first)
+  std::string waiting;        // what the handle waits for now (a rate limit), or ""
+  std::chrono::steady_clock::time_point started_at{};
+  double seconds = 0;         // wall time of the attempt, once it ended
+  std::uint64_t posts = 0;
+  std::uint64_t cards = 0;
+  double video_seconds = 0;
+  std::vector<std::string> outputs;  // the videos, once finished (or found complete: skipped)
+  std::string error;          // why it failed, naming the stage
+  std::size_t warnings = 0;
+
+  // The first node that has not finished ("fetch", "render", ...), or "" when all have.
+  std::string stage() const;
+  // Items through the last node over posts from the first (so far, while it still reads), 0 to 1.
+  double fraction() const;
+  // "render 4/10", "fetch 20", "waiting: rate limit (12 s)", "" when not running.
+  std::string activity() const;
+};
+
+struct StateCounts {
+  std::size_t queued = 0, running = 0, done = 0, failed = 0, skipped = 0;
+};
+
+class RunBoard {
+ public:
+  RunBoard(std::string graph_path, std::string date, std::string tz, const std::vector<std::string>& handles);
+
+  // One event of the handle at `index` (started, progress, waiting, warning, finished,
+  // failed, retrying, skipped).
+  void apply(std::size_t index, const boost::json::object& event);
+  // The run is over (or interrupted): the status page says so.
+  void set_over(bool interrupted);
+
+  std::vector<HandleStatus> handles() const;
+  HandleStatus handle(std::size_t index) const;
+  StateCounts counts() const;
+  double elapsed_seconds() const;
+  // The body of /status.json (see the README).
+  boost::json::object status_json() const;
+  // The file of output `output` of a handle that is done or skipped; nothing otherwise.
+  std::optional<std::string> video_file(const std::string& handle, std::size_t output) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::string graph_path_, date_, tz_;
+  std::chrono::steady_clock::time_point started_at_;
+  std::vector<HandleStatus> handles_;
+  bool over_ = false;
+  bool interrupted_ = false;
+};
+
+}  // namespace pipectl::cli

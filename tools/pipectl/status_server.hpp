@@ -1,0 +1,35 @@
+// The status page of `pipectl run`: an HTTP server on a thread of its own that serves the page,
+// /status.json and the finished videos, all read from the run's RunBoard.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace pipectl::cli {
+
+class RunBoard;
+
+class StatusServer {
+ public:
+  // Listens on bind_address (an IPv4 or IPv6 address, not a host name) and port (0: any free
+  // port) and starts serving. Throws std::runtime_error naming the address and port when the
+  // address is not an IP address or the server cannot listen there. The board must outlive
+  // the server.
+  StatusServer(const std::string& bind_address, unsigned short port, const RunBoard& board);
+  // Stops serving (open connections are dropped) and joins the server's thread.
+  ~StatusServer();
+  StatusServer(const StatusServer&) = delete;
+  StatusServer& operator=(const StatusServer&) = delete;
+
+  // The port listened on: the one given, or the one the system chose for port 0.
+  unsigned short port() const;
+  // "http://127.0.0.1:8080/", "http://[::1]:8080/". For 0.0.0.0 and :: (every address), the
+  // loopback address, which a browser on this machine can open.
+  std::string url() const;
+
+ private:
+  struct Serving;  // the io_context, acceptor and thread (status_server.cpp)
+  std::unique_ptr<Serving> serving_;
+};
+
+}  // namespace pipectl::cli
