@@ -293,3 +293,290 @@ TEST_CASE("run --help documents the supervisor's options; bad values are usage e
   CHECK(unwritable.exit_code == 2);
   CHECK(unwritable.output.find("cannot write the events file") != std::string::npos);
 }
+
+namespace {
+
+// pipectl run started in the background (through /bin/sh, exec'd so the pid is pipectl's),
+// its output going to a file, so a test can watch its events and signal it.
+class BackgroundRun {
+ public:
+  BackgroundRun(const std::string& command, const fs::path& output) : output_(output) {
+    std::string line = "exec " + command + " >" + test::shell_quote(output.string()) + " 2>&1";
+    pid_ = fork();
+    if (pid_ == 0) {
+      execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    REQUIRE(pid_ > 0);
+  }
+  ~BackgroundRun() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  pid_t pid() const { return pid_; }
+  // Waits for the run to end; its exit code (128 + n when a signal n ended it).
+  int wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  std::string output() const {
+    std::ifstream in(output_);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+ private:
+  pid_t pid_ = -1;
+  fs::path output_;
+};
+
+// The events written so far (the last line may be incomplete: it is left out).
+std::vector<json::object> events_so_far(const fs::path& file) {
+  std::vector<json::object> events;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    boost::system::error_code error;
+    json::value value = json::parse(line, error);
+    if (!error && value.is_object()) events.push_back(value.get_object());
+  }
+  return events;
+}
+
+// Waits (up to a minute) for an event that `wanted` accepts, and returns it.
+template <class Wanted>
+json::object wait_for_event(const fs::path& file, Wanted wanted) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    for (const auto& event : events_so_far(file))
+      if (wanted(event)) return event;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  FAIL("the awaited event never came; events so far in " << file);
+  return {};
+}
+
+// True for a progress event of `handle`'s encode node with at least one frame in.
+auto encoding(const std::string& handle) {
+  return [handle](const json::object& event) {
+    return field(event, "event") == "progress" && field(event, "handle") == handle &&
+           field(event, "node") == "encode" && event.at("received").to_number<int>() >= 1;
+  };
+}
+
+std::vector<fs::path> files_under(const fs::path& folder) {
+  std::vector<fs::path> files;
+  if (fs::exists(folder))
+    for (const auto& entry : fs::recursive_directory_iterator(folder))
+      if (entry.is_regular_file()) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string run_command_line(const fs::path& graph, const std::vector<std::string>& handles, const fs::path& out,
+                             const std::string& options) {
+  return test::shell_quote(pipectl_binary()) + " run " + test::shell_quote(graph.string()) + " --handles " +
+         join(handles) + " --date 2026-11-24 --out " + test::shell_quote(out.string()) + " " + options;
+}
+
+}  // namespace
+
+TEST_CASE("kill -9 of a child in the middle of encoding leaves no video under the final name; a rerun completes it") {
+  test::TempDir folder("pipectl-supervisor-kill");
+  auto handles = write_dataset(folder.path() / "stored", 1);  // bad_next_page, broken_posts
+  // A second per frame before encode: the child is in the middle of its video for seconds.
+  fs::path graph = write_graph(folder.path(), folder.path() / "stored", "node mark : test-slow delay=1s");
+  fs::path out = folder.path() / "videos", events_file = folder.path() / "events.jsonl";
+  fs::path victim = out / "broken_posts/2026-11-24.mp4";
+  {
+    BackgroundRun run(run_command_line(graph, handles, out, "-j 2 --events " +
+                                           test::shell_quote(events_file.string()) + with_test_stages()),
+                      folder.path() / "first.txt");
+    json::object started = wait_for_event(events_file, [](const json::object& event) {
+      return field(event, "event") == "started" && field(event, "handle") == "broken_posts";
+    });
+    wait_for_event(events_file, encoding("broken_posts"));
+    REQUIRE(kill(static_cast<pid_t>(started.at("pid").to_number<std::int64_t>()), SIGKILL) == 0);
+    int exit_code = run.wait();
+    INFO(run.output());
+    CHECK(exit_code == 1);
+    CHECK(run.output().find("broken_posts: the process was killed by SIGKILL (Killed)") != std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(victim));
+  // What SIGKILL left: the temporary file, which no process will finish.
+  std::vector<fs::path> left;
+  for (const auto& file : files_under(out / "broken_posts"))
+    if (file.filename().string().starts_with("2026-11-24.mp4.part-")) left.push_back(file);
+  REQUIRE(left.size() == 1);
+  CHECK(test::probe_video(out / "bad_next_page/2026-11-24.mp4").frames == 3 * 30);
+
+  // The rerun removes the leftover, skips the complete video and makes the missing one.
+  fs::path rerun_events = folder.path() / "rerun.jsonl";
+  auto rerun = test::run_command(run_command_line(graph, handles, out, "-j 2 --set mark.delay=0s --events " +
+                                                                           test::shell_quote(rerun_events.string()) +
+                                                                           with_test_stages()));
+  INFO(rerun.output);
+  CHECK(rerun.exit_code == 0);
+  CHECK(rerun.output.find("broken_posts: removed " + left[0].string() + ", left by an interrupted run") !=
+        std::string::npos);
+  CHECK(rerun.output.find("bad_next_page: skipped, its video is complete") != std::string::npos);
+  CHECK(rerun.output.find("2 of 2 handles made their video (1 already complete, skipped)") != std::string::npos);
+  CHECK(files_under(out / "broken_posts") == std::vector<fs::path>{victim});
+  CHECK(test::probe_video(victim).frames == 3 * 30);
+  CHECK(test::decode_errors(victim).empty());
+  std::set<std::string> kinds;
+  for (const auto& event : read_events(rerun_events)) kinds.insert(field(event, "handle") + " " + field(event, "event"));
+  CHECK(kinds.count("bad_next_page skipped") == 1);
+  CHECK(kinds.count("bad_next_page started") == 0);
+  CHECK(kinds.count("broken_posts removed") == 1);
+  CHECK(kinds.count("broken_posts finished") == 1);
+
+  // --force remakes the complete ones.
+  auto forced = test::run_command(run_command_line(graph, {"bad_next_page"}, out,
+                                                   "--force --set mark.delay=0s" + with_test_stages()));
+  INFO(forced.output);
+  CHECK(forced.exit_code == 0);
+  CHECK(forced.output.find("skipped, its video is complete") == std::string::npos);
+  CHECK(forced.output.find("1 of 1 handles made their video") != std::string::npos);
+}
+
+TEST_CASE("Ctrl-C stops every child, removes their temporary files, and exits 130") {
+  test::TempDir folder("pipectl-supervisor-interrupt");
+  auto handles = write_dataset(folder.path() / "stored");
+  fs::path graph = write_graph(folder.path(), folder.path() / "stored", "node mark : test-slow delay=1s");
+  fs::path out = folder.path() / "videos", events_file = folder.path() / "events.jsonl";
+  BackgroundRun run(run_command_line(graph, handles, out, "-j 3 --events " + test::shell_quote(events_file.string()) +
+                                                               with_test_stages()),
+                    folder.path() / "output.txt");
+  wait_for_event(events_file, encoding("bad_next_page"));
+  // What a terminal's Ctrl-C does: SIGINT to the whole foreground process group would reach the
+  // children too; here only the supervisor gets it and must pass it on.
+  REQUIRE(kill(run.pid(), SIGINT) == 0);
+  auto start = std::chrono::steady_clock::now();
+  int exit_code = run.wait();
+  INFO(run.output());
+  CHECK(exit_code == 130);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  CHECK(run.output().find("pipectl run: interrupted") != std::string::npos);
+  for (const auto& file : files_under(out)) {
+    INFO(file);
+    CHECK(file.filename().string().find(".part-") == std::string::npos);
+  }
+  // The three running handles stopped and said so; the three queued ones never started.
+  size_t started = 0, interrupted = 0;
+  for (const auto& event : read_events(events_file)) {
+    std::string name = field(event, "event");
+    started += name == "started";
+    if (name == "failed") {
+      CHECK(event.at("cancelled").as_bool());
+      ++interrupted;
+    }
+    CHECK(name != "finished");
+  }
+  CHECK(started == 3);
+  CHECK(interrupted == 3);
+}
+
+TEST_CASE("--timeout stops a handle that runs too long; --retry runs failed handles again") {
+  test::TempDir folder("pipectl-supervisor-timeout");
+  auto handles = write_dataset(folder.path() / "stored", 1);
+  fs::path out = folder.path() / "videos";
+
+  SECTION("a handle past its time-out fails, each attempt, and leaves nothing behind") {
+    fs::path graph = write_graph(folder.path(), folder.path() / "stored", "node mark : test-slow delay=2s");
+    fs::path events_file = folder.path() / "events.jsonl";
+    auto result = test::run_command(run_command_line(graph, {"broken_posts"}, out,
+                                                     "--timeout 1s --retry 1 --events " +
+                                                         test::shell_quote(events_file.string()) + with_test_stages()));
+    INFO(result.output);
+    CHECK(result.exit_code == 1);
+    CHECK(result.output.find("broken_posts: retrying (attempt 2 of 2)") != std::string::npos);
+    CHECK(result.output.find("error: broken_posts: timed out after 1 s in stage ") != std::string::npos);
+    CHECK(summary_row(result.output, "broken_posts").find("FAILED: timed out after 1 s") != std::string::npos);
+    CHECK(files_under(out / "broken_posts").empty());
+    std::vector<std::string> kinds;
+    for (const auto& event : read_events(events_file)) {
+      std::string name = field(event, "event");
+      if (name == "progress" || name == "warning") continue;
+      kinds.push_back(name);
+      if (name == "failed") CHECK(event.at("timed_out").as_bool());
+      if (name == "started") CHECK(event.at("attempt").to_number<int>() == (kinds.size() == 1 ? 1 : 2));
+    }
+    CHECK(kinds == std::vector<std::string>{"started", "failed", "retrying", "started", "failed"});
+  }
+
+  SECTION("a handle whose first attempt crashes makes its video on the retry") {
+    // test-crash aborts once per handle: it leaves a marker in the output folder first.
+    fs::path graph = write_graph(folder.path(), folder.path() / "stored",
+                                 "node mark : test-crash handle=bad_next_page once=\"{out}/crashed-{handle}\"");
+    auto result = test::run_command(run_command_line(graph, handles, out, "-j 2 --retry 2" + with_test_stages()));
+    INFO(result.output);
+    CHECK(result.exit_code == 0);
+    CHECK(result.output.find("error: bad_next_page: the process was killed by SIGABRT") != std::string::npos);
+    CHECK(result.output.find("bad_next_page: retrying (attempt 2 of 3)") != std::string::npos);
+    CHECK(result.output.find("attempt 3") == std::string::npos);
+    CHECK(summary_row(result.output, "bad_next_page").find(" ok ") != std::string::npos);
+    CHECK(summary_row(result.output, "bad_next_page").find("[attempt 2]") != std::string::npos);
+    CHECK(test::probe_video(out / "bad_next_page/2026-11-24.mp4").frames == 3 * 30);
+  }
+}
+
+TEST_CASE("a stage's announced wait is an event and a log line") {
+  test::TempDir folder("pipectl-supervisor-wait");
+  write_dataset(folder.path() / "stored", 1);
+  fs::path graph = write_graph(folder.path(), folder.path() / "stored",
+                               "node mark : test-slow delay=0.1s wait_reason=\"rate limit\"");
+  fs::path events_file = folder.path() / "events.jsonl";
+  auto result = test::run_command(run_command_line(graph, {"broken_posts"}, folder.path() / "videos",
+                                                   "--events " + test::shell_quote(events_file.string()) +
+                                                       with_test_stages()));
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK(result.output.find("broken_posts: waiting 0.1 s: rate limit (mark)") != std::string::npos);
+  size_t waits = 0;
+  for (const auto& event : read_events(events_file)) {
+    if (field(event, "event") != "waiting") continue;
+    ++waits;
+    CHECK(field(event, "node") == "mark");
+    CHECK(field(event, "reason") == "rate limit");
+    CHECK(event.at("seconds").to_number<double>() == Approx(0.1));
+  }
+  CHECK(waits == 3);  // one per frame
+}
+
+TEST_CASE("on a terminal, a live view redraws each running handle's stage and progress") {
+  test::TempDir folder("pipectl-supervisor-tty");
+  auto handles = write_dataset(folder.path() / "stored", 2);
+  fs::path graph = write_graph(folder.path(), folder.path() / "stored", "node mark : test-slow delay=0.3s");
+  fs::path transcript = folder.path() / "terminal.txt";
+  // script(1) runs the command on a pseudo-terminal and records what it printed there.
+  std::string command = "stty cols 120 rows 40; " +
+                        run_command_line(graph, handles, folder.path() / "videos", "-j 2" + with_test_stages());
+  auto result = test::run_command("script -qfec " + test::shell_quote(command) + " " +
+                                  test::shell_quote(transcript.string()) + " >/dev/null");
+  std::ifstream in(transcript);
+  std::string screen((std::istreambuf_iterator<char>(in)), {});
+  INFO(screen);
+  CHECK(result.exit_code == 0);
+  CHECK(screen.find("\x1b[J") != std::string::npos);  // redrawn in place
+  CHECK(screen.find("elapsed 0:0") != std::string::npos);
+  CHECK(screen.find("queued 2  running 2  done 0  failed 0") != std::string::npos);
+  CHECK(screen.find("done 4  failed 0") != std::string::npos);
+  // A line per running handle: name, progress bar, stage and count.
+  CHECK(screen.find("  bad_next_page  [") != std::string::npos);
+  CHECK(screen.find("%  encode ") != std::string::npos);
+  CHECK(screen.find("[####################] 100%") != std::string::npos);
+  CHECK(screen.find("  bad_next_page: done in ") != std::string::npos);
+  CHECK(screen.find("4 of 4 handles made their video") != std::string::npos);
+  CHECK(screen.find("[1/4]") == std::string::npos);  // the plain lines are for non-terminals
+
+  auto plain = test::run_command("script -qfec " +
+                                 test::shell_quote(command + " --plain --force") + " /dev/null");
+  INFO(plain.output);
+  CHECK(plain.exit_code == 0);
+  CHECK(plain.output.find("\x1b[") == std::string::npos);
+  CHECK(plain.output.find("[1/4]") != std::string::npos);
+}

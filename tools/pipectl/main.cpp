@@ -36,7 +36,7 @@ Exit codes: 0 success, 1 some handle failed (the others are done), 2 usage or gr
 
 int main(int argc, char** argv) {
   // FFmpeg prints its own complaints about bad images; pipectl reports them per post instead.
-  av_log_set_level(AV_LOG_FATAL);
+  av_log_set_level(AV_LOG_QUIET);  // mjpeg logs a corrupt file as "fatal"
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
