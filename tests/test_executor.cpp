@@ -403,3 +403,72 @@ TEST_CASE("an item sent to one output port reaches only the edges from that port
   CHECK(refused.failed_node == "s");
   CHECK(refused.error.find("must emit_to() one of them") != std::string::npos);
 }
+
+TEST_CASE("progress reports: every node at the start in topological order, counts per item, done at the end") {
+  Log log;
+  Registry registry = registry_for(log);
+  // Declared out of order: positions follow the edges, not the file.
+  Graph graph = parse_graph_text("node k : collector\nnode d : doubler\nnode c : counter count=5\nc -> d -> k\n",
+                                 "g.graph");
+  REQUIRE(check_graph(graph, registry).empty());
+  std::mutex mutex;
+  std::vector<NodeProgress> reports;
+  RunOptions options = options_for("nasa");
+  options.on_progress = [&](const NodeProgress& progress) {
+    std::lock_guard lock(mutex);
+    reports.push_back(progress);
+  };
+  RunResult result = run_graph(graph, registry, options);
+  REQUIRE(result.ok);
+  REQUIRE(reports.size() >= 3);
+  for (size_t i = 0; i < 3; ++i) {
+    INFO(i);
+    CHECK(reports[i].position == i);
+    CHECK(reports[i].received == 0);
+    CHECK(reports[i].emitted == 0);
+    CHECK_FALSE(reports[i].done);
+  }
+  CHECK(reports[0].node == "c");
+  CHECK(reports[1].node == "d");
+  CHECK(reports[1].stage == "doubler");
+  CHECK(reports[2].node == "k");
+  std::map<std::string, NodeProgress> last;
+  std::map<std::string, int> done;
+  for (const auto& report : reports) {
+    CHECK_FALSE(last[report.node].done);  // nothing after "done"
+    CHECK(report.received >= last[report.node].received);
+    CHECK(report.emitted >= last[report.node].emitted);
+    last[report.node] = report;
+    done[report.node] += report.done;
+  }
+  CHECK(done == std::map<std::string, int>{{"c", 1}, {"d", 1}, {"k", 1}});
+  CHECK(last["c"].emitted == 5);
+  CHECK(last["d"].received == 5);   // number 3 was processed, and refused
+  CHECK(last["d"].emitted == 5);    // 2, 4, 8, 10 and 1000 from finish()
+  CHECK(last["k"].received == 5);
+  CHECK(last["k"].emitted == 0);
+}
+
+TEST_CASE("a stage's announced wait reaches RunOptions::on_wait with its node") {
+  class Waiter : public Stage {
+   public:
+    explicit Waiter(RunContext context) : context_(std::move(context)) {}
+    void start(Emitter&) override { context_.notify_wait("rate limit", 12.5); }
+
+   private:
+    RunContext context_;
+  };
+  Registry registry;
+  registry.add(StageInfo{.name = "waiter", .summary = "", .inputs = {}, .outputs = {{"out", "number"}}, .params = {},
+                         .create = [](const Params&, const RunContext& context) -> std::unique_ptr<Stage> {
+                           return std::make_unique<Waiter>(context);
+                         }});
+  Graph graph = parse_graph_text("node patient : waiter\n", "g.graph");
+  std::vector<std::string> waits;
+  RunOptions options = options_for("nasa");
+  options.on_wait = [&](const std::string& node, const std::string& reason, double seconds) {
+    waits.push_back(node + " " + reason + " " + std::to_string(seconds));
+  };
+  CHECK(run_graph(graph, registry, options).ok);
+  CHECK(waits == std::vector<std::string>{"patient rate limit 12.500000"});
+}
