@@ -101,6 +101,7 @@ struct RunNode {
   struct Counts {
     std::atomic<std::uint64_t> received{0};
     std::atomic<std::uint64_t> emitted{0};
+    std::atomic<std::int64_t> expected{-1};  // -1: not announced
   };
   std::unique_ptr<Counts> counts = std::make_unique<Counts>();  // atomics do not move
 };
@@ -153,6 +154,10 @@ class Run {
       run_node.context.warn = [this, name](const std::string& message) { warn(name + ": " + message); };
       run_node.context.notify_wait = [this, name](const std::string& reason, double seconds) {
         if (options_.on_wait) options_.on_wait(name, reason, seconds);
+      };
+      run_node.context.expect_items = [this, index](std::uint64_t items) {
+        nodes_[index].counts->expected = static_cast<std::int64_t>(items);
+        report_progress(nodes_[index], false);
       };
       try {
         run_node.stage = run_node.info->create(params, run_node.context);
@@ -375,6 +380,8 @@ class Run {
     progress.position = node.position;
     progress.received = node.counts->received.load();
     progress.emitted = node.counts->emitted.load();
+    if (auto expected = node.counts->expected.load(); expected >= 0)
+      progress.expected = static_cast<std::uint64_t>(expected);
     progress.done = done;
     options_.on_progress(progress);
   }

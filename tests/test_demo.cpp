@@ -59,8 +59,10 @@ TEST_CASE("the demo graph makes a correct video per sample handle, cards in chro
   for (const auto& handle : sample_handles) {
     INFO("handle " << handle);
     RunOptions options;
-    options.context = RunContext{.handle = handle, .date = "2026-11-24", .tz = "UTC", .out_dir = out.path().string(),
-                                 .graph_dir = {}, .warn = {}, .notify_wait = {}};
+    options.context.handle = handle;
+    options.context.date = "2026-11-24";
+    options.context.tz = "UTC";
+    options.context.out_dir = out.path().string();
     RunResult result = run_graph(graph, registry, options);
     REQUIRE(result.ok);
     CHECK(result.warnings.empty());

@@ -178,8 +178,10 @@ TEST_CASE("a graph with the watermark plugin makes a video stamped in its corner
     REQUIRE(problems.empty());
     fs::path folder = out.path() / (watermark ? "stamped" : "plain");
     RunOptions options;
-    options.context = RunContext{.handle = "bad_next_page", .date = "2026-11-24", .tz = "UTC",
-                                 .out_dir = folder.string(), .graph_dir = {}, .warn = {}, .notify_wait = {}};
+    options.context.handle = "bad_next_page";
+    options.context.date = "2026-11-24";
+    options.context.tz = "UTC";
+    options.context.out_dir = folder.string();
     RunResult result = run_graph(graph, registry, options);
     INFO(result.error);
     REQUIRE(result.ok);

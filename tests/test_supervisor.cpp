@@ -181,6 +181,7 @@ TEST_CASE("-j 3 runs twelve handles, never more than three at once; the events a
     REQUIRE(nodes.size() == 4);
     for (const auto& [node, event] : nodes) CHECK(event.at("done").as_bool());
     CHECK(nodes["fetch"].at("emitted").to_number<int>() == 2);
+    CHECK(nodes["fetch"].at("expected").to_number<int>() == 2);  // announced before the first post
     CHECK(nodes["fetch"].at("position").to_number<int>() == 0);
     CHECK(nodes["encode"].at("received").to_number<int>() == 3);
     CHECK(nodes["encode"].at("position").to_number<int>() == 3);

@@ -27,7 +27,9 @@ class FetchStage : public Stage {
 
   void start(Emitter& out) override {
     auto stored = fetch::read_stored_pages(dir_.string(), context_.handle, context_.warn);
-    for (auto& post : fetch::select_day(std::move(stored.posts), window_)) out.emit(Item::make(std::move(post)));
+    auto day = fetch::select_day(std::move(stored.posts), window_);
+    if (context_.expect_items) context_.expect_items(day.size());
+    for (auto& post : day) out.emit(Item::make(std::move(post)));
   }
 
  private:

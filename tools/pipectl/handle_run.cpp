@@ -90,6 +90,7 @@ class ProgressReporter {
     event["received"] = progress.received;
     event["emitted"] = progress.emitted;
     event["done"] = progress.done;
+    if (progress.expected) event["expected"] = *progress.expected;
     emit_(std::move(event));
   }
 

@@ -29,13 +29,18 @@ std::string HandleStatus::stage() const {
   return current ? current->stage : std::string();
 }
 
+std::optional<std::uint64_t> HandleStatus::total() const {
+  if (nodes.empty()) return std::nullopt;
+  if (nodes.front().expected) return nodes.front().expected;
+  if (nodes.front().done) return nodes.front().emitted;
+  return std::nullopt;
+}
+
 double HandleStatus::fraction() const {
   if (state == HandleState::done || state == HandleState::skipped) return 1;
-  // While the source still reads, what it has found so far stands for the whole: an estimate
-  // that only grows exact when it is done.
-  if (nodes.empty() || nodes.front().emitted == 0) return 0;
-  double through = static_cast<double>(nodes.back().received) / static_cast<double>(nodes.front().emitted);
-  return std::clamp(through, 0.0, 1.0);
+  auto posts = total();
+  if (!posts || *posts == 0) return 0;
+  return std::clamp(static_cast<double>(nodes.back().received) / static_cast<double>(*posts), 0.0, 1.0);
 }
 
 std::string HandleStatus::activity() const {
@@ -47,10 +52,10 @@ std::string HandleStatus::activity() const {
     if (node.done || node.stage != current) continue;
     if (&node == &nodes.front()) return current + " " + std::to_string(node.emitted);
     // "encode 4 of 10": items in, of the posts the source found (a title card is one more).
-    std::uint64_t posts = nodes.front().emitted;
+    auto posts = total();
     std::string text = current + " ";
-    text += std::to_string(nodes.front().done ? std::min(node.received, posts) : node.received);
-    if (nodes.front().done) text.append(" of ").append(std::to_string(posts));
+    text += std::to_string(posts ? std::min(node.received, *posts) : node.received);
+    if (posts) text.append(" of ").append(std::to_string(*posts));
     return text;
   }
   return current;
@@ -105,6 +110,7 @@ void RunBoard::apply(std::size_t index, const json::object& event) {
     node.stage = text_of(event, "stage");
     node.received = count_of(event, "received");
     node.emitted = count_of(event, "emitted");
+    if (event.contains("expected")) node.expected = count_of(event, "expected");
     node.done = event.contains("done") && event.at("done").is_bool() && event.at("done").get_bool();
     status.waiting.clear();
   } else if (name == "waiting") {
@@ -194,6 +200,8 @@ json::object RunBoard::status_json() const {
     handle["stage"] = entry.stage();
     handle["activity"] = entry.activity();
     handle["fraction"] = entry.fraction();
+    if (auto posts = entry.total()) handle["total"] = *posts;
+    else handle["total"] = nullptr;
     handle["seconds"] = entry.state == HandleState::running
                             ? std::chrono::duration<double>(now - entry.started_at).count()
                             : entry.seconds;

@@ -24,6 +24,7 @@ struct NodeStatus {
   std::string stage;
   std::uint64_t received = 0;
   std::uint64_t emitted = 0;
+  std::optional<std::uint64_t> expected;  // what a source said it will send
   bool done = false;
 };
 
@@ -45,7 +46,10 @@ struct HandleStatus {
 
   // The first node that has not finished ("fetch", "render", ...), or "" when all have.
   std::string stage() const;
-  // Items through the last node over posts from the first (so far, while it still reads), 0 to 1.
+  // The posts the first node (the source) will send: what it announced, else its count once
+  // done; nothing while unknown.
+  std::optional<std::uint64_t> total() const;
+  // Items through the last node over total(), 0 to 1; 0 while the total is unknown.
   double fraction() const;
   // "render 4/10", "fetch 20", "waiting: rate limit (12 s)", "" when not running.
   std::string activity() const;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@ struct NodeProgress {
   size_t position = 0;      // its place in the graph's topological order (sources first)
   std::uint64_t received = 0;  // items it has processed (sources: 0)
   std::uint64_t emitted = 0;   // items it has sent on
+  std::optional<std::uint64_t> expected;  // items it said it will send (RunContext::expect_items)
   bool done = false;        // it has finished: nothing more will come out of it
 };
 

@@ -2,6 +2,7 @@
 // Built-in stages and plugins use exactly this header.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -28,6 +29,9 @@ struct RunContext {
   // Tells the people watching that the stage is about to wait `seconds` for `reason` (an API
   // rate limit, say), so a silent pause is not taken for a hang. May be empty in test harnesses.
   std::function<void(const std::string& reason, double seconds)> notify_wait;
+  // A source tells how many items it will emit, once it knows (fetch: the day's posts, sorted
+  // before the first is sent), so progress can be shown as a fraction. May be empty.
+  std::function<void(std::uint64_t items)> expect_items;
 };
 
 // Thrown by a stage for one bad item: the item is skipped (or downgraded), the error is
