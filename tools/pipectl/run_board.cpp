@@ -131,7 +131,7 @@ void RunBoard::apply(std::size_t index, const json::object& event) {
     status.state = HandleState::failed;
     std::string node = text_of(event, "node"), error = text_of(event, "error");
     status.error = node.empty() ? error : "stage '" + node + "': " + error;
-    status.seconds = std::chrono::duration<double>(now - status.started_at).count();
+    status.seconds = status.attempt ? std::chrono::duration<double>(now - status.started_at).count() : 0;
     status.waiting.clear();
   } else if (name == "retrying") {
     status.state = HandleState::queued;

@@ -148,7 +148,7 @@ class Queue {
     while (!waiting_.empty()) {
       size_t index = waiting_.front();
       waiting_.pop_front();
-      if (attempts_[index] == 0 && !prepare(index)) continue;
+      if (!prepare(index, attempts_[index] == 0)) continue;
       return std::make_pair(index, ++attempts_[index]);
     }
     return std::nullopt;
@@ -166,9 +166,9 @@ class Queue {
   }
 
  private:
-  // Removes what killed runs left of the handle's videos; false when they are complete
-  // (and not --force), after reporting the handle as skipped.
-  bool prepare(size_t index) {
+  // Removes what killed runs (or attempts) left of the handle's videos; on the first attempt,
+  // false when they are complete (and not --force), after reporting the handle as skipped.
+  bool prepare(size_t index, bool first_attempt) {
     const std::string& handle = plan_.handles[index];
     auto outputs = handle_outputs(plan_, handle);
     bool complete = !outputs.empty();
@@ -181,7 +181,7 @@ class Queue {
       std::error_code error;
       complete = complete && std::filesystem::is_regular_file(path, error) && std::filesystem::file_size(path, error) > 0;
     }
-    if (!complete || plan_.force) return true;
+    if (!first_attempt || !complete || plan_.force) return true;
     auto event = make_event("skipped", handle);
     json::array paths;
     double seconds = 0;
