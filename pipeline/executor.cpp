@@ -149,6 +149,7 @@ class Run {
       run_node.position = position;
       Params params = resolve_params(graph, *run_node.node, *run_node.info, variables);
       run_node.context = options.context;
+      run_node.context.threads = threads_;
       if (run_node.context.graph_dir.empty()) run_node.context.graph_dir = graph.folder();
       std::string name = run_node.node->name;
       run_node.context.warn = [this, name](const std::string& message) { warn(name + ": " + message); };

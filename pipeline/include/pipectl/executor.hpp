@@ -58,7 +58,7 @@ struct RunOptions {
   // When set (from a signal handler, say), the run stops at the next item and every stage
   // aborts, removing its temporary files.
   const std::atomic<bool>* cancel = nullptr;
-  int threads = 0;        // pool threads; 0: one per core
+  int threads = 0;        // pool threads, and RunContext::threads; 0: one per core
   int max_in_flight = 0;  // items from sources not yet fully processed; 0: 2 per thread
 };
 

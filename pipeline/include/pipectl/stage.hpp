@@ -24,6 +24,10 @@ struct RunContext {
   std::string tz;       // IANA zone name, "UTC" by default
   std::string out_dir;  // the output folder the user chose
   std::string graph_dir;  // folder of the graph file: relative parameters resolve against it
+  // The threads this graph instance may keep busy (filled in by the executor: its pool size).
+  // Stages with threads of their own (encode's x264) stay within it, so that handles running
+  // side by side do not oversubscribe the cores. 0: not known, use every core.
+  int threads = 0;
   // Reports a problem with one item that the stage skipped or downgraded; the run goes on.
   std::function<void(const std::string& message)> warn;
   // Tells the people watching that the stage is about to wait `seconds` for `reason` (an API
