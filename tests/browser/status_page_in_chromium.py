@@ -40,7 +40,8 @@ SNAPSHOT = """(() => {
       handle: card.dataset.handle, state: card.dataset.state, cards: Number(card.dataset.cards),
       activity: card.querySelector('.activity')?.textContent ?? '',
       fraction: Number(card.querySelector('.progress')?.dataset.fraction),
-      video: player && {src: player.currentSrc, readyState: player.readyState, duration: player.duration,
+      video: player && {src: player.currentSrc, readyState: player.readyState, networkState: player.networkState,
+                        duration: player.duration,
                         width: player.videoWidth, height: player.videoHeight, time: player.currentTime,
                         error: player.error && (player.error.code + ' ' + player.error.message),
                         marked: player.dataset.seenByTest === 'yes'},
@@ -193,6 +194,7 @@ class Watch:
         self.fractions = {}    # handle -> (fraction, activity) seen while it was running, in order
         self.counts_seen = []  # distinct counts, in the order seen
         self.loaded = None     # the first done handle whose player loaded, with the snapshot
+        self.loaded_at = None
         self.playing_from = None
         self.played = None
         self.survived_refreshes = 0
@@ -240,7 +242,7 @@ def main():
     failures = []
     with tempfile.TemporaryDirectory(prefix="pipectl-status-page-") as work:
         out = os.path.join(work, "out")
-        command = [options.pipectl, "run", os.path.join(options.source_dir, "graphs/demo.graph"),
+        command = [options.pipectl, "run", os.path.normpath(os.path.join(options.source_dir, "graphs/demo.graph")),
                    "--handles", ",".join(HANDLES), "-j", "1", "--status-port", "0", "--out", out]
         run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         stdout_lines, stderr_lines, stdout_queue = [], [], queue.Queue()
@@ -315,6 +317,7 @@ def main():
                                             f"{video['duration']} s; wanted 1920x1080, {expected} s ({h['cards']} cards)")
                             break
                         watch.loaded = h
+                        watch.loaded_at = time.monotonic()
                         devtools.evaluate(f"document.querySelector('[data-handle=\"{h['handle']}\"] video')"
                                           ".dataset.seenByTest = 'yes'")
                         print(f"OK: {h['handle']} is done and its player loaded while the run goes on: "
@@ -323,6 +326,9 @@ def main():
                         check_video_answers(base_url, video["src"].split(base_url.rstrip("/"), 1)[-1], failures)
                 if failures:
                     break
+                if watch.loaded and watch.survived_refreshes == 0 and not watch.loaded.get("marked_seen"):
+                    watch.loaded["marked_seen"] = True
+                    continue  # this snapshot was taken before the player was marked
 
                 loaded = watch.loaded and next((h for h in snapshot["handles"]
                                                 if h["handle"] == watch.loaded["handle"]), None)
@@ -334,7 +340,9 @@ def main():
 
                 # The screenshot, before playing: the title card in the player, a bar moving beside.
                 want_screenshot = options.screenshot and not watch.screenshot_taken
-                if want_screenshot and loaded and loaded["video"]["readyState"] >= 2 and running:
+                # The player's loading spinner fades out about a second after the video loaded.
+                if want_screenshot and loaded and loaded["video"]["readyState"] >= 2 and running \
+                        and loaded["video"]["networkState"] != 2 and time.monotonic() - watch.loaded_at > 1.5:
                     watch.screenshot_since = watch.screenshot_since or time.monotonic()
                     if any(0 < h["fraction"] < 1 for h in running) or time.monotonic() - watch.screenshot_since > 3:
                         shot = devtools.call("Page.captureScreenshot", format="png")

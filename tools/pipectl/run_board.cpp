@@ -146,6 +146,7 @@ void RunBoard::set_over(bool interrupted) {
   std::lock_guard lock(mutex_);
   over_ = true;
   interrupted_ = interrupted;
+  over_at_ = std::chrono::steady_clock::now();
 }
 
 std::vector<HandleStatus> RunBoard::handles() const {
@@ -174,7 +175,13 @@ StateCounts RunBoard::counts() const {
 }
 
 double RunBoard::elapsed_seconds() const {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count();
+  std::lock_guard lock(mutex_);
+  return elapsed_locked();
+}
+
+double RunBoard::elapsed_locked() const {
+  auto end = over_ ? over_at_ : std::chrono::steady_clock::now();
+  return std::chrono::duration<double>(end - started_at_).count();
 }
 
 json::object RunBoard::status_json() const {
@@ -185,7 +192,7 @@ json::object RunBoard::status_json() const {
   status["graph"] = graph_path_;
   status["date"] = date_;
   status["tz"] = tz_;
-  status["elapsed_seconds"] = elapsed_seconds();
+  status["elapsed_seconds"] = elapsed_locked();
   status["over"] = over_;
   status["interrupted"] = interrupted_;
   status["counts"] = json::object{{"queued", totals.queued},   {"running", totals.running},

@@ -79,9 +79,12 @@ class RunBoard {
   std::optional<std::string> video_file(const std::string& handle, std::size_t output) const;
 
  private:
+  double elapsed_locked() const;  // caller holds mutex_
+
   mutable std::mutex mutex_;
   std::string graph_path_, date_, tz_;
   std::chrono::steady_clock::time_point started_at_;
+  std::chrono::steady_clock::time_point over_at_{};  // elapsed time stops here once over
   std::vector<HandleStatus> handles_;
   bool over_ = false;
   bool interrupted_ = false;

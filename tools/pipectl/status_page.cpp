@@ -153,9 +153,10 @@ function showHandle(h) {
   card.progress.setAttribute('aria-valuenow', Math.round(fraction * 100));
   card.bar.style.width = (fraction * 100).toFixed(1) + '%';
 
-  // Posts are counted when the handle finishes; until then, what fetch has emitted so far.
-  const fetched = h.nodes.length ? h.nodes[0].emitted : 0;
-  setText(card.numbers.posts, h.state === 'queued' ? '–' : String(h.posts || fetched));
+  // Posts are counted when the handle finishes; until then, the total its source announced,
+  // or what the source has found so far.
+  const found = h.total ?? (h.nodes.length ? h.nodes[0].emitted : 0);
+  setText(card.numbers.posts, h.state === 'queued' ? '–' : String(h.posts || found));
   setText(card.numbers.video, h.video_seconds > 0
       ? duration(h.video_seconds) + (h.cards > 0 ? ' (' + h.cards + ' cards)' : '') : '–');
   setText(card.numbers.wall, h.seconds > 0 ? duration(h.seconds) : '–');

@@ -2,7 +2,6 @@
 // thread of its own with Boost.Beast; what it answers comes from status_routes.cpp.
 #include "status_server.hpp"
 
-#include <csignal>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -22,6 +21,7 @@
 #pragma GCC diagnostic pop
 #include <boost/beast/http/write.hpp>
 #include <chrono>
+#include <csignal>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -166,7 +166,8 @@ StatusServer::StatusServer(const std::string& bind_address, unsigned short port,
           io.run();
           return;
         } catch (...) {
-          // A failed answer ends its own connection only: the server goes on.
+          // A connection that throws just ends (co_spawn's detached); anything else that
+          // throws out of a handler must not stop the server either.
         }
       }
     });

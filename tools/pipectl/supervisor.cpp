@@ -403,7 +403,10 @@ int supervise(const RunPlan& plan) {
               << " handles made their video, unfinished videos were removed\n";
     return exit_interrupted;
   }
-  return print_summary(plan, board, std::cout) ? exit_handles_failed : exit_ok;
+  bool failed = print_summary(plan, board, std::cout) > 0;
+  // A status page polls once a second: give it the time to show that the run is over.
+  if (server) std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  return failed ? exit_handles_failed : exit_ok;
 }
 
 }  // namespace pipectl::cli
