@@ -1,6 +1,9 @@
 // The encode stage and its MP4 writer, checked with ffprobe/ffmpeg rather than our own code.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -442,4 +445,32 @@ TEST_CASE("encode: bad settings are refused up front", "[encode][errors]") {
   CHECK_THROWS_AS(pipectl::encode::Mp4Writer(dir.path() / "x.mp4", options),
                   std::invalid_argument);
   CHECK(files_in(dir.path()).empty());
+}
+
+TEST_CASE("encode: temporary files of writers that no longer run are removed, others stay", "[encode][files]") {
+  TempDir folder("pipectl-encode-stale");
+  fs::path video = folder.path() / "2026-11-24.mp4";
+  // A pid that ran and is gone: a child that exits at once, reaped.
+  pid_t gone = fork();
+  if (gone == 0) _exit(0);
+  REQUIRE(gone > 0);
+  waitpid(gone, nullptr, 0);
+  std::string dead = std::to_string(gone), alive = std::to_string(getpid());
+  std::vector<std::string> names{"2026-11-24.mp4.part-" + dead + "-0.mp4",   // stale: removed
+                                 "2026-11-24.mp4.part-" + alive + "-3.mp4",  // this process writes it
+                                 "2026-11-24.mp4.part-" + dead + "-x.mp4",   // not our pattern
+                                 "2026-11-25.mp4.part-" + dead + "-0.mp4",   // another video's
+                                 "2026-11-24.mp4"};
+  for (const auto& name : names) std::ofstream(folder.path() / name) << "x";
+  auto removed = pipectl::encode::remove_stale_temp_files(video);
+  CHECK(removed == std::vector<fs::path>{folder.path() / names[0]});
+  for (size_t i = 1; i < names.size(); ++i) CHECK(fs::exists(folder.path() / names[i]));
+  CHECK(pipectl::encode::remove_stale_temp_files(folder.path() / "no/such/folder/v.mp4").empty());
+}
+
+TEST_CASE("encode: the length of a video, as libavformat reads it", "[encode][writer]") {
+  TempDir folder("pipectl-encode-length");
+  CHECK_FALSE(pipectl::encode::video_length_seconds(folder.path() / "missing.mp4"));
+  std::ofstream(folder.path() / "junk.mp4") << "not a video";
+  CHECK_FALSE(pipectl::encode::video_length_seconds(folder.path() / "junk.mp4"));
 }

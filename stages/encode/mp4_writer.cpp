@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -129,6 +130,17 @@ std::optional<pid_t> temp_file_pid(const std::string& name, const std::string& f
   return static_cast<pid_t>(std::stol(middle.substr(0, dash)));
 }
 
+// Whether process `pid` still runs: it exists and is not a zombie (a killed writer whose parent
+// died too waits as a zombie until init reaps it).
+bool process_runs(pid_t pid) {
+  if (::kill(pid, 0) != 0 && errno != EPERM) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;  // no /proc: trust kill()
+  auto name_end = line.rfind(')');  // "pid (name) S ...": the name may hold spaces
+  return name_end == std::string::npos || name_end + 2 >= line.size() || line[name_end + 2] != 'Z';
+}
+
 }  // namespace
 
 std::vector<std::filesystem::path> remove_stale_temp_files(const std::filesystem::path& final_path) {
@@ -141,7 +153,7 @@ std::vector<std::filesystem::path> remove_stale_temp_files(const std::filesystem
   for (const auto& entry : entries) {
     auto pid = temp_file_pid(entry.path().filename().string(), final_name);
     if (!pid || !entry.is_regular_file(error)) continue;
-    if (::kill(*pid, 0) == 0 || errno == EPERM) continue;  // that process still runs
+    if (process_runs(*pid)) continue;  // another run is writing it
     if (std::filesystem::remove(entry.path(), error)) removed.push_back(entry.path());
   }
   return removed;

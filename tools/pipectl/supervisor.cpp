@@ -57,7 +57,7 @@ void catch_interrupts() {
 
 int cores() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
-// How long a child stopped for its time-out has to clean up before SIGKILL.
+// How long a child stopped (time-out, Ctrl-C) has to clean up before SIGKILL.
 constexpr auto stop_grace = std::chrono::seconds(5);
 
 // Every event goes through here: to the --events file, the board, then the view. Events of
@@ -156,6 +156,18 @@ class Queue {
 
   bool empty() const { return waiting_.empty(); }
 
+  // Removes the temporary files of the handle's videos whose writer no longer runs (a child
+  // killed by a signal cannot remove its own), reporting each.
+  void remove_leftovers(size_t index) {
+    for (const auto& path : handle_outputs(plan_, plan_.handles[index])) {
+      for (const auto& removed : encode::remove_stale_temp_files(path)) {
+        auto event = make_event("removed", plan_.handles[index]);
+        event["file"] = removed.string();
+        reporter_.report(index, event);
+      }
+    }
+  }
+
   // After a failed attempt: queues the handle again while it has retries left.
   void failed(size_t index) {
     if (interrupted || attempts_[index] > plan_.retries) return;
@@ -170,14 +182,10 @@ class Queue {
   // false when they are complete (and not --force), after reporting the handle as skipped.
   bool prepare(size_t index, bool first_attempt) {
     const std::string& handle = plan_.handles[index];
+    remove_leftovers(index);
     auto outputs = handle_outputs(plan_, handle);
     bool complete = !outputs.empty();
     for (const auto& path : outputs) {
-      for (const auto& removed : encode::remove_stale_temp_files(path)) {
-        auto event = make_event("removed", handle);
-        event["file"] = removed.string();
-        reporter_.report(index, event);
-      }
       std::error_code error;
       complete = complete && std::filesystem::is_regular_file(path, error) && std::filesystem::file_size(path, error) > 0;
     }
@@ -286,11 +294,13 @@ void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const R
   size_t at_once = std::min(static_cast<size_t>(std::max(1, plan.jobs)), plan.handles.size());
   int threads = std::max(1, cores() / static_cast<int>(std::max<size_t>(1, at_once)));
   std::vector<Child> running;
-  bool forwarded = false;
+  std::optional<Clock::time_point> forwarded;  // when Ctrl-C was passed on to the children
   while (true) {
     if (interrupted && !forwarded) {
       for (const auto& child : running) kill(child.pid, SIGINT);
-      forwarded = true;
+      forwarded = Clock::now();
+    } else if (forwarded && Clock::now() - *forwarded > stop_grace) {
+      for (const auto& child : running) kill(child.pid, SIGKILL);  // stuck: stop it for good
     }
     while (!interrupted && running.size() < at_once) {
       auto next = queue.next();
@@ -358,6 +368,7 @@ void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const R
                                                                      board.handle(child.index).stage())
                                                    : ended_without_outcome(handle, status));
       }
+      if (WIFSIGNALED(status)) queue.remove_leftovers(child.index);
       if (!child.ok) queue.failed(child.index);
     }
   }

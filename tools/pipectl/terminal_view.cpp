@@ -117,7 +117,7 @@ void TerminalView::on_event(std::size_t index, const boost::json::object& event)
   } else if (name == "skipped") {
     line << "  " << handle << ": skipped, its video is complete: " << outputs.str() << " (--force remakes it)";
   } else if (name == "removed") {
-    line << "  " << handle << ": removed " << text_of(event, "file") << ", left by an interrupted run";
+    line << "  " << handle << ": removed " << text_of(event, "file") << ", the unfinished video of a killed process";
   } else {
     return;  // progress: the live view shows it
   }
