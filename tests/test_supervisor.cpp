@@ -586,8 +586,9 @@ TEST_CASE("on a terminal, a live view redraws each running handle's stage and pr
   auto handles = write_dataset(folder.path() / "stored", 2);
   fs::path graph = write_graph(folder.path(), folder.path() / "stored", "node mark : test-slow delay=0.3s");
   fs::path transcript = folder.path() / "terminal.txt";
-  // script(1) runs the command on a pseudo-terminal and records what it printed there.
-  std::string command = "stty cols 120 rows 40; " +
+  // script(1) runs the command on a pseudo-terminal and records what it printed there. The live
+  // view also needs a TERM that can move the cursor (CI may have none).
+  std::string command = "stty cols 120 rows 40; TERM=xterm " +
                         run_command_line(graph, handles, folder.path() / "videos", "-j 2" + with_test_stages());
   auto result = test::run_command("script -qfec " + test::shell_quote(command) + " " +
                                   test::shell_quote(transcript.string()) + " >/dev/null");
