@@ -156,6 +156,7 @@ class Run {
       run_node.context.notify_wait = [this, name](const std::string& reason, double seconds) {
         if (options_.on_wait) options_.on_wait(name, reason, seconds);
       };
+      run_node.context.cancelled = [this] { return cancelled() || failed(); };
       run_node.context.expect_items = [this, index](std::uint64_t items) {
         nodes_[index].counts->expected = static_cast<std::int64_t>(items);
         report_progress(nodes_[index], false);

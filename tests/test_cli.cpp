@@ -105,10 +105,13 @@ TEST_CASE("bad input: each problem is named, the rest of the run goes on, the ex
 
 TEST_CASE("graphs that cannot run fail each handle with the reason") {
   test::TempDir out("pipectl-daily");
+  // Without X_BEARER_TOKEN, the live graph cannot fetch (and makes no connection).
+  ::unsetenv("X_BEARER_TOKEN");
   auto result = run_pipectl("run " + test::shell_quote((test::source_dir() / "graphs/daily.graph").string()) +
                         " --handles nasa --out " + test::shell_quote(out.path().string()));
   CHECK(result.exit_code == 1);
-  CHECK(result.output.find("source 'x-api' is not available") != std::string::npos);
+  CHECK(result.output.find("nasa: stage 'fetch': source=x-api needs a bearer token: set X_BEARER_TOKEN") !=
+        std::string::npos);
 
   fs::path graph = out.path() / "nodir.graph";
   std::ofstream(graph) << "node fetch : fetch dir=nope\nnode media : download-media\nnode render : render\n"

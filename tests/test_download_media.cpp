@@ -1,16 +1,28 @@
 // The download-media module: pictures in the three formats decode to the right size and
 // colour; broken, missing and oversized pictures are refused with a reason; the stage turns
-// a failed picture into a placeholder and a warning, never a lost post.
+// a failed picture into a placeholder and a warning, never a lost post. Downloads run against a
+// real server on 127.0.0.1 (support/loopback_server): the cache on disk (a rerun asks for
+// nothing), the byte and pixel caps, server errors and time-outs, the limit on downloads at once,
+// avatars, https with a throwaway CA; and the choice of X photo variants for the card size.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "builtin.hpp"
 #include "image_decoder.hpp"
 #include "image_header.hpp"
 #include "items/media.hpp"
+#include "media_cache.hpp"
+#include "photo_variant.hpp"
 #include "support/fixture_graph.hpp"
+#include "support/loopback_server.hpp"
 #include "support/paths.hpp"
+#include "support/test_certificates.hpp"
 
 using namespace pipectl;
 namespace fs = std::filesystem;
@@ -35,11 +47,79 @@ void check_colour(const items::Image& image, int red, int green, int blue) {
   CHECK(image.rgba[centre + 3] == 255);
 }
 
+// Thread-safe: the stage is parallel, and one test drives it from several threads.
 class Collect : public Emitter {
  public:
-  void emit(Item item) override { items.push_back(std::move(item)); }
+  void emit(Item item) override {
+    std::lock_guard lock(mutex);
+    items.push_back(std::move(item));
+  }
+  std::mutex mutex;
   std::vector<Item> items;
 };
+
+std::string read_bytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The stage with its declared defaults, but for `overrides`; its warnings go to `warnings`.
+struct StageUnderTest {
+  explicit StageUnderTest(std::map<std::string, std::string> overrides, RunContext context = {}) {
+    register_builtin_stages(registry);
+    const StageInfo* info = registry.find("download-media");
+    REQUIRE(info);
+    std::map<std::string, std::string> values;
+    for (const auto& spec : info->params) values[spec.name] = spec.default_value;
+    for (auto& [name, value] : overrides) values[name] = value;
+    context.warn = [this](const std::string& message) {
+      std::lock_guard lock(mutex);
+      warnings.push_back(message);
+    };
+    stage = info->create(Params(values), context);
+  }
+
+  const items::MediaPost& run(const items::Post& post) {
+    Collect out;
+    stage->process(Item::make(post), out);
+    REQUIRE(out.items.size() == 1);
+    results.push_back(out.items[0]);
+    return results.back().as<items::MediaPost>();
+  }
+
+  Registry registry;
+  std::unique_ptr<Stage> stage;
+  std::mutex mutex;
+  std::vector<std::string> warnings;
+  std::vector<Item> results;
+};
+
+items::MediaRef photo(const std::string& key, const std::string& url) {
+  items::MediaRef media;
+  media.key = key;
+  media.type = "photo";
+  media.url = url;
+  return media;
+}
+
+items::Post post_with(const std::string& id, std::vector<items::MediaRef> media) {
+  items::Post post;
+  post.id = id;
+  post.text = "a post";
+  post.author.username = "orbit_daily";
+  post.media = std::move(media);
+  return post;
+}
+
+// A PNG whose header claims 30000x30000 pixels, with nothing behind it: refused from the header.
+std::string decompression_bomb_png() {
+  std::string png("\x89PNG\r\n\x1a\n", 8);
+  png += std::string("\0\0\0\x0dIHDR", 8);
+  for (int side = 0; side < 2; ++side) png += std::string("\0\0\x75\x30", 4);  // 30000, big-endian
+  png += std::string("\x08\x06\0\0\0", 5);                                     // 8-bit RGBA
+  png += std::string("\0\0\0\0", 4);                                           // CRC, never read
+  return png + std::string(200, '\0');
+}
 
 }  // namespace
 
@@ -104,30 +184,265 @@ TEST_CASE("broken, missing and oversized pictures are refused with a reason") {
 TEST_CASE("the stage keeps the post when a picture fails, with a placeholder and a warning") {
   test::TempDir folder;
   auto good = make_picture(folder.path(), "good.png", "200x100", "yellow");
-  Registry registry;
-  register_builtin_stages(registry);
-  const StageInfo* info = registry.find("download-media");
-  REQUIRE(info);
-  std::vector<std::string> warnings;
-  RunContext context;
-  context.warn = [&](const std::string& message) { warnings.push_back(message); };
-  auto stage = info->create(Params({{"max_side", "2048"}, {"max_pixels", "50000000"}}), context);
-
-  items::Post post;
-  post.id = "77";
-  post.media = {{.key = "3_good", .type = "photo", .url = "file://" + good.string(), .width = 200, .height = 100, .alt_text = ""},
-                {.key = "3_bad", .type = "photo", .url = "file:///no/such/picture.jpg", .width = 1, .height = 1, .alt_text = ""},
-                {.key = "3_web", .type = "photo", .url = "https://pbs.twimg.com/media/x.jpg", .width = 1, .height = 1, .alt_text = ""}};
-  Collect out;
-  stage->process(Item::make(post), out);
-  REQUIRE(out.items.size() == 1);
-  const auto& result = out.items[0].as<items::MediaPost>();
+  StageUnderTest under_test({{"cache", (folder.path() / "cache").string()}});
+  items::Post post =
+      post_with("77", {photo("3_good", std::string("file://") + good.string()),
+                       photo("3_bad", "file:///no/such/picture.jpg"), photo("3_ftp", "ftp://example.test/x.jpg")});
+  post.media[0].width = 200;
+  post.media[0].height = 100;
+  const auto& result = under_test.run(post);
   CHECK(result.post.id == "77");
   REQUIRE(result.images.size() == 3);
   CHECK(result.images[0]->width == 200);
   CHECK_FALSE(result.images[1]);
   CHECK_FALSE(result.images[2]);
-  REQUIRE(warnings.size() == 2);
-  CHECK(warnings[0].find("post 77: media 3_bad") != std::string::npos);
-  CHECK(warnings[1].find("only local files") != std::string::npos);
+  REQUIRE(under_test.warnings.size() == 2);
+  CHECK(under_test.warnings[0].find("post 77: media 3_bad") != std::string::npos);
+  CHECK(under_test.warnings[1].find("only file://, http:// and https://") != std::string::npos);
+  CHECK(result.notes == under_test.warnings);
+  CHECK_FALSE(result.avatar);  // the post names none
+}
+
+TEST_CASE("http pictures are downloaded into the cache, and a rerun downloads nothing", "[download]") {
+  test::TempDir folder;
+  const std::string png = read_bytes(make_picture(folder.path(), "red.png", "320x200", "0xE01010"));
+  const std::string jpeg = read_bytes(make_picture(folder.path(), "blue.jpg", "160x90", "blue"));
+  test::LoopbackServer server([&](const test::LoopbackRequest& request) {
+    if (request.target.starts_with("/red.png")) return test::reply_with(200, png);
+    if (request.target == "/blue.jpg") return test::reply_with(200, jpeg);
+    return test::reply_with(404);
+  });
+  const fs::path cache = folder.path() / "out" / ".cache" / "media";
+  const std::string red_url = server.url("/red.png?format=png&token=x");
+  items::Post post = post_with("1", {photo("k_red", red_url), photo("k_blue", server.url("/blue.jpg"))});
+
+  std::vector<std::uint8_t> first_pixels;
+  {
+    StageUnderTest under_test({{"cache", cache.string()}});
+    const auto& result = under_test.run(post);
+    REQUIRE(result.images.size() == 2);
+    REQUIRE(result.images[0]);
+    REQUIRE(result.images[1]);
+    CHECK(result.images[0]->width == 320);
+    check_colour(*result.images[0], 0xE0, 0x10, 0x10);
+    CHECK(result.images[1]->height == 90);
+    check_colour(*result.images[1], 0, 0, 255);
+    CHECK(under_test.warnings.empty());
+    first_pixels = result.images[0]->rgba;
+  }
+  CHECK(server.requests() == 2);
+  // Content-addressed: <cache>/<2 hex>/<SHA-256 of the URL>, holding the bytes as served.
+  media::MediaCache entries(cache);
+  const std::string key = media::MediaCache::key(red_url);
+  CHECK(key.size() == 64);
+  CHECK(entries.path_for(red_url) == cache / key.substr(0, 2) / key);
+  CHECK(read_bytes(entries.path_for(red_url)) == png);
+  for (const auto& entry : fs::recursive_directory_iterator(cache))
+    CHECK(entry.path().filename().string().find(".part-") == std::string::npos);
+
+  StageUnderTest rerun({{"cache", cache.string()}});
+  const auto& again = rerun.run(post);
+  CHECK(server.requests() == 2);  // nothing asked for: both came from the cache
+  REQUIRE(again.images[0]);
+  CHECK(again.images[0]->rgba == first_pixels);
+  CHECK(rerun.warnings.empty());
+}
+
+TEST_CASE("a failed download downgrades its card with a warning naming the post and the URL", "[download]") {
+  test::TempDir folder;
+  const std::string big =
+      read_bytes(make_picture(folder.path(), "big.png", "64x64", "white")) + std::string(200000, '\0');
+  test::LoopbackServer server([&](const test::LoopbackRequest& request) {
+    const std::string path = request.target.substr(0, request.target.find('?'));
+    if (path == "/error") return test::reply_with(500, "oops");
+    if (path == "/big") return test::reply_with(200, big);
+    if (path == "/bomb.png") return test::reply_with(200, decompression_bomb_png());
+    if (path == "/corrupt.jpg")
+      return test::reply_with(200, read_bytes(test::stored_fixtures() / "media" / "corrupt.jpg"));
+    test::LoopbackReply slow = test::reply_with(200, "late");
+    slow.delay = std::chrono::seconds(3);
+    return slow;
+  });
+  StageUnderTest under_test(
+      {{"cache", (folder.path() / "cache").string()}, {"timeout", "300ms"}, {"max_bytes", "100000"}});
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"/error", "the server answered HTTP 500"},
+      {"/slow", "no complete answer within 300 ms"},
+      {"/big", "larger than max_bytes (100000 bytes)"},
+      {"/bomb.png", "30000x30000, more than the limit of 50000000 pixels"},
+      {"/corrupt.jpg", "corrupt"},
+  };
+  std::vector<items::MediaRef> media;
+  for (const auto& [path, reason] : cases)
+    media.push_back(photo(std::string("k") + path, server.url(path + "?token=SECRET")));
+  auto start = std::chrono::steady_clock::now();
+  const auto& result = under_test.run(post_with("1234", media));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+  REQUIRE(result.images.size() == cases.size());
+  REQUIRE(under_test.warnings.size() == cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    INFO(under_test.warnings[i]);
+    CHECK_FALSE(result.images[i]);
+    CHECK_THAT(under_test.warnings[i], Catch::StartsWith(std::string("post 1234: media k") + cases[i].first + " (" +
+                                                         server.url(cases[i].first) + "): "));
+    CHECK_THAT(under_test.warnings[i],
+               Catch::Contains(cases[i].second) && Catch::EndsWith("the card shows a placeholder"));
+    CHECK(under_test.warnings[i].find("SECRET") == std::string::npos);
+  }
+  // Failures are not cached: the next run asks again.
+  media::MediaCache entries(folder.path() / "cache");
+  CHECK_FALSE(entries.find(server.url("/error?token=SECRET")));
+  CHECK_FALSE(entries.find(server.url("/big?token=SECRET")));
+}
+
+TEST_CASE("downloads at once never exceed the downloads parameter", "[download]") {
+  test::TempDir folder;
+  const std::string png = read_bytes(make_picture(folder.path(), "dot.png", "16x16", "green"));
+  test::LoopbackServer server([&](const test::LoopbackRequest&) {
+    test::LoopbackReply reply = test::reply_with(200, png);
+    reply.delay = std::chrono::milliseconds(150);
+    return reply;
+  });
+  StageUnderTest under_test({{"cache", (folder.path() / "cache").string()}, {"downloads", "2"}});
+  std::vector<std::thread> threads;
+  Collect out;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < 2; ++n) {
+        std::string id = std::to_string(t * 10 + n);
+        under_test.stage->process(
+            Item::make(post_with(id, {photo(std::string("k") + id, server.url(std::string("/dot-") + id + ".png"))})),
+            out);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(server.requests() == 12);
+  CHECK(server.most_at_once() == 2);  // six threads asked at once; two were let through
+  REQUIRE(out.items.size() == 12);
+  for (const auto& item : out.items) CHECK(item.as<items::MediaPost>().images.at(0));
+  CHECK(under_test.warnings.empty());
+}
+
+TEST_CASE("avatars are loaded once per author, at the size a card draws them", "[download]") {
+  test::TempDir folder;
+  const std::string png = read_bytes(make_picture(folder.path(), "avatar.png", "400x400", "orange"));
+  test::LoopbackServer server([&](const test::LoopbackRequest& request) {
+    return request.target == "/avatar.png" ? test::reply_with(200, png) : test::reply_with(404);
+  });
+  StageUnderTest under_test({{"cache", (folder.path() / "cache").string()}});
+  for (const char* id : {"1", "2", "3"}) {
+    items::Post post = post_with(id, {});
+    post.author.avatar_url = server.url("/avatar.png");
+    const auto& result = under_test.run(post);
+    REQUIRE(result.avatar);
+    CHECK(result.avatar->width == 108);  // the avatar's diameter on a 1920x1080 card
+    CHECK(result.avatar->height == 108);
+  }
+  CHECK(server.requests() == 1);
+  // A missing avatar: one warning, for the first post only; the cards draw the initial.
+  for (const char* id : {"4", "5"}) {
+    items::Post post = post_with(id, {});
+    post.author.avatar_url = server.url("/gone.png?v=2");
+    CHECK_FALSE(under_test.run(post).avatar);
+  }
+  REQUIRE(under_test.warnings.size() == 1);
+  CHECK(under_test.warnings[0] == std::string("post 4: avatar of @orbit_daily (") + server.url("/gone.png") +
+                                      "): the server answered HTTP 404; the card shows the initial");
+}
+
+TEST_CASE("https pictures are verified against ca_file", "[download][tls]") {
+  test::TempDir folder;
+  auto authority = test::make_test_authority(folder.path());
+  auto certificate = test::make_server_certificate(authority, folder.path(), "loopback", "IP:127.0.0.1");
+  const std::string png = read_bytes(make_picture(folder.path(), "secure.png", "32x32", "purple"));
+  test::LoopbackServer server(
+      [&](const test::LoopbackRequest&) { return test::reply_with(200, png); },
+      test::LoopbackServer::TlsFiles{certificate.certificate.string(), certificate.private_key.string()});
+  items::Post post = post_with("9", {photo("k", server.url("/secure.png"))});
+  StageUnderTest trusting(
+      {{"cache", (folder.path() / "cache-a").string()}, {"ca_file", authority.certificate.string()}});
+  CHECK(trusting.run(post).images.at(0));
+  StageUnderTest system_store({{"cache", (folder.path() / "cache-b").string()}});
+  CHECK_FALSE(system_store.run(post).images.at(0));
+  REQUIRE(system_store.warnings.size() == 1);
+  CHECK_THAT(system_store.warnings[0], Catch::Contains("certificate was refused"));
+  CHECK_THROWS_WITH(StageUnderTest({{"cache", (folder.path() / "cache-c").string()}, {"ca_file", "/no/such/ca.pem"}}),
+                    Catch::Contains("/no/such/ca.pem"));
+}
+
+TEST_CASE("the cache keeps to the output folder and sweeps up after crashed writers", "[download][cache]") {
+  test::TempDir folder;
+  RunContext context;
+  context.out_dir = (folder.path() / "out").string();
+  CHECK_THROWS_WITH(StageUnderTest({{"cache", (folder.path() / "elsewhere").string()}}, context),
+                    Catch::Contains("outside the output folder"));
+  CHECK_THROWS(StageUnderTest({{"cache", context.out_dir + "/../escaped"}}, context));
+  CHECK_NOTHROW(StageUnderTest({{"cache", context.out_dir + "/.cache/media"}}, context));
+  RunContext slashed = context;  // an output folder not made yet, written with a final slash
+  slashed.out_dir = (folder.path() / "new-out").string() + "/";
+  CHECK_NOTHROW(StageUnderTest({{"cache", slashed.out_dir + ".cache/media"}}, slashed));
+  CHECK_THROWS(StageUnderTest({{"cache", slashed.out_dir}}, slashed));
+
+  // A writer that died (a child that exited) left a temporary file; a live one (this process)
+  // is writing another. Only the dead writer's file goes; neither is taken for an entry.
+  pid_t child = fork();
+  if (child == 0) _exit(0);
+  REQUIRE(child > 0);
+  waitpid(child, nullptr, 0);
+  const fs::path cache = folder.path() / "out" / ".cache" / "media";
+  const std::string url = "http://127.0.0.1:9/never.png";
+  media::MediaCache entries(cache);
+  fs::path final_path = entries.path_for(url);
+  fs::create_directories(final_path.parent_path());
+  fs::path dead = final_path.string() + std::string(".part-") + std::to_string(child) + "-0";
+  fs::path live = final_path.string() + std::string(".part-") + std::to_string(getpid()) + "-7";
+  std::ofstream(dead) << "half a picture";
+  std::ofstream(live) << "a picture being written";
+  CHECK_FALSE(entries.find(url));
+  StageUnderTest under_test({{"cache", cache.string()}}, context);
+  CHECK_FALSE(fs::exists(dead));
+  CHECK(fs::exists(live));
+
+  // A stored entry appears whole under its final name.
+  auto stored = entries.store(url, "bytes");
+  CHECK(stored == final_path);
+  CHECK(entries.find(url) == final_path);
+  CHECK(read_bytes(final_path) == "bytes");
+}
+
+TEST_CASE("X photos are fetched in the smallest variant that covers their box on the card", "[download][variant]") {
+  using media::photo_variant_url;
+  CHECK(photo_variant_url("https://pbs.twimg.com/media/Fa1.jpg", 500) ==
+        "https://pbs.twimg.com/media/Fa1.jpg?name=small");
+  CHECK(photo_variant_url("https://pbs.twimg.com/media/Fa1?format=jpg&name=orig", 680) ==
+        "https://pbs.twimg.com/media/Fa1?format=jpg&name=small");
+  CHECK(photo_variant_url("https://pbs.twimg.com/media/Fa1?name=large&format=png", 681) ==
+        "https://pbs.twimg.com/media/Fa1?format=png&name=medium");
+  CHECK(photo_variant_url("https://pbs.twimg.com/media/Fa1.jpg", 2048) ==
+        "https://pbs.twimg.com/media/Fa1.jpg?name=large");
+  CHECK(photo_variant_url("https://pbs.twimg.com/media/Fa1.jpg", 2049) ==
+        "https://pbs.twimg.com/media/Fa1.jpg?name=orig");
+  // Other hosts, and what is not a web URL, are left as they are.
+  for (const char* url : {"https://cdn.example.test/a.jpg?name=orig", "https://video.twimg.com/x.jpg",
+                          "file:///tmp/a.jpg", "media/wide.jpg"})
+    CHECK(photo_variant_url(url, 100) == url);
+
+  // On a 1920x1080 card, a post with text puts its photos in a 971x744 column beside it; one
+  // without text gives them 1728x744 below the header.
+  const Size card{1920, 1080};
+  items::Post post = post_with("1", {photo("a", "https://pbs.twimg.com/media/A.jpg")});
+  post.media[0].width = 1600;
+  post.media[0].height = 900;
+  CHECK(media::photo_side_on_card(card, post, 0) == 971);  // medium
+  post.text = " \n";
+  CHECK(media::photo_side_on_card(card, post, 0) == 1323);              // large
+  CHECK(media::photo_side_on_card(Size{3840, 2160}, post, 0) == 1600);  // as large as the photo: orig
+  post.text = "four photos";
+  post.media.assign(4, post.media[0]);
+  CHECK(media::photo_side_on_card(card, post, 3) < 680);  // a quarter of the column: small
+  CHECK(media::photo_side_on_card(card, post, 4) == 0);   // the API gives at most 4: not shown
+  post.media.resize(1);
+  post.media[0].width = post.media[0].height = 0;  // size not declared: the whole cell
+  CHECK(media::photo_side_on_card(card, post, 0) == 971);
 }

@@ -1,16 +1,21 @@
 // The fetch module: the X API v2 page parser on real and sample data and on broken input,
-// the day window in time zones, and the stored-pages source.
+// the day window in time zones, the stored-pages source, and the offline sources (the
+// official X archive, twarc2 JSONL files) on fixtures and on the shared reference data.
 #include <catch2/catch.hpp>
 
 #include <fstream>
 #include <map>
 
 #include "day_window.hpp"
+#include "legacy_tweet.hpp"
 #include "select_day.hpp"
 #include "stored_pages.hpp"
 #include "support/fixture_graph.hpp"
 #include "support/paths.hpp"
 #include "timeline_page.hpp"
+#include "twarc2_file.hpp"
+#include "username.hpp"
+#include "x_archive.hpp"
 
 using namespace pipectl;
 using namespace pipectl::fetch;
@@ -222,4 +227,448 @@ TEST_CASE("select_day keeps the window, drops duplicates and orders by time then
   REQUIRE(day.size() == 2);
   CHECK(day[0].id == "9");
   CHECK(day[1].id == "20");
+}
+
+// ---- Offline sources: the official X archive and twarc2 files ----
+
+namespace {
+
+fs::path archive_fixture() { return test::source_dir() / "tests" / "fixtures" / "archive" / "harbor_notes"; }
+fs::path twarc2_fixture() { return test::source_dir() / "tests" / "fixtures" / "twarc2" / "lumen_atlas.jsonl"; }
+
+void write_file(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+const items::Post& post_with_id(const std::vector<items::Post>& posts, const std::string& id) {
+  for (const auto& post : posts)
+    if (post.id == id) return post;
+  FAIL("no post " << id);
+  throw std::logic_error("unreachable");
+}
+
+// Every entity's offsets point at its own text in the decoded post text (code points). A
+// mention may differ in case: the API gives the account's username ("NBA" for "@nba").
+void check_entity_offsets(const std::vector<items::Post>& posts) {
+  for (const auto& post : posts)
+    for (const auto& entity : post.entities) {
+      INFO("post " << post.id << ": " << post.text);
+      std::string written = slice_code_points(post.text, entity.start, entity.end);
+      if (entity.kind == items::EntityKind::mention)
+        CHECK(same_username(written, entity_as_written(entity)));
+      else
+        CHECK(written == entity_as_written(entity));
+    }
+}
+
+std::string file_url(const fs::path& path) { return "file://" + fs::weakly_canonical(path).string(); }
+
+// A minimal archive of @tiny_dock in `root`, with the given tweets file text.
+void write_small_archive(const fs::path& root, const std::string& tweets_js) {
+  write_file(root / "data" / "account.js",
+             R"(window.YTD.account.part0 = [{"account": {"username": "tiny_dock", "accountId": "77", "accountDisplayName": "Tiny Dock"}}])");
+  if (!tweets_js.empty()) write_file(root / "data" / "tweets.js", tweets_js);
+}
+
+}  // namespace
+
+TEST_CASE("legacy created_at times") {
+  CHECK(iso(*parse_legacy_time("Tue Nov 24 14:05:09 +0000 2026")) == "2026-11-24T14:05:09Z");
+  CHECK(iso(*parse_legacy_time("Tue Nov 24 14:05:09 +0130 2026")) == "2026-11-24T12:35:09Z");
+  CHECK(iso(*parse_legacy_time("Mon Nov 23 23:30:00 -0100 2026")) == "2026-11-24T00:30:00Z");
+  CHECK_FALSE(parse_legacy_time("2026-11-24T14:05:09.000Z"));
+  CHECK_FALSE(parse_legacy_time("Tue Feb 30 14:05:09 +0000 2026"));
+  CHECK_FALSE(parse_legacy_time("Tue Nox 24 14:05:09 +0000 2026"));
+  CHECK_FALSE(parse_legacy_time("Tuesday Nov 24 14:05:09 +0000 2026"));
+  CHECK_FALSE(parse_legacy_time("Tue Nov 24 24:05:09 +0000 2026"));
+  CHECK_FALSE(parse_legacy_time("Tue Nov 24 14:05:09 0000 2026 "));
+  CHECK_FALSE(parse_legacy_time("Tue Nov -4 14:05:09 +0000 2026"));
+}
+
+TEST_CASE("an X archive: every field of every kind of tweet, local media first") {
+  std::vector<std::string> warnings;
+  // The handle matches the archive's account whatever its case.
+  StoredDay stored = read_x_archive(archive_fixture().string(), "Harbor_Notes", [&](const std::string& w) { warnings.push_back(w); });
+  fs::path data = archive_fixture() / "data";
+  std::string tweets_js = (data / "tweets.js").string();
+
+  // Two bad tweets, each named with its file and id; the rest are read.
+  REQUIRE(warnings.size() == 2);
+  CHECK(any_contains(warnings, tweets_js + ": tweet 2125258137400315904: created_at '2026-11-24 16:00:00' is not a time"));
+  CHECK(any_contains(warnings, tweets_js + ": tweet 2125265687147515905: entities.hashtags needs 'indices' [start, end]"));
+  CHECK(stored.posts.size() == 9);  // 10 in tweets.js, 1 in tweets-part1.js, minus the 2 bad ones
+
+  CHECK(stored.user.id == "1598312345678901248");
+  CHECK(stored.user.username == "harbor_notes");
+  CHECK(stored.user.name == "Harbor Notes \u2693");
+  CHECK(stored.user.avatar_url == file_url(data / "profile_media" / "1598312345678901248-AnchorAvatar_400x400.png"));
+
+  auto day = select_day(stored.posts, day_window("2026-11-24", "UTC"));
+  REQUIRE(day.size() == 7);  // not the posts of 23:58 the day before and of midnight after
+  std::vector<std::string> ids;
+  for (const auto& post : day) ids.push_back(post.id);
+  CHECK(ids == std::vector<std::string>{"2125132853539835904", "2125156215813115904", "2125190210647035904",
+                                        "2125198427288571904", "2125215355499515904", "2125233097405435904",
+                                        "2125299661009915904"});
+  check_entity_offsets(stored.posts);
+  for (const auto& post : day) {
+    CHECK(post.author.username == "harbor_notes");
+    CHECK(post.author.avatar_url == stored.user.avatar_url);
+    CHECK(post.day_count == 7);
+  }
+
+  // A photo, kept in tweets_media: a file:// URL; "&amp;" decoded, offsets moved with it.
+  const items::Post& photo = day[0];
+  CHECK(iso(photo.created_at) == "2026-11-24T07:42:10Z");
+  CHECK(photo.text == "Fog over the breakwater & the #harbor at dawn. $FERRY runs late again https://t.co/Ph0toAbCdE");
+  CHECK(photo.source == tweets_js);
+  REQUIRE(photo.entities.size() == 3);
+  CHECK(photo.entities[0].kind == items::EntityKind::hashtag);
+  CHECK(photo.entities[0].text == "harbor");
+  CHECK(photo.entities[0].start == 30);  // 34 in the escaped text
+  CHECK(photo.entities[1].kind == items::EntityKind::cashtag);
+  CHECK(photo.entities[1].text == "FERRY");
+  CHECK(photo.entities[2].kind == items::EntityKind::url);
+  CHECK(photo.entities[2].text == "https://t.co/Ph0toAbCdE");
+  CHECK(photo.entities[2].display_url == "pic.twitter.com/Ph0toAbCdE");
+  REQUIRE(photo.media.size() == 1);
+  CHECK(photo.media[0].key == "3_2125132803208187907");
+  CHECK(photo.media[0].type == "photo");
+  fs::path local_photo = data / "tweets_media" / "2125132853539835904-GdFogDawnX1aQ.png";
+  CHECK(photo.media[0].url == file_url(local_photo));
+  CHECK(fs::file_size(local_photo) > 0);
+  CHECK(photo.media[0].width == 96);
+  CHECK(photo.media[0].height == 72);
+  CHECK(photo.metrics.likes == 42);
+  CHECK(photo.metrics.reposts == 5);
+  CHECK(photo.referenced.empty());
+
+  // A BMP emoji, an astral emoji and astral letters before the entities: offsets in code
+  // points (UTF-16 would put the mention 3 further on).
+  const items::Post& tides = day[1];
+  CHECK(tides.text == "Tide table <3 \u2615\U0001F30A and \U0001D530\U0001D522\U0001D51E glass: thanks "
+                      "@salt_marsh_lab! Charts at https://t.co/TideL1nk42 #tides");
+  REQUIRE(tides.entities.size() == 3);
+  CHECK(tides.entities[0].kind == items::EntityKind::mention);
+  CHECK(tides.entities[0].text == "salt_marsh_lab");
+  CHECK(tides.entities[0].start == 39);
+  CHECK(tides.entities[0].end == 54);
+  CHECK(tides.entities[1].display_url == "harbornotes.example/tides/2026-\u2026");
+  CHECK(tides.entities[1].start == 66);
+  CHECK(tides.entities[2].text == "tides");
+  CHECK(tides.entities[2].end == 96);
+
+  // A video: its preview image, which the archive does not keep, stays on https.
+  const items::Post& video = day[2];
+  REQUIRE(video.media.size() == 1);
+  CHECK(video.media[0].type == "video");
+  CHECK(video.media[0].key == "7_2125190105789435905");
+  CHECK(video.media[0].url ==
+        "https://pbs.twimg.com/ext_tw_video_thumb/2125190105789435905/pu/img/CraneThumb7Qx.jpg");
+  CHECK(video.media[0].width == 1280);
+  CHECK(video.metrics.likes == 88);
+
+  const items::Post& reply = day[3];
+  REQUIRE(reply.referenced.size() == 1);
+  CHECK(reply.referenced[0].type == "replied_to");
+  CHECK(reply.referenced[0].id == "2125197236106235906");
+  REQUIRE(reply.referenced[0].author);
+  CHECK(reply.referenced[0].author->username == "salt_marsh_lab");
+  CHECK(reply.referenced[0].author->id == "1402987654321098752");
+  CHECK_FALSE(reply.referenced[0].text);
+
+  // The archive's own retweet form: "RT @name: ..." and no retweeted_status.
+  const items::Post& archive_retweet = day[4];
+  CHECK(archive_retweet.text ==
+        "RT @port_authority_x: Night works on pier 4 tonight, 22:00\u201304:00 & detours for cyclists");
+  REQUIRE(archive_retweet.referenced.size() == 1);
+  CHECK(archive_retweet.referenced[0].type == "retweeted");
+  CHECK(archive_retweet.referenced[0].id.empty());
+  REQUIRE(archive_retweet.referenced[0].author);
+  CHECK(archive_retweet.referenced[0].author->username == "port_authority_x");
+  CHECK(archive_retweet.referenced[0].author->name == "Port Authority");
+  CHECK(archive_retweet.metrics.reposts == 31);
+
+  // A retweet with the v1.1 retweeted_status: the whole original, decoded, and its author.
+  const items::Post& retweet = day[5];
+  REQUIRE(retweet.referenced.size() == 1);
+  CHECK(retweet.referenced[0].type == "retweeted");
+  CHECK(retweet.referenced[0].id == "2125137341445115908");
+  CHECK(retweet.referenced[0].text == std::optional<std::string>(
+                                          "Our #saltmarsh survey starts tomorrow: volunteers & waders welcome, meet at "
+                                          "the north slipway at 07:30"));
+  REQUIRE(retweet.referenced[0].author);
+  CHECK(retweet.referenced[0].author->name == "Salt Marsh Lab \U0001F33E");
+  CHECK(retweet.referenced[0].author->avatar_url ==
+        "https://pbs.twimg.com/profile_images/1402987654321098752/Marsh_normal.jpg");
+
+  // From the second part file: an animated GIF, shown by its preview.
+  const items::Post& gif = day[6];
+  CHECK(gif.source == (data / "tweets-part1.js").string());
+  REQUIRE(gif.media.size() == 1);
+  CHECK(gif.media[0].type == "animated_gif");
+  CHECK(gif.media[0].key == "16_2125299535180795909");
+  CHECK(gif.media[0].url == "https://pbs.twimg.com/tweet_video_thumb/GullChips2b.jpg");
+}
+
+TEST_CASE("an archive of another account is refused, naming its account.js") {
+  std::string account_js = (archive_fixture() / "data" / "account.js").string();
+  CHECK_THROWS_WITH(read_x_archive(archive_fixture().string(), "lumen_atlas", [](const std::string&) {}),
+                    Catch::Contains(account_js + ": this archive is @harbor_notes's, not @lumen_atlas's"));
+}
+
+TEST_CASE("missing or broken archive files fail the handle, naming the file") {
+  test::TempDir temp("pipectl-archive");
+  auto ignore = [](const std::string&) {};
+  fs::path root = temp.path();
+
+  CHECK_THROWS_WITH(read_x_archive(root.string(), "tiny_dock", ignore),
+                    Catch::Contains((root / "data").string() + ": no such folder") &&
+                        Catch::Contains("the folder holding data/"));
+  fs::create_directories(root / "data");
+  CHECK_THROWS_WITH(read_x_archive(root.string(), "tiny_dock", ignore),
+                    Catch::Contains((root / "data" / "account.js").string() + ": cannot read the file"));
+
+  write_small_archive(root, "");
+  CHECK_THROWS_WITH(read_x_archive(root.string(), "tiny_dock", ignore),
+                    Catch::Contains((root / "data" / "tweets.js").string() + ": cannot read the file"));
+
+  std::string tweets_js = (root / "data" / "tweets.js").string();
+  write_small_archive(root, "window.YTD.tweets.part0 = [\n  {\"tweet\": {\n    \"id_str\": \"1\",");
+  CHECK_THROWS_WITH(read_x_archive(root.string(), "tiny_dock", ignore),
+                    Catch::Contains(tweets_js + ":3:") && Catch::Contains("the JSON ends too early"));
+
+  write_small_archive(root, "[]");
+  CHECK_THROWS_WITH(read_x_archive(root.string(), "tiny_dock", ignore),
+                    Catch::Contains(tweets_js + ":1:1: expected 'window.YTD.<name>.part0 = ...'"));
+
+  write_small_archive(root, "window.YTD.tweets.part0 = {}");
+  CHECK_THROWS_WITH(read_x_archive(root.string(), "tiny_dock", ignore),
+                    Catch::Contains(tweets_js + ": expected an array of tweets, not an object"));
+
+  write_file(root / "data" / "account.js", "window.YTD.account.part0 = [{\"account\": {\"accountId\": \"77\"}}]");
+  CHECK_THROWS_WITH(read_x_archive(root.string(), "tiny_dock", ignore),
+                    Catch::Contains("account.js: missing field 'username'"));
+}
+
+TEST_CASE("older and smaller archives: tweet.js without wrappers, manifest.js, a broken profile.js") {
+  test::TempDir temp("pipectl-archive");
+  fs::path data = temp.path() / "data";
+  // An older archive: tweet.js, the tweets not wrapped in {"tweet": ...}, a closing semicolon,
+  // and no account.js: the account comes from manifest.js.
+  write_file(data / "manifest.js",
+             "window.__THAR_CONFIG = {\n  \"userInfo\" : {\n    \"accountId\" : \"77\",\n    \"userName\" : \"Tiny_Dock\",\n"
+             "    \"displayName\" : \"Tiny Dock\"\n  }\n};\n");
+  write_file(data / "tweet.js",
+             "window.YTD.tweet.part0 = [ {\n  \"id_str\" : \"2125156215813115999\",\n  \"full_text\" : \"Rope &gt; chain\",\n"
+             "  \"created_at\" : \"Tue Nov 24 10:00:00 +0000 2026\",\n  \"favorite_count\" : \"1\"\n}, \"junk\" ];");
+  write_file(data / "profile.js", "window.YTD.profile.part0 = [{\"profile\": {\"avatarMediaUrl\": 7}}]");
+  std::vector<std::string> warnings;
+  StoredDay stored = read_x_archive(temp.path().string(), "tiny_dock", [&](const std::string& w) { warnings.push_back(w); });
+  CHECK(stored.user.username == "Tiny_Dock");
+  CHECK(stored.user.id == "77");
+  CHECK(stored.user.avatar_url.empty());
+  REQUIRE(stored.posts.size() == 1);
+  CHECK(stored.posts[0].text == "Rope > chain");
+  CHECK(stored.posts[0].metrics.likes == 1);
+  REQUIRE(warnings.size() == 2);
+  CHECK(any_contains(warnings, (data / "profile.js").string() + ": field 'avatarMediaUrl' should be a string, not a number (no avatar)"));
+  CHECK(any_contains(warnings, (data / "tweet.js").string() + ": entry 1: entry 1 should be an object, not a string (post skipped)"));
+}
+
+TEST_CASE("a twarc2 file: the handle's posts from every good line, every field mapped") {
+  std::vector<std::string> warnings;
+  std::string file = twarc2_fixture().string();
+  StoredDay stored = read_twarc2(file, "lumen_atlas", [&](const std::string& w) { warnings.push_back(w); });
+
+  // Line 2 is cut short; line 1 holds a post without created_at. Line 4 is blank and line 5
+  // the empty last page of the timeline: neither is worth a warning.
+  REQUIRE(warnings.size() == 2);
+  CHECK(any_contains(warnings, file + ":2:") );
+  CHECK(any_contains(warnings, "the JSON ends too early (truncated file?) (line skipped)"));
+  CHECK(any_contains(warnings, file + ":1: post 2125243037905940483: missing field 'created_at' (post skipped)"));
+
+  // The user comes from includes.users, with the case it has there.
+  CHECK(stored.user.username == "Lumen_Atlas");
+  CHECK(stored.user.id == "1501234567890123776");
+  CHECK(stored.user.name == "Lumen Atlas \U0001F5FA\uFE0F");
+  CHECK(stored.user.avatar_url == "https://pbs.twimg.com/profile_images/1501234999999999999/LumenMap_normal.jpg");
+  CHECK(stored.posts.size() == 5);  // cartofest's posts are only in includes.tweets
+  check_entity_offsets(stored.posts);
+
+  auto day = select_day(stored.posts, day_window("2026-11-24", "UTC"));
+  REQUIRE(day.size() == 4);  // not the post of the 23rd
+  CHECK(day[0].id == "2125153699230740480");
+  CHECK(day[3].id == "2125321051960340480");
+  for (const auto& post : day) CHECK(post.author.username == "Lumen_Atlas");
+
+  const items::Post& photo = day[0];
+  CHECK(photo.source == file + ":3");
+  CHECK(iso(photo.created_at) == "2026-11-24T09:05:00Z");
+  CHECK(photo.text == "Dawn survey > coffee \u2615\U0001F30A, \U0001D52A\U0001D51E\U0001D52D by @cartofest & me: "
+                      "https://t.co/M4pDawn001 #OpenData $MAPS https://t.co/Ph0t0Lum01");
+  REQUIRE(photo.entities.size() == 5);
+  CHECK(photo.entities[0].text == "cartofest");
+  CHECK(photo.entities[0].start == 32);  // 35 in the escaped text
+  CHECK(photo.entities[3].kind == items::EntityKind::cashtag);
+  CHECK(photo.entities[3].start == 83);
+  CHECK(photo.entities[4].display_url == "pic.twitter.com/Ph0t0Lum01");
+  REQUIRE(photo.media.size() == 1);
+  CHECK(photo.media[0].key == "3_2125153447572500481");
+  CHECK(photo.media[0].url == "https://pbs.twimg.com/media/GdLumDawnQ2.jpg");
+  CHECK(photo.media[0].width == 1600);
+  CHECK(photo.media[0].alt_text == "A survey tripod on a pier at dawn, the bay behind it");
+  CHECK(photo.metrics.likes == 88);
+  CHECK(photo.metrics.reposts == 6);
+  CHECK(photo.metrics.quotes == 1);
+  CHECK(photo.metrics.replies == 3);
+
+  const items::Post& reply = day[1];
+  REQUIRE(reply.referenced.size() == 1);
+  CHECK(reply.referenced[0].type == "replied_to");
+  CHECK(reply.referenced[0].text == std::optional<std::string>("@Lumen_Atlas which projection do you use for the harbour charts?"));
+  REQUIRE(reply.referenced[0].author);
+  CHECK(reply.referenced[0].author->username == "cartofest");
+
+  const items::Post& video = day[2];
+  REQUIRE(video.media.size() == 1);
+  CHECK(video.media[0].type == "video");
+  CHECK(video.media[0].url == "https://pbs.twimg.com/ext_tw_video_thumb/2125280534983700482/pu/img/BeamThumb4k.jpg");
+
+  const items::Post& retweet = day[3];
+  CHECK(retweet.source == file + ":1");
+  REQUIRE(retweet.referenced.size() == 1);
+  CHECK(retweet.referenced[0].type == "retweeted");
+  CHECK(retweet.referenced[0].id == "2125303435883540480");
+  CHECK(retweet.referenced[0].text == std::optional<std::string>(
+                                          "Call for maps: the 2027 festival theme is \u201c"
+                                          "coastlines & light\u201d. Entries open today! #CartoFest2027"));
+}
+
+TEST_CASE("a twarc2 file: other handles, empty files, error lines, flattened lines") {
+  std::vector<std::string> warnings;
+  auto collect = [&](const std::string& w) { warnings.push_back(w); };
+  // cartofest appears in the file only as an included user: an empty day, not an error.
+  StoredDay other = read_twarc2(twarc2_fixture().string(), "cartofest", collect);
+  CHECK(other.posts.empty());
+  CHECK(other.user.username == "cartofest");
+
+  test::TempDir temp("pipectl-twarc2");
+  fs::path empty = temp.path() / "empty.jsonl";
+  write_file(empty, "");
+  warnings.clear();
+  StoredDay nothing = read_twarc2(empty.string(), "lumen_atlas", collect);
+  CHECK(nothing.posts.empty());
+  CHECK(warnings.empty());
+
+  CHECK_THROWS_WITH(read_twarc2((temp.path() / "absent.jsonl").string(), "lumen_atlas", collect),
+                    Catch::Contains("absent.jsonl: cannot read the file"));
+
+  fs::path odd = temp.path() / "odd.jsonl";
+  write_file(odd,
+             "{\"errors\": [{\"title\": \"Authorization Error\", \"detail\": \"Sorry, you are not authorized to see the "
+             "user with id: [42].\"}], \"__twarc\": {\"version\": \"2.14.0\"}}\r\n"
+             "{\"id\": \"5\", \"text\": \"hi\", \"author\": {\"username\": \"lumen_atlas\"}, \"__twarc\": {}}\n"
+             "[1, 2]\n");
+  warnings.clear();
+  StoredDay odd_day = read_twarc2(odd.string(), "lumen_atlas", collect);
+  CHECK(odd_day.posts.empty());
+  REQUIRE(warnings.size() == 3);
+  CHECK(warnings[0] == odd.string() + ":1: the API answered with an error: Authorization Error: Sorry, you are not "
+                                      "authorized to see the user with id: [42]. (line skipped)");
+  CHECK(warnings[1].find(odd.string() + ":2: a single post, not an API response page") == 0);
+  CHECK(warnings[2].find(odd.string() + ":3: expected a response object") == 0);
+}
+
+TEST_CASE("the reference archive and v1.1 tweets read in place") {
+  fs::path shared = test::shared_dir();
+  if (shared.empty()) {
+    WARN("SKIPPED: ../shared/reference is absent, the real-archive test cannot run");
+    return;
+  }
+  fs::path archive = shared / "reference" / "twitter-archive-example";
+  // A real archive excerpt: data/tweets.js and manifest.js only (so the account comes from
+  // manifest.js), every number a string.
+  std::vector<std::string> warnings;
+  StoredDay stored = read_x_archive(archive.string(), "DarkLiquid", [&](const std::string& w) { warnings.push_back(w); });
+  CHECK(warnings.empty());
+  CHECK(stored.user.username == "darkliquid");
+  CHECK(stored.user.id == "15942882");
+  CHECK(stored.posts.size() == 28);
+  check_entity_offsets(stored.posts);
+  size_t replies = 0;
+  for (const auto& post : stored.posts)
+    for (const auto& reference : post.referenced) replies += reference.type == "replied_to" ? 1 : 0;
+  CHECK(replies == 23);
+  CHECK(post_with_id(stored.posts, "1607434750175715329").text == "@SEGA Sonic 3 & Knuckles");
+  const items::Post& photo = post_with_id(stored.posts, "1541752634348019715");
+  CHECK(iso(photo.created_at) == "2022-06-28T11:57:27Z");
+  CHECK(photo.metrics.likes == 3);
+  REQUIRE(photo.media.size() == 1);
+  CHECK(photo.media[0].key == "3_1541752552856887298");
+  CHECK(photo.media[0].url == "https://pbs.twimg.com/media/FWVnxzyWIAIEZU3.png");  // no tweets_media/ here
+  CHECK(photo.media[0].width == 640);
+  CHECK(photo.media[0].height == 480);
+
+  // v1.1 API objects (numbers as numbers, `text` in compat mode, retweeted and quoted
+  // statuses, a video, astral emoji): the same parser.
+  items::Author author;
+  author.username = "someone";
+  std::vector<items::Post> posts;
+  for (const auto& entry : fs::directory_iterator(archive / "v1.1-api")) {
+    std::string file = entry.path().string();
+    boost::json::value document = parse_json(read_file(file), file);
+    std::vector<const boost::json::object*> tweets;
+    if (document.is_array())
+      for (const auto& tweet : document.get_array()) tweets.push_back(&tweet.get_object());
+    else
+      tweets.push_back(&document.get_object());
+    for (const auto* tweet : tweets) {
+      INFO(file);
+      posts.push_back(parse_legacy_tweet(*tweet, author, file));
+    }
+  }
+  CHECK(posts.size() == 10);
+  check_entity_offsets(posts);
+  const items::Post& video = post_with_id(posts, "778307811012780032");
+  REQUIRE(video.media.size() == 1);
+  CHECK(video.media[0].type == "video");
+  CHECK(video.media[0].url == "https://pbs.twimg.com/media/CswaoY4UAAA8-Zj.jpg");
+  CHECK(video.media[0].width == 1280);
+  const items::Post& retweet = post_with_id(posts, "757986440818987008");
+  REQUIRE_FALSE(retweet.referenced.empty());
+  CHECK(retweet.referenced[0].type == "retweeted");
+  CHECK(retweet.referenced[0].id == "757985605737443328");
+  REQUIRE(retweet.referenced[0].author);
+  CHECK(retweet.referenced[0].author->username == "Square");
+  const items::Post& quote = post_with_id(posts, "850413178534211584");
+  REQUIRE_FALSE(quote.referenced.empty());
+  CHECK(quote.referenced[0].type == "quoted");
+  CHECK(quote.referenced[0].id == "850408344175222784");
+}
+
+TEST_CASE("real twarc2 captures read in place") {
+  fs::path shared = test::shared_dir();
+  if (shared.empty()) {
+    WARN("SKIPPED: ../shared/reference is absent, the real-twarc2 test cannot run");
+    return;
+  }
+  fs::path payloads = shared / "reference" / "x-api-v2-payloads";
+  std::vector<std::string> warnings;
+  auto collect = [&](const std::string& w) { warnings.push_back(w); };
+  // GET /2/users/:id/tweets as twarc2 timeline writes it (with "__twarc" and a partial error).
+  StoredDay timeline = read_twarc2((payloads / "users_id_tweets_page.jsonl").string(), "phillynefl", collect);
+  CHECK(warnings.empty());
+  CHECK(timeline.user.username == "PhillyNEFL");
+  CHECK(timeline.posts.size() == 100);
+  check_entity_offsets(timeline.posts);
+  // A lookup capture: one post with a video and an emoji before its URL.
+  StoredDay lookup = read_twarc2((payloads / "media_tweet.jsonl").string(), "IgorBrigadir", collect);
+  CHECK(warnings.empty());
+  REQUIRE(lookup.posts.size() == 1);
+  REQUIRE(lookup.posts[0].media.size() == 1);
+  CHECK(lookup.posts[0].media[0].type == "video");
+  CHECK(lookup.posts[0].media[0].url.rfind("https://", 0) == 0);
+  check_entity_offsets(lookup.posts);
 }

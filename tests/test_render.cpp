@@ -454,6 +454,23 @@ TEST_CASE("two to four photos share the area in a grid", "[render][card][photo]"
   require_nothing_outside_boxes(card);
 }
 
+TEST_CASE("photos never get more room than largest_photo_area, which download-media sizes them by",
+          "[render][card][photo]") {
+  auto [width, height] = GENERATE(std::pair{1920, 1080}, std::pair{1080, 1920}, std::pair{1080, 1080});
+  const std::string text = GENERATE(std::string(), std::string("Short"),
+                                    std::string(400, 'w') + " a long text that takes every line it may");
+  const bool labelled = GENERATE(false, true);
+  CAPTURE(width, height, text.size(), labelled);
+  items::MediaPost post = make_post(text);
+  if (labelled) post.post.referenced.push_back({"replied_to", "2", std::nullopt, std::nullopt});
+  add_photo(post, solid_image(800, 400, Color::rgb(0xFF0000)));
+  const RenderedPost card = renderer(width, height).render_post(post);
+  const Rect bound = render::largest_photo_area(CardMetrics(width, height), render::has_visible_text(text));
+  require_inside(card.layout.photo_area, bound);
+  // Without a label the bound is exact where the layout does not depend on the text's length.
+  if (!labelled && (text.empty() || width >= height * 1.25)) CHECK(card.layout.photo_area == bound);
+}
+
 TEST_CASE("a missing image shows a placeholder box with a note", "[render][card][photo]") {
   items::MediaPost post = make_post("The photo did not download.");
   add_photo(post, std::nullopt);

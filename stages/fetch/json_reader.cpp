@@ -5,9 +5,11 @@
 
 namespace pipectl::fetch {
 
+namespace json = boost::json;
+
 namespace {
-std::string position(std::string_view text, size_t offset) {
-  int line = 1;
+std::string position(std::string_view text, size_t offset, int first_line) {
+  int line = first_line;
   int column = 1;
   for (size_t i = 0; i < offset && i < text.size(); ++i) {
     if (text[i] == '\n') {
@@ -19,10 +21,16 @@ std::string position(std::string_view text, size_t offset) {
   }
   return std::to_string(line) + ":" + std::to_string(column);
 }
+
+std::string wrong_type(std::string_view name, const char* expected, const json::value& value) {
+  std::string message = "field '";
+  message.append(name).append("' should be ").append(expected).append(", not ").append(kind_name(value.kind()));
+  return message;
+}
 }  // namespace
 
-boost::json::value parse_json(std::string_view text, const std::string& source) {
-  boost::json::stream_parser parser;
+json::value parse_json(std::string_view text, const std::string& source, int first_line) {
+  json::stream_parser parser;
   boost::system::error_code error;
   size_t consumed = parser.write(text.data(), text.size(), error);
   if (!error) {
@@ -32,7 +40,7 @@ boost::json::value parse_json(std::string_view text, const std::string& source) 
   if (error) {
     std::string what = error.message();
     if (consumed >= text.size()) what = "the JSON ends too early (truncated file?)";
-    throw DocumentError(source + ":" + position(text, consumed) + ": invalid JSON: " + what);
+    throw DocumentError(source + ":" + position(text, consumed, first_line) + ": invalid JSON: " + what);
   }
   return parser.release();
 }
@@ -44,6 +52,61 @@ std::string read_file(const std::string& path) {
   text << in.rdbuf();
   if (in.bad()) throw DocumentError(path + ": read error");
   return text.str();
+}
+
+const char* kind_name(json::kind kind) {
+  switch (kind) {
+    case json::kind::null: return "null";
+    case json::kind::bool_: return "a boolean";
+    case json::kind::int64:
+    case json::kind::uint64:
+    case json::kind::double_: return "a number";
+    case json::kind::string: return "a string";
+    case json::kind::array: return "an array";
+    case json::kind::object: return "an object";
+  }
+  return "?";
+}
+
+std::string required_string(const json::object& object, std::string_view name) {
+  const json::value* value = object.if_contains(name);
+  if (!value) throw FieldError("missing field '" + std::string(name) + "'");
+  if (!value->is_string()) throw FieldError(wrong_type(name, "a string", *value));
+  return std::string(value->get_string());
+}
+
+std::string optional_string(const json::object& object, std::string_view name) {
+  const json::value* value = object.if_contains(name);
+  if (!value || value->is_null()) return {};
+  if (!value->is_string()) throw FieldError(wrong_type(name, "a string", *value));
+  return std::string(value->get_string());
+}
+
+std::int64_t optional_integer(const json::object& object, std::string_view name) {
+  const json::value* value = object.if_contains(name);
+  if (!value || value->is_null()) return 0;
+  if (value->is_int64()) return value->get_int64();
+  if (value->is_uint64()) return static_cast<std::int64_t>(value->get_uint64());
+  throw FieldError(wrong_type(name, "an integer", *value));
+}
+
+const json::object* optional_object(const json::object& object, std::string_view name) {
+  const json::value* value = object.if_contains(name);
+  if (!value || value->is_null()) return nullptr;
+  if (!value->is_object()) throw FieldError(wrong_type(name, "an object", *value));
+  return &value->get_object();
+}
+
+const json::array* optional_array(const json::object& object, std::string_view name) {
+  const json::value* value = object.if_contains(name);
+  if (!value || value->is_null()) return nullptr;
+  if (!value->is_array()) throw FieldError(wrong_type(name, "an array", *value));
+  return &value->get_array();
+}
+
+const json::object& as_object(const json::value& value, const std::string& what) {
+  if (!value.is_object()) throw FieldError(what + " should be an object, not " + kind_name(value.kind()));
+  return value.get_object();
 }
 
 }  // namespace pipectl::fetch

@@ -16,75 +16,6 @@ using items::Post;
 
 namespace {
 
-// A field that is missing or of the wrong type in one post.
-class FieldError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-const char* kind_name(json::kind kind) {
-  switch (kind) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "a boolean";
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_: return "a number";
-    case json::kind::string: return "a string";
-    case json::kind::array: return "an array";
-    case json::kind::object: return "an object";
-  }
-  return "?";
-}
-
-const json::value* field(const json::object& object, std::string_view name) {
-  return object.if_contains(name);
-}
-
-std::string required_string(const json::object& object, std::string_view name) {
-  const json::value* value = field(object, name);
-  if (!value) throw FieldError("missing field '" + std::string(name) + "'");
-  if (!value->is_string())
-    throw FieldError("field '" + std::string(name) + "' should be a string, not " + kind_name(value->kind()));
-  return std::string(value->get_string());
-}
-
-std::string optional_string(const json::object& object, std::string_view name) {
-  const json::value* value = field(object, name);
-  if (!value || value->is_null()) return {};
-  if (!value->is_string())
-    throw FieldError("field '" + std::string(name) + "' should be a string, not " + kind_name(value->kind()));
-  return std::string(value->get_string());
-}
-
-std::int64_t optional_integer(const json::object& object, std::string_view name) {
-  const json::value* value = field(object, name);
-  if (!value || value->is_null()) return 0;
-  if (value->is_int64()) return value->get_int64();
-  if (value->is_uint64()) return static_cast<std::int64_t>(value->get_uint64());
-  throw FieldError("field '" + std::string(name) + "' should be an integer, not " + kind_name(value->kind()));
-}
-
-const json::object* optional_object(const json::object& object, std::string_view name) {
-  const json::value* value = field(object, name);
-  if (!value || value->is_null()) return nullptr;
-  if (!value->is_object())
-    throw FieldError("field '" + std::string(name) + "' should be an object, not " + kind_name(value->kind()));
-  return &value->get_object();
-}
-
-const json::array* optional_array(const json::object& object, std::string_view name) {
-  const json::value* value = field(object, name);
-  if (!value || value->is_null()) return nullptr;
-  if (!value->is_array())
-    throw FieldError("field '" + std::string(name) + "' should be an array, not " + kind_name(value->kind()));
-  return &value->get_array();
-}
-
-const json::object& as_object(const json::value& value, const std::string& what) {
-  if (!value.is_object()) throw FieldError(what + " should be an object, not " + kind_name(value.kind()));
-  return value.get_object();
-}
-
 Author parse_author(const json::object& user) {
   Author author;
   author.id = required_string(user, "id");
@@ -171,21 +102,6 @@ items::MediaRef parse_media(const json::object& media) {
   return ref;
 }
 
-// The API escapes &, < and > in text and counts entity offsets in code points of the escaped
-// text; decoding shortens the text, so every offset moves to its place in the decoded text.
-void decode_text(std::string& text, std::vector<Entity>& entities) {
-  std::vector<int> decoded_position;  // for each escaped code point, its decoded index
-  std::string decoded = decode_html_entities(text, &decoded_position);
-  auto move = [&](int offset) {
-    return offset < static_cast<int>(decoded_position.size()) ? decoded_position[offset] : decoded_position.back();
-  };
-  for (auto& entity : entities) {
-    entity.start = move(entity.start);
-    entity.end = move(entity.end);
-  }
-  text = std::move(decoded);
-}
-
 Post parse_post(const json::object& tweet, const Includes& includes, const std::optional<Author>& fallback_author,
                 const std::string& source) {
   Post post;
@@ -204,7 +120,7 @@ Post parse_post(const json::object& tweet, const Includes& includes, const std::
     post.entities.clear();
     if (const json::object* entities = optional_object(*note, "entities")) parse_entities(*entities, post.entities);
   }
-  decode_text(post.text, post.entities);
+  decode_post_text(post.text, post.entities);
 
   std::string author_id = optional_string(tweet, "author_id");
   if (auto it = includes.users.find(author_id); it != includes.users.end()) post.author = it->second;
@@ -315,9 +231,28 @@ std::string decode_html_entities(const std::string& text, std::vector<int>* posi
   return result;
 }
 
+// Decoding shortens the text (an entity is several escaped code points that become one), so
+// every offset moves to its place in the decoded text.
+void decode_post_text(std::string& text, std::vector<Entity>& entities) {
+  std::vector<int> decoded_position;  // for each escaped code point, its decoded index
+  std::string decoded = decode_html_entities(text, &decoded_position);
+  auto move = [&](int offset) {
+    return offset < static_cast<int>(decoded_position.size()) ? decoded_position[offset] : decoded_position.back();
+  };
+  for (auto& entity : entities) {
+    entity.start = move(entity.start);
+    entity.end = move(entity.end);
+  }
+  text = std::move(decoded);
+}
+
 TimelinePage parse_timeline_page(std::string_view text, const std::string& source,
                                  const std::optional<Author>& fallback_author) {
-  json::value document = parse_json(text, source);
+  return parse_timeline_page(parse_json(text, source), source, fallback_author);
+}
+
+TimelinePage parse_timeline_page(const json::value& document, const std::string& source,
+                                 const std::optional<Author>& fallback_author) {
   if (!document.is_object())
     throw DocumentError(source + ": expected a response object with 'data', not " + kind_name(document.kind()));
   const json::object& page = document.get_object();

@@ -1,6 +1,7 @@
 // The X API v2 response parser: one GET /2/users/:id/tweets page (or a GET
 // /2/users/by/username/:username response) into post items. The stored sample data, the live
-// client and twarc2 files all go through these functions.
+// client and twarc2 files all go through these functions; the archive reader shares the
+// HTML-entity decoding.
 #pragma once
 
 #include <optional>
@@ -33,6 +34,10 @@ struct TimelinePage {
 // does not include the author of a post.
 TimelinePage parse_timeline_page(std::string_view json, const std::string& source,
                                  const std::optional<items::Author>& fallback_author = std::nullopt);
+// The same for a page already parsed (one line of a JSONL file, whose syntax errors the caller
+// reports with its own line number).
+TimelinePage parse_timeline_page(const boost::json::value& page, const std::string& source,
+                                 const std::optional<items::Author>& fallback_author = std::nullopt);
 
 // The user object of GET /2/users/by/username/:username. Throws DocumentError naming the
 // source when the response is an error (unknown or suspended user) or malformed.
@@ -45,5 +50,9 @@ std::optional<std::chrono::sys_seconds> parse_api_time(const std::string& text);
 // receives for each code point of `text` the index of the code point it became in the result,
 // plus one last entry: the decoded length in code points.
 std::string decode_html_entities(const std::string& text, std::vector<int>* positions = nullptr);
+
+// Decodes a post's text and moves its entities' offsets (code points of the escaped text, as
+// the X API v2 and v1.1 both count them) to the same characters in the decoded text.
+void decode_post_text(std::string& text, std::vector<items::Entity>& entities);
 
 }  // namespace pipectl::fetch

@@ -26,6 +26,9 @@ struct MediaPost {
   // (the card then shows a placeholder, and `notes` says why).
   std::vector<std::optional<Image>> images;
   std::vector<std::string> notes;
+  // The author's avatar (post.author.avatar_url), at most the size a card draws it; nullopt when
+  // there is none or it could not be had (a card then draws the initial on a coloured disc).
+  std::optional<Image> avatar;
 };
 
 }  // namespace pipectl::items

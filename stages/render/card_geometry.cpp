@@ -34,6 +34,23 @@ Rect CardMetrics::card() const { return Rect{0, 0, width, height}.inset(margin);
 
 Rect CardMetrics::content() const { return card().inset(padding); }
 
+bool has_visible_text(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") != std::string_view::npos;
+}
+
+Rect largest_photo_area(const CardMetrics& metrics, bool has_text) {
+  const Rect content = metrics.content();
+  const int top = content.y + metrics.avatar + metrics.header_gap;
+  const Rect rest{content.x, top, content.width, std::max(0, content.bottom() - top)};
+  if (!has_text) return rest;
+  if (metrics.photos_beside_text) {
+    const int photo_x = rest.x + static_cast<int>(rest.width * metrics.text_column_share) + metrics.section_gap;
+    return {photo_x, rest.y, std::max(0, rest.right() - photo_x), rest.height};
+  }
+  const int photo_y = rest.y + metrics.section_gap;
+  return {rest.x, photo_y, rest.width, std::max(0, rest.bottom() - photo_y)};
+}
+
 Rect fit_rect(int image_width, int image_height, const Rect& box) {
   if (image_width <= 0 || image_height <= 0 || box.empty()) return {box.x, box.y, 0, 0};
   // Compare aspect ratios in integers (64-bit: 16k x 16k products) to pick the limiting side.

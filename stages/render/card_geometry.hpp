@@ -2,6 +2,7 @@
 // arithmetic, kept apart from drawing so it can be reasoned about (and tested) alone.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "geometry.hpp"
@@ -42,6 +43,16 @@ struct CardMetrics {
   Rect content() const;
   int scaled(double design_px) const;
 };
+
+// Whether `text` has anything to draw (not only spaces and line breaks). A post without it gives
+// its photos all the room below the header.
+bool has_visible_text(std::string_view text);
+
+// The most room a card can give its photos: all below the header when the post has no text;
+// the column beside the text on landscape frames; below the text (at least a gap) otherwise.
+// The post card's layout (post_card.cpp) never gives more: a label line only takes away.
+// download-media asks for picture variants that cover it.
+Rect largest_photo_area(const CardMetrics& metrics, bool has_text);
 
 // The largest rectangle with the image's aspect ratio inside `box`, centred in it.
 Rect fit_rect(int image_width, int image_height, const Rect& box);

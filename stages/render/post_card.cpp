@@ -8,10 +8,6 @@ namespace pipectl::render {
 
 namespace {
 
-bool has_visible_text(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n") != std::string_view::npos;
-}
-
 bool usable(const std::optional<items::Image>& image) {
   return image && image->width > 0 && image->height > 0 &&
          image->rgba.size() == static_cast<std::size_t>(image->width) * image->height * 4;

@@ -21,7 +21,7 @@ namespace pipectl::cli {
 namespace {
 
 const char* run_usage = R"(Usage: pipectl run GRAPH --handles a,b,c [--date YYYY-MM-DD] [--tz ZONE] [--out DIR]
-                   [-j N] [--timeout DURATION] [--retry N] [--force] [--events FILE]
+                   [-j N] [--api-concurrency N] [--timeout DURATION] [--retry N] [--force] [--events FILE]
                    [--status-port P [--status-bind ADDR]] [--plain] [--no-fork]
                    [--set NODE.PARAM=VALUE]... [--plugin FILE]...
 
@@ -37,6 +37,9 @@ running handle's stage and progress; elsewhere, plain log lines. A summary table
   --out DIR         output folder (default: out); nothing is written outside it
   -j N, --jobs N    handles at a time, one process each (default: cores - 1, at least 1);
                     each gets cores / N threads (N at most the number of handles)
+  --api-concurrency N  X API calls in flight at once, across all handles (default 4: each
+                    handle needs only a few calls, so more would not speed a run up; a
+                    small cap keeps hundreds of handles from bursting into the rate limits)
   --timeout D       stop a handle's attempt after D (e.g. 90s, 10m) and count it as failed
   --retry N         run a failed handle again, up to N more times (default 0)
   --force           remake videos that are already complete
@@ -73,6 +76,7 @@ struct RunArguments {
   bool fork = true;                  // false: --no-fork
   double timeout = 0;                // --timeout, seconds; 0: none
   int retries = 0;                   // --retry
+  int api_concurrency = 4;           // --api-concurrency
   bool force = false;
   int status_port = -1;              // --status-port; -1: none
   std::string status_bind = "127.0.0.1";
@@ -164,6 +168,10 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
       auto seconds = parse_duration_seconds(*timeout);
       if (!seconds || *seconds <= 0) return "--timeout '" + *timeout + "' is not a duration such as 90s or 10m";
       parsed.timeout = *seconds;
+    } else if (auto slots = option_value(args, i, "--api-concurrency")) {
+      auto count = parse_count(*slots, 1, 256);
+      if (!count) return "--api-concurrency '" + *slots + "' is not a number from 1 to 256";
+      parsed.api_concurrency = *count;
     } else if (auto retries = option_value(args, i, "--retry")) {
       auto count = parse_count(*retries, 0, 100);
       if (!count) return "--retry '" + *retries + "' is not a number from 0 to 100";
@@ -255,6 +263,7 @@ int run_command(const std::vector<std::string>& args) {
   plan.events_path = arguments.events;
   plan.timeout_seconds = arguments.timeout;
   plan.retries = arguments.retries;
+  plan.api_concurrency = arguments.api_concurrency;
   plan.force = arguments.force;
   plan.status_port = arguments.status_port;
   plan.status_bind = arguments.status_bind;

@@ -24,6 +24,7 @@
 #include <optional>
 #include <thread>
 
+#include "api_gate.hpp"
 #include "commands.hpp"
 #include "events.hpp"
 #include "handle_run.hpp"
@@ -398,6 +399,8 @@ int supervise(const RunPlan& plan) {
     }
     std::cout << "status page: " << server->url() << std::endl;
   }
+  // Shared by the children through lock files in the output folder (api_gate.hpp).
+  fetch::configure_api_gate(plan.api_concurrency, std::filesystem::path(plan.out) / ".pipectl" / "api-slots");
   TerminalView view(plan, board, plan.live_view);
   Reporter reporter(board, view, log ? &*log : nullptr);
   Queue queue(plan, reporter);

@@ -26,6 +26,7 @@ struct RunPlan {
   std::string events_path;      // --events FILE; empty: none
   double timeout_seconds = 0;   // --timeout: a handle's attempt is stopped after this; 0: never
   int retries = 0;              // --retry N: a failed handle runs again up to N more times
+  int api_concurrency = 4;      // --api-concurrency: X API calls at once across all handles
   bool force = false;           // --force: remake videos that are already complete
   int status_port = -1;         // --status-port; -1: no status page, 0: any free port
   std::string status_bind = "127.0.0.1";

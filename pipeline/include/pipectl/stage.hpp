@@ -36,6 +36,9 @@ struct RunContext {
   // A source tells how many items it will emit, once it knows (fetch: the day's posts, sorted
   // before the first is sent), so progress can be shown as a fraction. May be empty.
   std::function<void(std::uint64_t items)> expect_items;
+  // True once the run is being stopped (Ctrl-C, a time-out, another stage failed): a stage in
+  // a long wait (a rate limit) should give up instead of sleeping on. May be empty.
+  std::function<bool()> cancelled;
 };
 
 // Thrown by a stage for one bad item: the item is skipped (or downgraded), the error is

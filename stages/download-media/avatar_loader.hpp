@@ -1,0 +1,38 @@
+// Each author's avatar, loaded once per run however many posts show it (a day's posts are mostly
+// by one account), and a failure reported once, for the first post that meets it.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "items/media.hpp"
+
+namespace pipectl::media {
+
+class AvatarLoader {
+ public:
+  // Loads and decodes one avatar; throws std::exception saying why it cannot.
+  using Load = std::function<items::Image(const std::string& url)>;
+  explicit AvatarLoader(Load load) : load_(std::move(load)) {}
+
+  // The avatar at `url`; nullopt when `url` is empty or the avatar cannot be had, in which case
+  // `report(reason)` is called, by the first caller for that URL only. Thread-safe: callers for
+  // the same URL wait for the one loading it.
+  std::optional<items::Image> get(const std::string& url, const std::function<void(const std::string&)>& report);
+
+ private:
+  struct Entry {
+    std::once_flag loaded;
+    std::optional<items::Image> image;
+  };
+
+  Load load_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Entry>> entries_;  // guarded by mutex_
+};
+
+}  // namespace pipectl::media

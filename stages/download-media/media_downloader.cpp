@@ -1,0 +1,84 @@
+#include "media_downloader.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace pipectl::media {
+
+namespace {
+
+net::HttpOptions http_options(const DownloadSettings& settings) {
+  net::HttpOptions options;
+  options.connect_timeout = std::min(settings.timeout, std::chrono::milliseconds(10000));
+  options.read_timeout = settings.timeout;
+  options.max_body_bytes = settings.max_bytes;
+  options.ca_file = settings.ca_file;
+  return options;
+}
+
+int checked_downloads(int downloads) {
+  if (downloads < 1 || downloads > MediaDownloader::max_downloads)
+    throw std::runtime_error(
+        std::string("downloads must be 1 to ").append(std::to_string(MediaDownloader::max_downloads)));
+  return downloads;
+}
+
+}  // namespace
+
+MediaDownloader::MediaDownloader(DownloadSettings settings)
+    : settings_(std::move(settings)),
+      http_options_(http_options(settings_)),
+      cache_(settings_.cache_folder),
+      permits_(checked_downloads(settings_.downloads)) {
+  // One client now, so that a CA file that cannot be read fails the stage when it starts.
+  try {
+    idle_clients_.push_back(std::make_unique<net::HttpClient>(http_options_));
+  } catch (const net::HttpError& error) {
+    throw std::runtime_error(error.detail());
+  }
+}
+
+std::unique_ptr<net::HttpClient> MediaDownloader::take_client() {
+  std::lock_guard lock(mutex_);
+  if (idle_clients_.empty()) return std::make_unique<net::HttpClient>(http_options_);
+  auto client = std::move(idle_clients_.back());
+  idle_clients_.pop_back();
+  return client;
+}
+
+void MediaDownloader::return_client(std::unique_ptr<net::HttpClient> client) {
+  std::lock_guard lock(mutex_);
+  idle_clients_.push_back(std::move(client));
+}
+
+std::filesystem::path MediaDownloader::fetch(const std::string& url) {
+  if (auto hit = cache_.find(url)) return *hit;
+
+  permits_.acquire();
+  struct Permit {
+    std::counting_semaphore<max_downloads>& permits;
+    ~Permit() { permits.release(); }
+  } permit{permits_};
+  // Another thread may have fetched it while this one waited.
+  if (auto hit = cache_.find(url)) return *hit;
+
+  auto client = take_client();
+  net::HttpResponse response;
+  try {
+    response = client->get(url);
+  } catch (const net::HttpError& error) {
+    // A client whose request failed may hold a broken connection; it is simply not reused.
+    if (error.kind == net::HttpErrorKind::too_large)
+      throw std::runtime_error(std::string("the file is larger than max_bytes (")
+                                   .append(std::to_string(settings_.max_bytes))
+                                   .append(" bytes)"));
+    throw std::runtime_error(error.detail());
+  }
+  return_client(std::move(client));
+  if (response.status != 200)
+    throw std::runtime_error(std::string("the server answered HTTP ").append(std::to_string(response.status)));
+  if (response.body.empty()) throw std::runtime_error("the server sent an empty file");
+  return cache_.store(url, response.body);
+}
+
+}  // namespace pipectl::media

@@ -1,0 +1,258 @@
+// Integration: graphs/daily.graph against the fake X API server (tools/fake-x-api) on
+// loopback, one handle per fault, with real encodes; the bearer token never shows; rate-limit
+// waits are events; API errors fail only their handle; --api-concurrency caps calls across
+// the child processes.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <fstream>
+#include <thread>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "api_gate.hpp"
+#include "support/fake_x_api.hpp"
+#include "support/fixture_graph.hpp"
+#include "support/media_probe.hpp"
+#include "support/paths.hpp"
+
+using namespace pipectl;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+const std::string token = "test-token-7f3a9c-never-printed";
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::vector<json::object> json_lines(const fs::path& file) {
+  std::vector<json::object> lines;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    json::value value = json::parse(line);
+    REQUIRE(value.is_object());
+    lines.push_back(value.get_object());
+  }
+  return lines;
+}
+
+std::string text_field(const json::object& object, const char* key) {
+  auto* value = object.if_contains(key);
+  return value && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
+// The fake server over tests/fixtures/live with its faults and the token, logging requests.
+test::FakeXApi start_server(const fs::path& log) {
+  fs::path live = test::live_fixtures();
+  return test::FakeXApi({"--data", live.string(), "--faults", (live / "faults.json").string(), "--token", token,
+                         "--log", log.string()});
+}
+
+// pipectl run graphs/daily.graph for `handles` against `api`, small cards so the encodes are
+// quick. The day's pictures come from the same server.
+test::CommandResult run_daily(const std::string& api, const std::string& handles, const fs::path& out,
+                              const std::string& options = "") {
+  return test::run_command("X_BEARER_TOKEN=" + token + " " + test::shell_quote(test::pipectl_binary()) +
+                           " run " + test::shell_quote((test::source_dir() / "graphs/daily.graph").string()) +
+                           " --handles " + handles + " --date 2026-11-24 --out " + test::shell_quote(out.string()) +
+                           " --set fetch.api_base=" + api + " --set fetch.backoff=0.05s --set fetch.timeout=2s" +
+                           " --set render.size=320x180 --set render.card=1s " + options);
+}
+
+}  // namespace
+
+TEST_CASE("the daily graph against the fake X API: faults are waited out or retried, API errors fail their handle") {
+  test::TempDir folder("pipectl-live");
+  fs::path server_log = folder.path() / "server.jsonl", events = folder.path() / "events.jsonl";
+  auto server = start_server(server_log);
+  fs::path out = folder.path() / "videos";
+  auto result = run_daily(server.url(),
+                          "daybook,photo_day,busy,flaky,dropper,lookup_flaky,trickler,garbage,nobody_at_all,"
+                          "protected_user,suspended_user,huge",
+                          out, "-j 3 --events " + test::shell_quote(events.string()));
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK(result.output.find("7 of 12 handles made their video") != std::string::npos);
+
+  // Each good or recovered handle has its video: one card per post of the day, and a title.
+  std::map<std::string, int> posts{{"daybook", 7}, {"photo_day", 2}, {"busy", 2}, {"flaky", 2},
+                                   {"dropper", 2}, {"lookup_flaky", 2}, {"trickler", 2}};
+  std::map<std::string, int> finished_posts;
+  for (const auto& event : json_lines(events))
+    if (text_field(event, "event") == "finished")
+      finished_posts[text_field(event, "handle")] = event.at("posts").to_number<int>();
+  for (const auto& [handle, count] : posts) {
+    INFO(handle);
+    fs::path video = out / handle / "2026-11-24.mp4";
+    REQUIRE(fs::exists(video));
+    CHECK(finished_posts[handle] > 0);
+    CHECK(test::probe_video(video).frames == (finished_posts[handle] + 1) * 30);
+    CHECK(test::decode_errors(video).empty());
+  }
+  CHECK(finished_posts["daybook"] == 7);  // all three pages
+
+  // The failures say why, naming the handle.
+  for (const std::string& expected : std::vector<std::string>{"error: garbage: stage 'fetch': gave up after 5 attempts: ", "invalid JSON",
+        "error: nobody_at_all: stage 'fetch': the X API reported for @nobody_at_all: Not Found Error",
+        "error: protected_user: stage 'fetch': @protected_user's posts are protected",
+        "error: suspended_user: stage 'fetch': the X API reported for @suspended_user: Forbidden: User has been suspended",
+        "error: huge: stage 'fetch': GET " + server.url() + "/2/users/"})
+    CHECK(result.output.find(expected) != std::string::npos);
+  CHECK(result.output.find("the body is larger than the limit") != std::string::npos);
+  CHECK(result.output.find("warning: flaky: fetch: attempt 1 failed, retrying in ") != std::string::npos);
+  CHECK(result.output.find("warning: dropper: fetch: attempt 1 failed") != std::string::npos);
+
+  // The 429 became a "waiting" event for busy, as long as the reset the server announced.
+  size_t waits = 0;
+  for (const auto& event : json_lines(events)) {
+    if (text_field(event, "event") != "waiting") continue;
+    ++waits;
+    CHECK(text_field(event, "handle") == "busy");
+    CHECK(text_field(event, "node") == "fetch");
+    CHECK(text_field(event, "reason").find("rate limit: HTTP 429") != std::string::npos);
+    CHECK(event.at("seconds").to_number<double>() >= 1.0);
+    CHECK(event.at("seconds").to_number<double>() <= 5.0);
+  }
+  CHECK(waits == 1);
+
+  // What the client asked for: the day window, 100 a page, the fields the cards need, the
+  // pages in order; and never a request without the token.
+  std::set<std::string> daybook_tokens;
+  for (const auto& request : json_lines(server_log)) {
+    INFO(json::serialize(request));
+    if (text_field(request, "endpoint") == "media") continue;  // pictures need no token
+    CHECK(text_field(request, "auth") == "ok");
+    if (text_field(request, "endpoint") != "tweets") continue;
+    const auto& query = request.at("query").as_object();
+    CHECK(text_field(query, "start_time") == "2026-11-24T00:00:00Z");
+    CHECK(text_field(query, "end_time") == "2026-11-25T00:00:00Z");
+    CHECK(text_field(query, "max_results") == "100");
+    CHECK(text_field(query, "expansions") ==
+          "attachments.media_keys,author_id,referenced_tweets.id,referenced_tweets.id.author_id");
+    CHECK(text_field(query, "tweet.fields").find("note_tweet") != std::string::npos);
+    CHECK(text_field(query, "media.fields") == "url,preview_image_url,type,width,height,alt_text");
+    if (text_field(request, "handle") == "daybook") daybook_tokens.insert(text_field(query, "pagination_token"));
+  }
+  CHECK(daybook_tokens.size() == 3);  // "" and the two next_tokens
+
+  // The token is in no output, event or file.
+  CHECK(result.output.find(token) == std::string::npos);
+  CHECK(read_text(events).find(token) == std::string::npos);
+  CHECK(read_text(server_log).find(token) == std::string::npos);
+  for (const auto& entry : fs::recursive_directory_iterator(out))
+    if (entry.is_regular_file() && entry.path().extension() != ".mp4") {
+      INFO(entry.path());
+      CHECK(read_text(entry.path()).find(token) == std::string::npos);
+    }
+}
+
+TEST_CASE("a missing or wrong token, and a time zone's day window") {
+  test::TempDir folder("pipectl-live-token");
+  auto server = start_server(folder.path() / "server.jsonl");
+  auto without = test::run_command("env -u X_BEARER_TOKEN " + test::shell_quote(test::pipectl_binary()) + " run " +
+                                   test::shell_quote((test::source_dir() / "graphs/daily.graph").string()) +
+                                   " --handles daybook --date 2026-11-24 --out " +
+                                   test::shell_quote((folder.path() / "a").string()) +
+                                   " --set fetch.api_base=" + server.url());
+  INFO(without.output);
+  CHECK(without.exit_code == 1);
+  CHECK(without.output.find("source=x-api needs a bearer token: set X_BEARER_TOKEN") != std::string::npos);
+
+  auto wrong = test::run_command("X_BEARER_TOKEN=not-the-token " + test::shell_quote(test::pipectl_binary()) +
+                                 " run " + test::shell_quote((test::source_dir() / "graphs/daily.graph").string()) +
+                                 " --handles daybook --date 2026-11-24 --out " +
+                                 test::shell_quote((folder.path() / "b").string()) + " --set fetch.api_base=" +
+                                 server.url());
+  INFO(wrong.output);
+  CHECK(wrong.exit_code == 1);
+  CHECK(wrong.output.find("the X API refused the bearer token (HTTP 401") != std::string::npos);
+  CHECK(wrong.output.find("not-the-token") == std::string::npos);
+
+  auto new_york = run_daily(server.url(), "photo_day", folder.path() / "c", "--tz America/New_York");
+  INFO(new_york.output);
+  bool asked = false;
+  for (const auto& request : json_lines(folder.path() / "server.jsonl")) {
+    if (text_field(request, "endpoint") != "tweets" || text_field(request, "handle") != "photo_day") continue;
+    const auto& query = request.at("query").as_object();
+    CHECK(text_field(query, "start_time") == "2026-11-24T05:00:00Z");  // midnight in New York (EST)
+    CHECK(text_field(query, "end_time") == "2026-11-25T05:00:00Z");
+    asked = true;
+  }
+  CHECK(asked);
+}
+
+TEST_CASE("the API gate: at most N calls at once across processes; a killed process frees its slot") {
+  test::TempDir folder("pipectl-api-gate");
+  fetch::configure_api_gate(2, folder.path() / "slots");
+  CHECK(fetch::api_gate_slots() == 2);
+  fs::path journal = folder.path() / "journal";
+  // Five processes each hold a slot for 150 ms, writing when they enter and leave.
+  auto note = [&](const std::string& line) {
+    int fd = ::open(journal.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    std::string text = line + "\n";
+    REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+    ::close(fd);
+  };
+  std::vector<pid_t> children;
+  for (int i = 0; i < 5; ++i) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      {
+        fetch::ApiSlot slot;
+        note("+");
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        note("-");
+      }
+      _exit(0);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+  }
+  int inside = 0, most = 0, entered = 0;
+  std::istringstream lines(read_text(journal));
+  std::string line;
+  while (std::getline(lines, line)) {
+    inside += line == "+" ? 1 : -1;
+    entered += line == "+";
+    most = std::max(most, inside);
+  }
+  CHECK(entered == 5);
+  CHECK(most == 2);
+
+  // A process killed while it holds a slot does not keep it.
+  int ready[2];
+  REQUIRE(pipe(ready) == 0);
+  pid_t holder = fork();
+  if (holder == 0) {
+    fetch::ApiSlot first, second;  // both slots
+    char byte = 1;
+    (void)!::write(ready[1], &byte, 1);
+    std::this_thread::sleep_for(std::chrono::seconds(60));
+    _exit(0);
+  }
+  char byte = 0;
+  REQUIRE(::read(ready[0], &byte, 1) == 1);
+  kill(holder, SIGKILL);
+  waitpid(holder, nullptr, 0);
+  auto start = std::chrono::steady_clock::now();
+  { fetch::ApiSlot slot; }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  ::close(ready[0]);
+  ::close(ready[1]);
+}
