@@ -256,3 +256,41 @@ TEST_CASE("the API gate: at most N calls at once across processes; a killed proc
   ::close(ready[0]);
   ::close(ready[1]);
 }
+
+TEST_CASE("offline sources: an X archive and a twarc2 file make videos through the same graph") {
+  test::TempDir folder("pipectl-offline");
+  fs::path fixtures = test::source_dir() / "tests" / "fixtures";
+  struct Case {
+    std::string handle, fetch;
+    int posts;
+  };
+  for (const Case& source : {Case{"harbor_notes", "source=archive archive=\"" + (fixtures / "archive/harbor_notes").string() + "\"", 7},
+                             Case{"lumen_atlas", "source=twarc2 file=\"" + (fixtures / "twarc2").string() + "/{handle}.jsonl\"", 4}}) {
+    INFO(source.handle);
+    fs::path graph = folder.path() / (source.handle + ".graph");
+    std::ofstream(graph) << "node fetch : fetch " << source.fetch << "\n"
+                         << "node media : download-media\nnode render : render size=320x180 card=1s\n"
+                         << "node encode : encode path=\"{out}/{handle}/{date}.mp4\"\n"
+                         << "fetch -> media -> render -> encode\n";
+    fs::path events = folder.path() / (source.handle + ".jsonl");
+    auto result = test::run_command(test::shell_quote(test::pipectl_binary()) + " run " +
+                                    test::shell_quote(graph.string()) + " --handles " + source.handle +
+                                    " --date 2026-11-24 --out " + test::shell_quote((folder.path() / "out").string()) +
+                                    " --events " + test::shell_quote(events.string()));
+    INFO(result.output);
+    CHECK(result.exit_code == 0);
+    fs::path video = folder.path() / "out" / source.handle / "2026-11-24.mp4";
+    CHECK(test::probe_video(video).frames == (source.posts + 1) * 30);
+    for (const auto& event : json_lines(events))
+      if (text_field(event, "event") == "finished") CHECK(event.at("posts").to_number<int>() == source.posts);
+  }
+  // An archive of another account is refused, naming it.
+  auto other = test::run_command(test::shell_quote(test::pipectl_binary()) + " run " +
+                                 test::shell_quote((folder.path() / "harbor_notes.graph").string()) +
+                                 " --handles somebody_else --date 2026-11-24 --out " +
+                                 test::shell_quote((folder.path() / "out").string()));
+  INFO(other.output);
+  CHECK(other.exit_code == 1);
+  CHECK(other.output.find("somebody_else: stage 'fetch': ") != std::string::npos);
+  CHECK(other.output.find("harbor_notes") != std::string::npos);
+}
