@@ -294,3 +294,24 @@ TEST_CASE("offline sources: an X archive and a twarc2 file make videos through t
   CHECK(other.output.find("somebody_else: stage 'fetch': ") != std::string::npos);
   CHECK(other.output.find("harbor_notes") != std::string::npos);
 }
+
+TEST_CASE("when a window has no calls left, the client waits for its reset before the next page") {
+  test::TempDir folder("pipectl-live-window");
+  fs::path events = folder.path() / "events.jsonl";
+  // Two calls per endpoint every 3 s: daybook's three pages need a wait before the third.
+  test::FakeXApi server({"--data", test::live_fixtures().string(), "--token", token, "--rate-limit", "2",
+                         "--rate-window", "3"});
+  auto result = run_daily(server.url(), "daybook", folder.path() / "out",
+                          "--events " + test::shell_quote(events.string()));
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  size_t waits = 0;
+  for (const auto& event : json_lines(events)) {
+    if (text_field(event, "event") != "waiting") continue;
+    ++waits;
+    CHECK(text_field(event, "reason").find("rate limit: no calls left in this window") != std::string::npos);
+    CHECK(event.at("seconds").to_number<double>() <= 5.0);
+  }
+  CHECK(waits == 1);
+  CHECK(result.output.find("HTTP 429") == std::string::npos);  // it never ran into the limit
+}

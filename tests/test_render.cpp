@@ -637,3 +637,30 @@ TEST_CASE("the render stage emits a title card, then one frame per post", "[rend
                     std::invalid_argument);
   }
 }
+
+TEST_CASE("the author's picture is drawn in the avatar circle; without one, the disc with the initial", "[render][card]") {
+  items::MediaPost post = make_post(kEnglish);
+  // A picture wider than tall: its centred square is pure green, its sides red.
+  items::Image picture = solid_image(300, 200, Color{220, 20, 20, 255});
+  for (int y = 0; y < 200; ++y)
+    for (int x = 50; x < 250; ++x) {
+      std::uint8_t* p = picture.rgba.data() + (static_cast<std::size_t>(y) * 300 + x) * 4;
+      p[0] = 20, p[1] = 200, p[2] = 40;
+    }
+  post.avatar = picture;
+  const RenderedPost card = renderer().render_post(post);
+  const Rect& avatar = card.layout.avatar;
+  const Color centre = card.canvas.at(avatar.x + avatar.width / 2, avatar.y + avatar.height / 2);
+  CHECK(centre.g > 180);
+  CHECK(centre.r < 60);
+  // Nothing red: the sides were cropped away; the square's corners stay the card's background.
+  CHECK(count_pixels(card.canvas, avatar, [](Color c) { return c.r > 150 && c.g < 80; }) == 0);
+  const Color corner = card.canvas.at(avatar.x + 1, avatar.y + 1);
+  CHECK_FALSE((corner.g > 180 && corner.r < 60));
+  CHECK(count_pixels(card.canvas, avatar, [](Color c) { return c.g > 180 && c.r < 60; }) >
+        avatar.width * avatar.height * 70 / 100);  // a circle covers 78.5% of its square
+
+  post.avatar.reset();
+  const RenderedPost disc = renderer().render_post(post);
+  CHECK(count_pixels(disc.canvas, avatar, [](Color c) { return c.g > 180 && c.r < 60; }) == 0);
+}

@@ -1,5 +1,7 @@
 #include "media_cache.hpp"
 
+#include "temp_files.hpp"
+
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <signal.h>
@@ -26,38 +28,6 @@ std::runtime_error system_error(const std::string& what, const fs::path& path) {
 
 bool is_hex(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-}
-
-// The writer's pid in "<64 hex>.part-<pid>-<n>", when `name` has that form.
-std::optional<pid_t> temp_file_pid(std::string_view name) {
-  constexpr std::string_view marker = ".part-";
-  if (name.size() < 64 + marker.size() + 3 || !is_hex(name.substr(0, 64)) || name.substr(64, marker.size()) != marker)
-    return std::nullopt;
-  std::string_view rest = name.substr(64 + marker.size());
-  auto dash = rest.find('-');
-  if (dash == 0 || dash == std::string_view::npos || dash > 9 || dash + 1 == rest.size()) return std::nullopt;
-  for (size_t i = 0; i < rest.size(); ++i)
-    if (i != dash && !std::isdigit(static_cast<unsigned char>(rest[i]))) return std::nullopt;
-  return static_cast<pid_t>(std::stol(std::string(rest.substr(0, dash))));
-}
-
-// Whether process `pid` still runs: it exists and is not a zombie (the rule encode applies to
-// its own temporary files).
-bool process_runs(pid_t pid) {
-  if (::kill(pid, 0) != 0 && errno != EPERM) return false;
-  std::ifstream stat(std::string("/proc/").append(std::to_string(pid)).append("/stat"));
-  std::string line;
-  if (!std::getline(stat, line)) return true;  // no /proc: trust kill()
-  auto name_end = line.rfind(')');             // "pid (name) S ...": the name may hold spaces
-  return name_end == std::string::npos || name_end + 2 >= line.size() || line[name_end + 2] != 'Z';
-}
-
-// Unique among this process's writers too (threads storing the same URL at once).
-fs::path temp_path_for(const fs::path& final_path) {
-  static std::atomic<unsigned> counter{0};
-  fs::path temp = final_path;
-  temp += std::string(".part-").append(std::to_string(::getpid())).append("-").append(std::to_string(counter++));
-  return temp;
 }
 
 void write_all(int fd, std::string_view bytes, const fs::path& path) {
@@ -116,7 +86,7 @@ fs::path MediaCache::store(std::string_view url, std::string_view bytes) {
                                  .append(final_path.parent_path().string())
                                  .append(": ")
                                  .append(error.message()));
-  const fs::path temp = temp_path_for(final_path);
+  const fs::path temp = stages::temp_path_for(final_path);
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw system_error("cannot create the media cache file", temp);
   try {
@@ -146,8 +116,10 @@ std::vector<fs::path> MediaCache::remove_stale_temp_files() const {
     std::error_code inner;
     for (fs::directory_iterator entries(shards->path(), inner), stop; !inner && entries != stop;
          entries.increment(inner)) {
-      auto pid = temp_file_pid(entries->path().filename().string());
-      if (!pid || process_runs(*pid)) continue;
+      const std::string name = entries->path().filename().string();
+      if (name.size() < 64 || !is_hex(std::string_view(name).substr(0, 64))) continue;
+      auto pid = stages::temp_file_writer(name, std::string_view(name).substr(0, 64));
+      if (!pid || stages::process_runs(*pid)) continue;
       std::error_code ignored;
       if (fs::remove(entries->path(), ignored)) removed.push_back(entries->path());
     }

@@ -1,5 +1,7 @@
 #include "mp4_writer.hpp"
 
+#include "temp_files.hpp"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -108,37 +110,9 @@ std::vector<std::uint8_t> make_avcc(const std::vector<std::uint8_t>& sps,
   return avcc;
 }
 
-// Unique within the process too, so two writers aiming at the same final path (tests, a
-// retried node) never share a temporary file. Keeps the .mp4 extension for tools that look.
+// Keeps the .mp4 extension for tools that look.
 std::filesystem::path make_temp_path(const std::filesystem::path& final_path) {
-  static std::atomic<unsigned> counter{0};
-  std::filesystem::path temp = final_path;
-  temp += ".part-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".mp4";
-  return temp;
-}
-
-// The pid in "<final>.part-<pid>-<n>.mp4", when `name` has that form for `final_name`.
-std::optional<pid_t> temp_file_pid(const std::string& name, const std::string& final_name) {
-  std::string prefix = final_name + ".part-";
-  if (!name.starts_with(prefix) || !name.ends_with(".mp4")) return std::nullopt;
-  std::string middle = name.substr(prefix.size(), name.size() - prefix.size() - 4);  // "<pid>-<n>"
-  auto dash = middle.find('-');
-  if (dash == 0 || dash == std::string::npos || dash + 1 == middle.size()) return std::nullopt;
-  for (size_t i = 0; i < middle.size(); ++i)
-    if (i != dash && !std::isdigit(static_cast<unsigned char>(middle[i]))) return std::nullopt;
-  if (dash > 9) return std::nullopt;
-  return static_cast<pid_t>(std::stol(middle.substr(0, dash)));
-}
-
-// Whether process `pid` still runs: it exists and is not a zombie (a killed writer whose parent
-// died too waits as a zombie until init reaps it).
-bool process_runs(pid_t pid) {
-  if (::kill(pid, 0) != 0 && errno != EPERM) return false;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return true;  // no /proc: trust kill()
-  auto name_end = line.rfind(')');  // "pid (name) S ...": the name may hold spaces
-  return name_end == std::string::npos || name_end + 2 >= line.size() || line[name_end + 2] != 'Z';
+  return stages::temp_path_for(final_path, ".mp4");
 }
 
 }  // namespace
@@ -151,9 +125,9 @@ std::vector<std::filesystem::path> remove_stale_temp_files(const std::filesystem
   if (error) return removed;  // no folder yet: nothing left behind
   std::string final_name = final_path.filename().string();
   for (const auto& entry : entries) {
-    auto pid = temp_file_pid(entry.path().filename().string(), final_name);
+    auto pid = stages::temp_file_writer(entry.path().filename().string(), final_name, ".mp4");
     if (!pid || !entry.is_regular_file(error)) continue;
-    if (process_runs(*pid)) continue;  // another run is writing it
+    if (stages::process_runs(*pid)) continue;  // another run is writing it
     if (std::filesystem::remove(entry.path(), error)) removed.push_back(entry.path());
   }
   return removed;

@@ -1,6 +1,7 @@
 #include "x_api_source.hpp"
 
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <random>
@@ -45,12 +46,13 @@ class XApiCalls {
 
   // The body of a 200 answer to GET `url`, after waits and retries. `parse` reads it and may
   // throw DocumentError, which counts as a fault (a body cut short, garbage from a proxy).
+  // `endpoint` names the rate-limit window the call counts against (each endpoint has its own).
   template <class Parse>
-  auto call(const std::string& url, Parse parse) -> decltype(parse(std::string())) {
+  auto call(const std::string& endpoint, const std::string& url, Parse parse) -> decltype(parse(std::string())) {
     std::string shown = net::url_for_messages(url);
     int faults = 0, refusals = 0;
     while (true) {
-      wait_for_window();
+      wait_for_window(endpoint);
       std::string fault;
       try {
         net::HttpResponse response;
@@ -72,7 +74,7 @@ class XApiCalls {
           pause(std::chrono::duration<double>(wait));
           continue;
         }
-        last_limit_ = limit;
+        limits_[endpoint] = limit;
         if (response.status >= 500) {
           fault = "HTTP " + std::to_string(response.status);
         } else if (response.status == 401) {
@@ -113,10 +115,10 @@ class XApiCalls {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   }
 
-  // The previous answer used up the window: wait for it to reset before the next call.
-  void wait_for_window() {
-    auto wait = rate_limit_wait(last_limit_, false, now());
-    last_limit_ = {};
+  // The previous answer of this endpoint used up its window: wait for the reset.
+  void wait_for_window(const std::string& endpoint) {
+    auto wait = rate_limit_wait(limits_[endpoint], false, now());
+    limits_[endpoint] = {};
     if (wait.count() == 0) return;
     if (wait > settings_.max_wait)
       throw std::runtime_error("the X API's rate limit resets in " + std::to_string(wait.count()) +
@@ -158,7 +160,7 @@ class XApiCalls {
   net::HttpClient client_;
   net::Backoff backoff_;
   std::mt19937 random_;
-  RateLimit last_limit_;
+  std::map<std::string, RateLimit> limits_;  // the last answer's, per endpoint
 };
 
 // The page as a whole is an error (no posts, only "errors"): the account cannot be read.
@@ -198,7 +200,7 @@ StoredDay read_x_api(const XApiSettings& settings, const std::string& handle, co
   StoredDay day;
   std::string user_url = base + "/2/users/by/username/" + net::url_encode(handle) +
                          "?user.fields=" + net::url_encode(user_fields);
-  day.user = calls.call(user_url, [&](const std::string& body) {
+  day.user = calls.call("users/by/username", user_url, [&](const std::string& body) {
     return parse_user_response(body, net::url_for_messages(user_url));
   });
 
@@ -214,7 +216,7 @@ StoredDay read_x_api(const XApiSettings& settings, const std::string& handle, co
       throw std::runtime_error("@" + handle + " has more than " + std::to_string(max_pages) + " pages of posts for the day");
     std::string url = timeline + query + (token ? "&pagination_token=" + net::url_encode(*token) : "");
     std::string source = net::url_for_messages(timeline) + " page " + std::to_string(number);
-    TimelinePage page = calls.call(url, [&](const std::string& body) {
+    TimelinePage page = calls.call("users/:id/tweets", url, [&](const std::string& body) {
       return parse_timeline_page(body, source, day.user);
     });
     if (number == 1) refuse_error_page(page, handle);

@@ -136,4 +136,31 @@ void Canvas::draw_image(const std::uint8_t* rgba, int width, int height, const R
   blend_premultiplied(dst.x, dst.y, scaled.data(), dst.width, dst.height, clip);
 }
 
+void Canvas::draw_image_in_circle(const std::uint8_t* rgba, int width, int height, const Rect& square) {
+  const int side = std::min(square.width, square.height);
+  if (width <= 0 || height <= 0 || side <= 0) return;
+  // The centred square of the picture, premultiplied, scaled to the circle's size.
+  const int crop = std::min(width, height);
+  const int left = (width - crop) / 2, top = (height - crop) / 2;
+  std::vector<std::uint8_t> cropped(static_cast<std::size_t>(crop) * crop * 4);
+  for (int y = 0; y < crop; ++y)
+    std::copy_n(rgba + (static_cast<std::size_t>(top + y) * width + left) * 4, static_cast<std::size_t>(crop) * 4,
+                cropped.data() + static_cast<std::size_t>(y) * crop * 4);
+  std::vector<std::uint8_t> pixels = premultiply(cropped.data(), crop, crop);
+  if (crop != side) pixels = scale_premultiplied(pixels.data(), crop, crop, side, side);
+  // Each pixel keeps the share of it that lies inside the circle (premultiplied: all four
+  // channels scale together).
+  const double radius = side / 2.0;
+  for (int y = 0; y < side; ++y) {
+    for (int x = 0; x < side; ++x) {
+      const double distance = std::hypot(x + 0.5 - radius, y + 0.5 - radius);
+      const double inside = std::clamp(radius - distance + 0.5, 0.0, 1.0);
+      if (inside >= 1.0) continue;
+      std::uint8_t* p = pixels.data() + (static_cast<std::size_t>(y) * side + x) * 4;
+      for (int c = 0; c < 4; ++c) p[c] = static_cast<std::uint8_t>(std::lround(p[c] * inside));
+    }
+  }
+  blend_premultiplied(square.x, square.y, pixels.data(), side, side, bounds());
+}
+
 }  // namespace pipectl::render

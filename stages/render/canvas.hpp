@@ -37,6 +37,9 @@ class Canvas {
   // Draws a straight-alpha RGBA image scaled to exactly `dst` (the caller keeps the aspect).
   void draw_image(const std::uint8_t* rgba, int width, int height, const Rect& dst,
                   const Rect& clip);
+  // The same, cropped to the centred square of the image and drawn in the circle inscribed in
+  // `square` (antialiased edge): avatars.
+  void draw_image_in_circle(const std::uint8_t* rgba, int width, int height, const Rect& square);
 
  private:
   // Fills pixels x0 <= x < x1 of row y, all inside the canvas.

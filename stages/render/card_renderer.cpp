@@ -70,8 +70,13 @@ TextLayout CardRenderer::draw_text(Canvas& canvas, std::string_view text, const 
   return layout;
 }
 
-void CardRenderer::draw_avatar(Canvas& canvas, const Rect& square, const items::Author& author) {
-  // The picture itself is not decoded in this version: a coloured disc with the initial.
+void CardRenderer::draw_avatar(Canvas& canvas, const Rect& square, const items::Author& author,
+                               const std::optional<items::Image>& picture) {
+  if (picture && picture->width > 0 && picture->height > 0) {
+    canvas.draw_image_in_circle(picture->rgba.data(), picture->width, picture->height, square);
+    return;
+  }
+  // No picture (none, or it could not be had): a coloured disc with the initial.
   const std::string& key = author.username.empty() ? author.name : author.username;
   const Color disc = theme_.avatars[std::hash<std::string>()(key) % theme_.avatars.size()];
   canvas.fill_circle(square, disc);
@@ -89,9 +94,9 @@ void CardRenderer::draw_avatar(Canvas& canvas, const Rect& square, const items::
 }
 
 void CardRenderer::draw_header(Canvas& canvas, const Rect& header, const items::Post& post,
-                               PostCardLayout& layout) {
+                               const std::optional<items::Image>& avatar, PostCardLayout& layout) {
   layout.avatar = {header.x, header.y, metrics_.avatar, metrics_.avatar};
-  draw_avatar(canvas, layout.avatar, post.author);
+  draw_avatar(canvas, layout.avatar, post.author, avatar);
 
   const int x = layout.avatar.right() + metrics_.avatar_gap;
   const int width = std::max(0, header.right() - x);

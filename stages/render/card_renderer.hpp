@@ -80,9 +80,11 @@ class CardRenderer {
   // Lays `text` out in `box` and draws it clipped to `box`; returns the layout.
   TextLayout draw_text(Canvas& canvas, std::string_view text, const Rect& box,
                        const TextStyle& style, Color color);
-  void draw_avatar(Canvas& canvas, const Rect& square, const items::Author& author);
+  // The author's picture in a circle, or a coloured disc with the initial when there is none.
+  void draw_avatar(Canvas& canvas, const Rect& square, const items::Author& author,
+                   const std::optional<items::Image>& picture);
   void draw_header(Canvas& canvas, const Rect& header, const items::Post& post,
-                   PostCardLayout& layout);
+                   const std::optional<items::Image>& avatar, PostCardLayout& layout);
   void draw_photos(Canvas& canvas, const items::MediaPost& post, PostCardLayout& layout);
   Canvas blank_card() const;
   int line_height(int size, FontWeight weight);

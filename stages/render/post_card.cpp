@@ -36,7 +36,7 @@ RenderedPost CardRenderer::render_post(const items::MediaPost& media_post) {
   }
 
   layout.header = {content.x, y, content.width, metrics_.avatar};
-  draw_header(canvas, layout.header, post, layout);
+  draw_header(canvas, layout.header, post, media_post.avatar, layout);
   y = layout.header.bottom() + metrics_.header_gap;
 
   // Below the header: text and photos share what is left, and never overlap.

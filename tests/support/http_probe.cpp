@@ -7,7 +7,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+// GCC 12 at -O2 with sanitizers sees a boost::optional in Beast's parser as maybe uninitialized
+// (a known false positive of -Wmaybe-uninitialized with boost::optional).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <boost/beast/http.hpp>
+#pragma GCC diagnostic pop
 #include <boost/beast/ssl.hpp>
 #include <limits>
 #include <stdexcept>

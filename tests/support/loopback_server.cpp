@@ -35,16 +35,17 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
 struct LoopbackServer::State {
-  Handler handler;
-  std::optional<ssl::context> tls;  // before io: streams that use it go with io
-  asio::io_context io{1};
-  tcp::acceptor acceptor{io};
+  // Declared so that io goes before what its pending coroutines use (counters, handler, TLS).
   std::atomic<int> requests{0};
   std::atomic<int> connections{0};
   std::atomic<int> in_progress{0};
   std::atomic<int> most_at_once{0};
   std::atomic<std::uint64_t> flood_bytes{0};
   std::uint16_t port = 0;
+  Handler handler;
+  std::optional<ssl::context> tls;
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
   std::thread thread;
 };
 
