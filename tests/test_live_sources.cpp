@@ -22,6 +22,7 @@
 #include "support/fixture_graph.hpp"
 #include "support/media_probe.hpp"
 #include "support/paths.hpp"
+#include "support/test_certificates.hpp"
 
 using namespace pipectl;
 namespace fs = std::filesystem;
@@ -314,4 +315,36 @@ TEST_CASE("when a window has no calls left, the client waits for its reset befor
   }
   CHECK(waits == 1);
   CHECK(result.output.find("HTTP 429") == std::string::npos);  // it never ran into the limit
+}
+
+TEST_CASE("over HTTPS: the chain and the host name are verified, for the API and the pictures") {
+  test::TempDir folder("pipectl-live-tls");
+  auto authority = test::make_test_authority(folder.path());
+  auto certificate = test::make_server_certificate(authority, folder.path(), "server", "IP:127.0.0.1,DNS:localhost");
+  test::FakeXApi server({"--data", test::live_fixtures().string(), "--token", token, "--tls-cert",
+                         certificate.certificate.string(), "--tls-key", certificate.private_key.string()});
+  REQUIRE(server.url().starts_with("https://127.0.0.1:"));
+  std::string trust = " --set fetch.ca_file=" + test::shell_quote(authority.certificate.string()) +
+                      " --set media.ca_file=" + test::shell_quote(authority.certificate.string());
+  auto trusted = run_daily(server.url(), "photo_day", folder.path() / "trusted", trust);
+  INFO(trusted.output);
+  CHECK(trusted.exit_code == 0);
+  CHECK(trusted.output.find("warning:") == std::string::npos);  // the photo and the avatar came too
+  CHECK(test::probe_video(folder.path() / "trusted/photo_day/2026-11-24.mp4").frames == 3 * 30);
+
+  // The system's trust store does not know the test CA: the handle fails, saying why.
+  auto untrusted = run_daily(server.url(), "photo_day", folder.path() / "untrusted");
+  INFO(untrusted.output);
+  CHECK(untrusted.exit_code == 1);
+  CHECK(untrusted.output.find("photo_day: stage 'fetch': GET " + server.url() + "/2/users/by/username/photo_day") !=
+        std::string::npos);
+
+  // A certificate for another name is refused even when its CA is trusted.
+  auto elsewhere = test::make_server_certificate(authority, folder.path(), "elsewhere", "DNS:example.test");
+  test::FakeXApi impostor({"--data", test::live_fixtures().string(), "--token", token, "--tls-cert",
+                           elsewhere.certificate.string(), "--tls-key", elsewhere.private_key.string()});
+  auto mismatch = run_daily(impostor.url(), "photo_day", folder.path() / "mismatch", trust);
+  INFO(mismatch.output);
+  CHECK(mismatch.exit_code == 1);
+  CHECK(mismatch.output.find("photo_day: stage 'fetch': GET ") != std::string::npos);
 }
