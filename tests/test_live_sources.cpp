@@ -81,15 +81,16 @@ TEST_CASE("the daily graph against the fake X API: faults are waited out or retr
   fs::path out = folder.path() / "videos";
   auto result = run_daily(server.url(),
                           "daybook,photo_day,busy,flaky,dropper,lookup_flaky,trickler,garbage,nobody_at_all,"
-                          "protected_user,suspended_user,huge",
+                          "protected_user,suspended_user,huge,huge_chunked,media_flaky,media_dropper",
                           out, "-j 3 --events " + test::shell_quote(events.string()));
   INFO(result.output);
   CHECK(result.exit_code == 1);
-  CHECK(result.output.find("7 of 12 handles made their video") != std::string::npos);
+  CHECK(result.output.find("9 of 15 handles made their video") != std::string::npos);
 
   // Each good or recovered handle has its video: one card per post of the day, and a title.
   std::map<std::string, int> posts{{"daybook", 7}, {"photo_day", 2}, {"busy", 2}, {"flaky", 2},
-                                   {"dropper", 2}, {"lookup_flaky", 2}, {"trickler", 2}};
+                                   {"dropper", 2}, {"lookup_flaky", 2}, {"trickler", 2},
+                                   {"media_flaky", 2}, {"media_dropper", 2}};
   std::map<std::string, int> finished_posts;
   for (const auto& event : json_lines(events))
     if (text_field(event, "event") == "finished")
@@ -112,6 +113,11 @@ TEST_CASE("the daily graph against the fake X API: faults are waited out or retr
         "error: huge: stage 'fetch': GET " + server.url() + "/2/users/"})
     CHECK(result.output.find(expected) != std::string::npos);
   CHECK(result.output.find("the body is larger than the limit") != std::string::npos);
+  CHECK(result.output.find("error: huge_chunked: stage 'fetch': GET ") != std::string::npos);
+  // A picture that cannot be had downgrades its card, never the video.
+  for (const char* handle : {"media_flaky", "media_dropper"})
+    CHECK(result.output.find(std::string("warning: ") + handle + ": media: post ") != std::string::npos);
+  CHECK(result.output.find("the card shows a placeholder") != std::string::npos);
   CHECK(result.output.find("warning: flaky: fetch: attempt 1 failed, retrying in ") != std::string::npos);
   CHECK(result.output.find("warning: dropper: fetch: attempt 1 failed") != std::string::npos);
 
