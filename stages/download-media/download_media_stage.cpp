@@ -49,6 +49,7 @@ media::DownloadSettings download_settings(const Params& params, const RunContext
   media::DownloadSettings settings;
   settings.cache_folder = cache_folder(params.text("cache"), context);
   settings.downloads = static_cast<int>(params.integer("downloads"));
+  settings.retries = static_cast<int>(params.integer("retries"));
   settings.max_bytes = static_cast<std::uint64_t>(params.integer("max_bytes"));
   settings.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(params.duration_seconds("timeout") * 1000));
   settings.ca_file = params.text("ca_file");
@@ -139,6 +140,8 @@ void register_download_media_stage(Registry& registry) {
            .doc = "pictures with more pixels than this are refused before decoding", .min = 1, .max = 1e9},
           {.name = "max_bytes", .type = ParamType::integer, .default_value = "20971520",
            .doc = "downloads larger than this many bytes (20 MiB) are refused unread", .min = 1024, .max = 1e9},
+          {.name = "retries", .type = ParamType::integer, .default_value = "2",
+           .doc = "more attempts after a 5xx, a dropped connection or a time-out (with backoff)", .min = 0, .max = 10},
           {.name = "downloads", .type = ParamType::integer, .default_value = "4",
            .doc = "downloads at the same time, at most", .min = 1, .max = media::MediaDownloader::max_downloads},
           {.name = "timeout", .type = ParamType::duration, .default_value = "30s",

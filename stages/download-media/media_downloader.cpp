@@ -1,7 +1,11 @@
 #include "media_downloader.hpp"
 
 #include <algorithm>
+#include <random>
+#include <thread>
 #include <stdexcept>
+
+#include "backoff.hpp"
 
 namespace pipectl::media {
 
@@ -62,19 +66,27 @@ std::filesystem::path MediaDownloader::fetch(const std::string& url) {
   // Another thread may have fetched it while this one waited.
   if (auto hit = cache_.find(url)) return *hit;
 
-  auto client = take_client();
+  // A 5xx or a transient fault (a dropped connection, a time-out) is tried again after a
+  // jittered backoff; anything else is the answer.
+  net::Backoff backoff{settings_.backoff, settings_.backoff * 16, settings_.retries + 1};
+  thread_local std::mt19937 random(std::random_device{}());
   net::HttpResponse response;
-  try {
-    response = client->get(url);
-  } catch (const net::HttpError& error) {
-    // A client whose request failed may hold a broken connection; it is simply not reused.
-    if (error.kind == net::HttpErrorKind::too_large)
-      throw std::runtime_error(std::string("the file is larger than max_bytes (")
-                                   .append(std::to_string(settings_.max_bytes))
-                                   .append(" bytes)"));
-    throw std::runtime_error(error.detail());
+  for (int attempt = 1;; ++attempt) {
+    auto client = take_client();
+    try {
+      response = client->get(url);
+      return_client(std::move(client));
+      if (response.status < 500 || !backoff.may_retry(attempt)) break;
+    } catch (const net::HttpError& error) {
+      // A client whose request failed may hold a broken connection; it is simply not reused.
+      if (error.kind == net::HttpErrorKind::too_large)
+        throw std::runtime_error(std::string("the file is larger than max_bytes (")
+                                     .append(std::to_string(settings_.max_bytes))
+                                     .append(" bytes)"));
+      if (!net::is_transient(error.kind) || !backoff.may_retry(attempt)) throw std::runtime_error(error.detail());
+    }
+    std::this_thread::sleep_for(backoff.delay(attempt, random));
   }
-  return_client(std::move(client));
   if (response.status != 200)
     throw std::runtime_error(std::string("the server answered HTTP ").append(std::to_string(response.status)));
   if (response.body.empty()) throw std::runtime_error("the server sent an empty file");

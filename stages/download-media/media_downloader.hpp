@@ -23,6 +23,8 @@ struct DownloadSettings {
   std::uint64_t max_bytes = 20ull << 20;     // a larger file is refused, unread
   std::chrono::milliseconds timeout{30000};  // for each whole response; connecting: at most 10 s of it
   std::string ca_file;                       // for https; empty: the system's trust store
+  int retries = 2;                           // more attempts after a 5xx or a dropped connection
+  std::chrono::milliseconds backoff{200};    // before the first retry; doubles, with jitter
 };
 
 class MediaDownloader {
