@@ -18,6 +18,7 @@
 #include "items/frame.hpp"
 #include "mp4_writer.hpp"
 #include "pipectl/registry.hpp"
+#include "temp_files.hpp"
 #include "support/media_probe.hpp"
 #include "support/paths.hpp"
 
@@ -473,4 +474,16 @@ TEST_CASE("encode: the length of a video, as libavformat reads it", "[encode][wr
   CHECK_FALSE(pipectl::encode::video_length_seconds(folder.path() / "missing.mp4"));
   std::ofstream(folder.path() / "junk.mp4") << "not a video";
   CHECK_FALSE(pipectl::encode::video_length_seconds(folder.path() / "junk.mp4"));
+}
+
+TEST_CASE("encode: a writer's temporary name is told from the final file and from look-alikes", "[encode][files]") {
+  using pipectl::stages::temp_file_writer;
+  CHECK(temp_file_writer("2026-11-24.mp4.part-123-4.mp4", "2026-11-24.mp4", ".mp4") == 123);
+  CHECK(temp_file_writer("abc.part-7-0", "abc") == 7);
+  for (const char* name : {"2026-11-24.mp4", "2026-11-24.mp4.part-.mp4", "2026-11-24.mp4.part-1-.mp4",
+                           "2026-11-24.mp4.part--1.mp4", "2026-11-24.mp4.part-x-1.mp4", "2026-11-24.mp4.part-1-1",
+                           "2026-11-24.mp4.part-12345678901-1.mp4", ".mp4", ""}) {
+    INFO(name);
+    CHECK_FALSE(temp_file_writer(name, "2026-11-24.mp4", ".mp4"));
+  }
 }

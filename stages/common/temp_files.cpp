@@ -21,6 +21,8 @@ std::filesystem::path temp_path_for(const std::filesystem::path& final_path, std
 
 std::optional<pid_t> temp_file_writer(std::string_view name, std::string_view final_name, std::string_view suffix) {
   constexpr std::string_view marker = ".part-";
+  // At least "<final>.part-" + "0-0" + suffix: the final file itself must not match.
+  if (name.size() < final_name.size() + marker.size() + 3 + suffix.size()) return std::nullopt;
   if (!name.starts_with(final_name) || !name.ends_with(suffix)) return std::nullopt;
   name.remove_prefix(final_name.size());
   name.remove_suffix(suffix.size());
