@@ -3,6 +3,9 @@
 // middle of each card to compare it with the card the render stage drew.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <fstream>
+
 #include <algorithm>
 #include <map>
 #include <mutex>
@@ -105,9 +108,22 @@ TEST_CASE("the demo graph makes a correct video per sample handle, cards in chro
       for (size_t j = 0; j < frames.size(); ++j)
         if (j != i) CHECK(test::psnr(frames[j].y, decoded) < own);
     }
+    // The subtitles beside the video: a cue per card, 3 s each, in order.
+    fs::path subtitles = video;
+    subtitles.replace_extension(".vtt");
+    std::ifstream in(subtitles);
+    std::string vtt((std::istreambuf_iterator<char>(in)), {});
+    CHECK(vtt.starts_with("WEBVTT\n"));
+    for (size_t i = 0; i < frames.size(); ++i) {
+      INFO("cue " << i);
+      char times[64];
+      std::snprintf(times, sizeof times, "\n00:00:%02zu.000 --> 00:00:%02zu.000\n", 3 * i, 3 * (i + 1));
+      CHECK(vtt.find(std::to_string(i + 1) + times) != std::string::npos);
+    }
+    CHECK(vtt.find("@" + handle + ": ") != std::string::npos);
   }
-  // Nothing but the videos is left in the output folder: no temporary files.
+  // Nothing but the videos and their subtitles is left in the output folder: no temporary files.
   size_t files = 0;
   for (const auto& entry : fs::recursive_directory_iterator(out.path())) files += entry.is_regular_file() ? 1 : 0;
-  CHECK(files == sample_handles.size());
+  CHECK(files == 2 * sample_handles.size());
 }

@@ -4,12 +4,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -88,7 +91,8 @@ std::unique_ptr<pipectl::Stage> make_stage(const fs::path& output,
                           {"preset", preset},
                           {"crf", "23"},
                           {"threads", "0"},
-                          {"reorder", reorder}});
+                          {"reorder", reorder},
+                          {"subtitles", "true"}});
   pipectl::RunContext context;
   context.handle = "nasa";
   context.date = "2026-11-24";
@@ -148,7 +152,9 @@ TEST_CASE("encode: declaration", "[encode]") {
   CHECK(info->outputs.empty());
   std::map<std::string, pipectl::ParamSpec> params;
   for (const auto& spec : info->params) params[spec.name] = spec;
-  REQUIRE(params.size() == 6);
+  REQUIRE(params.size() == 7);
+  CHECK(params["subtitles"].type == pipectl::ParamType::boolean);
+  CHECK(params["subtitles"].default_value == "true");
   CHECK(params["reorder"].default_value == "16");
   CHECK(params["path"].default_value == "{out}/{handle}/{date}.mp4");
   CHECK(params["path"].type == pipectl::ParamType::string);
@@ -233,7 +239,11 @@ TEST_CASE("encode: 1080p, two cards of 3 s", "[encode][1080p]") {
   CHECK(encode.frames_encoded() == 180);
   CHECK(encode.duration_seconds() == Approx(6.0));
   CHECK(warnings.empty());
-  CHECK(files_in(dir.path()) == std::vector<fs::path>{output});
+  fs::path subtitles = output;
+  subtitles.replace_extension(".vtt");
+  auto files = files_in(dir.path());
+  std::sort(files.begin(), files.end());
+  CHECK(files == std::vector<fs::path>{output, subtitles});
   check_video(output, 1920, 1080, 180);
   check_cards(output, 1920, 1080, 3.0, {0, 1});
 }
@@ -415,7 +425,7 @@ TEST_CASE("encode: a path outside the output folder is refused", "[encode][files
   context.out_dir = (dir.path() / "out").string();
   auto params = [&](const std::string& path) {
     return pipectl::Params({{"path", path}, {"fps", "30"}, {"preset", "veryfast"}, {"crf", "23"},
-                            {"threads", "0"}, {"reorder", "16"}});
+                            {"threads", "0"}, {"reorder", "16"}, {"subtitles", "true"}});
   };
   const pipectl::StageInfo* info = registry.find("encode");
   CHECK_NOTHROW(info->create(params(context.out_dir + "/nasa/day.mp4"), context));
@@ -486,4 +496,58 @@ TEST_CASE("encode: a writer's temporary name is told from the final file and fro
     INFO(name);
     CHECK_FALSE(temp_file_writer(name, "2026-11-24.mp4", ".mp4"));
   }
+}
+
+TEST_CASE("encode: WebVTT subtitles beside the video, a cue per card, read back by ffprobe", "[encode][subtitles]") {
+  TempDir dir;
+  const fs::path output = dir.path() / "captions.mp4";
+  std::vector<std::string> warnings;
+  auto stage = make_stage(output, warnings);
+  NullEmitter out;
+  std::vector<std::string> captions{"@nasa: 3 posts", "@nasa: Liftoff! <T+0> & climbing\n\n\nsecond line", ""};
+  for (int sequence = 0; sequence < 3; ++sequence) {
+    Frame frame = make_card(320, 240, sequence, sequence == 1 ? 2.0 : 1.0);
+    frame.caption = captions[static_cast<size_t>(sequence)];
+    stage->process(Item::make(std::move(frame)), out);
+  }
+  stage->finish(out);
+  CHECK(warnings.empty());
+  const fs::path subtitles = dir.path() / "captions.vtt";
+  std::ifstream in(subtitles);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  // The third card has no caption: no cue. Blank lines inside a text are closed up.
+  CHECK(text ==
+        "WEBVTT\n\n"
+        "1\n00:00:00.000 --> 00:00:01.000\n@nasa: 3 posts\n\n"
+        "2\n00:00:01.000 --> 00:00:03.000\n@nasa: Liftoff! &lt;T+0&gt; &amp; climbing\nsecond line\n");
+  // FFmpeg's WebVTT reader agrees: two cues, at 0 s for 1 s and at 1 s for 2 s.
+  auto probe = pipectl::test::run_command("ffprobe -v error -show_entries packet=pts_time,duration_time -of csv=p=0 " +
+                                          pipectl::test::shell_quote(subtitles.string()));
+  INFO(probe.output);
+  CHECK(probe.exit_code == 0);
+  std::istringstream lines(probe.output);
+  std::vector<std::string> packets;
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty() && std::isdigit(static_cast<unsigned char>(line[0]))) packets.push_back(line.substr(0, 17));
+  CHECK(packets == std::vector<std::string>{"0.000000,1.000000", "1.000000,2.000000"});
+  CHECK(pipectl::encode::vtt_timestamp(3725.5) == "01:02:05.500");
+}
+
+TEST_CASE("encode: subtitles=false writes the video only", "[encode][subtitles]") {
+  TempDir dir;
+  pipectl::Registry registry;
+  pipectl::register_encode_stage(registry);
+  const pipectl::StageInfo* info = registry.find("encode");
+  REQUIRE(info != nullptr);
+  pipectl::Params params({{"path", (dir.path() / "quiet.mp4").string()}, {"fps", "30"}, {"preset", "ultrafast"},
+                          {"crf", "23"}, {"threads", "0"}, {"reorder", "16"}, {"subtitles", "false"}});
+  pipectl::RunContext context;
+  context.out_dir = dir.path().string();
+  auto stage = info->create(params, context);
+  NullEmitter out;
+  Frame frame = make_card(320, 240, 0);
+  frame.caption = "@nasa: 1 post";
+  stage->process(Item::make(std::move(frame)), out);
+  stage->finish(out);
+  CHECK(files_in(dir.path()) == std::vector<fs::path>{dir.path() / "quiet.mp4"});
 }

@@ -454,7 +454,9 @@ TEST_CASE("kill -9 of a child in the middle of encoding leaves no video under th
   CHECK(rerun.exit_code == 0);
   for (const auto& file : leftovers)
     CHECK(rerun.output.find("broken_posts: removed " + file.string()) != std::string::npos);
-  CHECK(files_under(out / "broken_posts") == std::vector<fs::path>{victim});
+  fs::path subtitles = victim;
+  subtitles.replace_extension(".vtt");
+  CHECK(files_under(out / "broken_posts") == std::vector<fs::path>{victim, subtitles});
   CHECK(test::probe_video(victim).frames == 3 * 30);
   CHECK(test::decode_errors(victim).empty());
   CHECK(test::probe_video(out / "bad_next_page/2026-11-24.mp4").frames == 3 * 30);

@@ -42,6 +42,7 @@ EncodeSettings encode_settings(const Params& params) {
   settings.crf = params.number("crf");
   settings.threads = static_cast<int>(params.integer("threads"));
   settings.reorder = static_cast<int>(params.integer("reorder"));
+  settings.subtitles = params.boolean("subtitles");
   return settings;
 }
 
@@ -63,6 +64,8 @@ StageInfo encode_stage_info() {
       {"reorder", ParamType::integer, "16",
        "frames held while an earlier one is missing; beyond this the missing one is given up "
        "(its post failed upstream), so memory stays bounded", 1.0, 1024.0},
+      {"subtitles", ParamType::boolean, "true",
+       "also write WebVTT subtitles beside the video (same name, .vtt): each card's text and time range"},
   };
   info.create = [](const Params& params, const RunContext& context) -> std::unique_ptr<Stage> {
     return std::make_unique<EncodeStage>(encode_settings(params), context);
@@ -161,6 +164,11 @@ void EncodeStage::skip_gap() {
 
 void EncodeStage::write(const items::Frame& frame) {
   writer_->write_card(frame);
+  // The card's time on screen is what the video holds: whole pictures at the frame rate.
+  const double seconds =
+      static_cast<double>(Mp4Writer::pictures_for(frame.duration_seconds, settings_.fps)) / settings_.fps;
+  cues_.add(written_seconds_, written_seconds_ + seconds, frame.caption);
+  written_seconds_ += seconds;
   frames_encoded_ = writer_->pictures_written();
   cards_encoded_ = writer_->cards_written();
 }
@@ -182,6 +190,16 @@ void EncodeStage::finish(Emitter& /*out*/) {
   while (!held_.empty()) skip_gap();
   writer_->finish();
   complete_ = true;
+  if (settings_.subtitles) {
+    auto subtitles = settings_.path;
+    subtitles.replace_extension(".vtt");
+    try {
+      write_file_whole(subtitles, cues_.file_text());
+    } catch (const std::exception& error) {
+      // The video is complete: missing subtitles are worth a warning, not a failed handle.
+      if (context_.warn) context_.warn(std::string("subtitles: ") + error.what());
+    }
+  }
 }
 
 void EncodeStage::abort() noexcept {

@@ -15,6 +15,7 @@
 
 #include "items/frame.hpp"
 #include "mp4_writer.hpp"
+#include "webvtt.hpp"
 #include "pipectl/item.hpp"
 #include "pipectl/params.hpp"
 #include "pipectl/stage.hpp"
@@ -28,6 +29,7 @@ struct EncodeSettings {
   double crf = 23.0;
   int threads = 0;  // 0 = automatic
   int reorder = 16;  // frames held behind a missing one before it is given up
+  bool subtitles = true;  // write <path>.vtt beside the video (WebVTT, a cue per card)
 };
 
 // Reads the node's parameters; std::invalid_argument for values x264 cannot use (an unknown
@@ -78,6 +80,8 @@ class EncodeStage : public Stage {
   int width_ = 0;
   int height_ = 0;
   std::unique_ptr<Mp4Writer> writer_;  // opened by the first frame
+  WebVttCues cues_;                    // the cards' captions, as written
+  double written_seconds_ = 0;         // video time written so far
   std::atomic<std::int64_t> frames_encoded_{0};
   std::atomic<std::int64_t> cards_encoded_{0};
   std::atomic<std::int64_t> frames_held_{0};

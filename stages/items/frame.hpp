@@ -20,6 +20,9 @@ struct Frame {
   std::int64_t sequence = 0;      // 0 = title card, then 1..N in post order
   double duration_seconds = 3.0;  // how long the card stays on screen
   std::string label;              // "title" or the post id, for messages
+  // What the card says, as plain text (the post's text; the title card's heading): encode
+  // writes it into the subtitles beside the video.
+  std::string caption;
 };
 
 }  // namespace pipectl::items

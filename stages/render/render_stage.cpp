@@ -54,6 +54,7 @@ class RenderStage final : public Stage {
     frame.sequence = post.index + 1;
     frame.duration_seconds = card_seconds_;
     frame.label = post.id;
+    frame.caption = "@" + post.author.username + ": " + post.text;
     out.emit(Item::make(std::move(frame)));
   }
 
@@ -111,6 +112,9 @@ class RenderStage final : public Stage {
     frame.sequence = 0;
     frame.duration_seconds = card_seconds_;
     frame.label = "title";
+    frame.caption = (display_name.empty() ? "" : display_name + " ") + "@" + title.handle +
+                    (title.day.empty() ? "" : ", " + title.day) + ": " + std::to_string(post_count) +
+                    (post_count == 1 ? " post" : " posts");
     out.emit(Item::make(std::move(frame)));
   }
 
