@@ -20,6 +20,7 @@
 #include "api_gate.hpp"
 #include "support/fake_x_api.hpp"
 #include "support/fixture_graph.hpp"
+#include "support/json_lines.hpp"
 #include "support/media_probe.hpp"
 #include "support/paths.hpp"
 #include "support/test_certificates.hpp"
@@ -37,22 +38,9 @@ std::string read_text(const fs::path& file) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-std::vector<json::object> json_lines(const fs::path& file) {
-  std::vector<json::object> lines;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    json::value value = json::parse(line);
-    REQUIRE(value.is_object());
-    lines.push_back(value.get_object());
-  }
-  return lines;
-}
+std::vector<json::object> json_lines(const fs::path& file) { return test::read_json_lines(file); }
 
-std::string text_field(const json::object& object, const char* key) {
-  auto* value = object.if_contains(key);
-  return value && value->is_string() ? std::string(value->get_string()) : std::string();
-}
+std::string text_field(const json::object& object, const char* key) { return test::string_field(object, key); }
 
 // The fake server over tests/fixtures/live with its faults and the token, logging requests.
 test::FakeXApi start_server(const fs::path& log) {
@@ -99,7 +87,7 @@ TEST_CASE("the daily graph against the fake X API: faults are waited out or retr
     INFO(handle);
     fs::path video = out / handle / "2026-11-24.mp4";
     REQUIRE(fs::exists(video));
-    CHECK(finished_posts[handle] > 0);
+    CHECK(finished_posts[handle] == count);
     CHECK(test::probe_video(video).frames == (finished_posts[handle] + 1) * 30);
     CHECK(test::decode_errors(video).empty());
   }

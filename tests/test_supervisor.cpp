@@ -16,6 +16,7 @@
 
 #include "support/media_probe.hpp"
 #include "support/fixture_graph.hpp"
+#include "support/json_lines.hpp"
 #include "support/paths.hpp"
 
 using namespace pipectl;
@@ -70,32 +71,22 @@ test::CommandResult run(const std::string& environment, const fs::path& graph, c
                            " --date 2026-11-24 --out " + test::shell_quote(out.string()) + " " + options);
 }
 
-// Every line of an --events file, parsed; each must be a JSON object with event, time, handle.
+// Every line of an --events file; each must be a JSON object with event, time, handle.
 std::vector<json::object> read_events(const fs::path& file) {
-  std::vector<json::object> events;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    INFO(line);
-    boost::system::error_code error;
-    json::value value = json::parse(line, error);
-    REQUIRE_FALSE(error);
-    REQUIRE(value.is_object());
-    const json::object& event = value.get_object();
+  std::vector<json::object> events = test::read_json_lines(file);
+  for (const auto& event : events) {
+    INFO(json::serialize(event));
     REQUIRE(event.contains("event"));
     REQUIRE(event.at("event").is_string());
     REQUIRE(event.contains("time"));
     CHECK(event.at("time").is_string());
     REQUIRE(event.contains("handle"));
     REQUIRE(event.at("handle").is_string());
-    events.push_back(event);
   }
   return events;
 }
 
-std::string field(const json::object& event, const char* key) {
-  return event.contains(key) && event.at(key).is_string() ? std::string(event.at(key).get_string()) : "";
-}
+std::string field(const json::object& event, const char* key) { return test::string_field(event, key); }
 
 // The summary table's row that starts with `first`, its runs of spaces made one.
 std::string summary_row(const std::string& output, const std::string& first) {
@@ -342,17 +333,7 @@ class BackgroundRun {
 };
 
 // The events written so far (the last line may be incomplete: it is left out).
-std::vector<json::object> events_so_far(const fs::path& file) {
-  std::vector<json::object> events;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    boost::system::error_code error;
-    json::value value = json::parse(line, error);
-    if (!error && value.is_object()) events.push_back(value.get_object());
-  }
-  return events;
-}
+std::vector<json::object> events_so_far(const fs::path& file) { return test::read_json_lines(file, true); }
 
 // Waits (up to a minute) for an event that `wanted` accepts, and returns it.
 template <class Wanted>

@@ -1,19 +1,13 @@
 #include "mp4_writer.hpp"
 
-#include "temp_files.hpp"
-
-#include <signal.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <stdexcept>
 #include <system_error>
+
+#include "temp_files.hpp"
 
 // x264.h needs the fixed-width integer types declared before it.
 extern "C" {

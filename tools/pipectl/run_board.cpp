@@ -112,11 +112,13 @@ void RunBoard::apply(std::size_t index, const json::object& event) {
     node.emitted = count_of(event, "emitted");
     if (event.contains("expected")) node.expected = count_of(event, "expected");
     node.done = event.contains("done") && event.at("done").is_bool() && event.at("done").get_bool();
-    status.waiting.clear();
+    // Other nodes go on working through a wait; only the waiting node's progress ends it.
+    if (node.node == status.waiting_node) status.waiting.clear();
   } else if (name == "waiting") {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.0f s", number_of(event, "seconds"));
     status.waiting = text_of(event, "reason") + " (" + seconds + ")";
+    status.waiting_node = text_of(event, "node");
   } else if (name == "warning") {
     ++status.warnings;
   } else if (name == "finished") {

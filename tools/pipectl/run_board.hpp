@@ -35,6 +35,7 @@ struct HandleStatus {
   std::int64_t pid = 0;
   std::vector<NodeStatus> nodes;  // in the graph's topological order (sources first)
   std::string waiting;        // what the handle waits for now (a rate limit), or ""
+  std::string waiting_node;   // the node that waits: its next progress ends the wait
   std::chrono::steady_clock::time_point started_at{};
   double seconds = 0;         // wall time of the attempt, once it ended
   std::uint64_t posts = 0;

@@ -159,15 +159,7 @@ class Queue {
 
   // Removes the temporary files of the handle's videos whose writer no longer runs (a child
   // killed by a signal cannot remove its own), reporting each.
-  void remove_leftovers(size_t index) {
-    for (const auto& path : handle_outputs(plan_, plan_.handles[index])) {
-      for (const auto& removed : encode::remove_stale_temp_files(path)) {
-        auto event = make_event("removed", plan_.handles[index]);
-        event["file"] = removed.string();
-        reporter_.report(index, event);
-      }
-    }
-  }
+  void remove_leftovers(size_t index) { remove_leftovers(index, handle_outputs(plan_, plan_.handles[index])); }
 
   // After a failed attempt: queues the handle again while it has retries left.
   void failed(size_t index) {
@@ -179,12 +171,22 @@ class Queue {
   }
 
  private:
+  void remove_leftovers(size_t index, const std::vector<std::string>& outputs) {
+    for (const auto& path : outputs) {
+      for (const auto& removed : encode::remove_stale_temp_files(path)) {
+        auto event = make_event("removed", plan_.handles[index]);
+        event["file"] = removed.string();
+        reporter_.report(index, event);
+      }
+    }
+  }
+
   // Removes what killed runs (or attempts) left of the handle's videos; on the first attempt,
   // false when they are complete (and not --force), after reporting the handle as skipped.
   bool prepare(size_t index, bool first_attempt) {
     const std::string& handle = plan_.handles[index];
-    remove_leftovers(index);
     auto outputs = handle_outputs(plan_, handle);
+    remove_leftovers(index, outputs);
     bool complete = !outputs.empty();
     for (const auto& path : outputs) {
       std::error_code error;

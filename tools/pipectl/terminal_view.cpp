@@ -55,9 +55,9 @@ std::string progress_bar(double fraction, std::size_t width) {
   return bar + percent;
 }
 
-std::size_t handle_width(const RunBoard& board) {
+std::size_t handle_width(const std::vector<HandleStatus>& handles) {
   std::size_t width = 6;
-  for (const auto& status : board.handles()) width = std::max(width, status.handle.size());
+  for (const auto& status : handles) width = std::max(width, status.handle.size());
   return width;
 }
 
@@ -153,11 +153,12 @@ void TerminalView::draw() {
   lines.push_back("queued " + std::to_string(counts.queued) + "  running " + std::to_string(counts.running) +
                   "  done " + std::to_string(counts.done) + "  failed " + std::to_string(counts.failed) +
                   (counts.skipped ? "  skipped " + std::to_string(counts.skipped) : ""));
-  std::size_t width = handle_width(board_);
+  const auto handles = board_.handles();  // one copy per redraw
+  std::size_t width = handle_width(handles);
   std::size_t room = size.rows > 4 ? size.rows - 4 : 1;  // keep the view on the screen
   std::size_t shown = 0, hidden = 0;
   auto now = std::chrono::steady_clock::now();
-  for (const auto& status : board_.handles()) {
+  for (const auto& status : handles) {
     if (status.state != HandleState::running) continue;
     if (shown == room) {
       ++hidden;
@@ -181,7 +182,7 @@ void TerminalView::draw() {
 
 std::size_t print_summary(const RunPlan& plan, const RunBoard& board, std::ostream& out) {
   auto handles = board.handles();
-  std::size_t width = handle_width(board);
+  std::size_t width = handle_width(handles);
   std::size_t failed = 0, made = 0, skipped = 0, reported = 0;
   out << "\nSummary (" << plan.date << ", " << plan.tz << "):\n";
   out << "  " << padded("handle", width) << "  " << right_aligned("posts", 5) << "  " << right_aligned("video", 5)
