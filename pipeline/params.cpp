@@ -173,7 +173,14 @@ std::optional<std::string> check_param_value(const ParamSpec& spec, const std::s
     return std::nullopt;
   };
   switch (spec.type) {
-    case ParamType::string: return std::nullopt;
+    case ParamType::string: {
+      if (spec.choices.empty() || text.find('{') != std::string::npos) return std::nullopt;
+      for (const std::string& choice : spec.choices)
+        if (text == choice) return std::nullopt;
+      std::string known;
+      for (const std::string& choice : spec.choices) known.append(known.empty() ? "" : ", ").append(choice);
+      return "'" + text + "' is not one of the values " + spec.name + " takes (" + known + ")";
+    }
     case ParamType::integer: {
       auto value = parse_integer(text);
       if (!value) return "'" + text + "' is not an integer (" + spec.name + " takes an integer, e.g. 30)";

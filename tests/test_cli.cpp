@@ -95,10 +95,10 @@ TEST_CASE("bad input: each problem is named, the rest of the run goes on, the ex
   CHECK(result.output.find("2 of 4 handles made their video") != std::string::npos);
 
   auto broken = test::probe_video(out.path() / "videos/broken_posts/2026-11-24.mp4");
-  CHECK(broken.frames == 3 * 30);  // title + the two good posts, 1 s each
+  CHECK(broken.frames == 4 * 30);  // title + the two good posts + end, 1 s each
   CHECK(broken.width == 320);
   auto next_page = test::probe_video(out.path() / "videos/bad_next_page/2026-11-24.mp4");
-  CHECK(next_page.frames == 3 * 30);
+  CHECK(next_page.frames == 4 * 30);
   CHECK_FALSE(fs::exists(out.path() / "videos/truncated/2026-11-24.mp4"));
   CHECK_FALSE(fs::exists(out.path() / "videos/nobody_here"));
 }
@@ -297,5 +297,5 @@ TEST_CASE("a plugin that cannot be loaded is a usage error naming the file; with
                          test::shell_quote((out.path() / "videos").string()));
   INFO(run.output);
   CHECK(run.exit_code == 0);
-  CHECK(test::probe_video(out.path() / "videos/bad_next_page/2026-11-24.mp4").frames == 3 * 30);
+  CHECK(test::probe_video(out.path() / "videos/bad_next_page/2026-11-24.mp4").frames == 4 * 30);
 }

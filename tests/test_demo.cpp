@@ -79,12 +79,14 @@ TEST_CASE("the demo graph makes a correct video per sample handle, cards in chro
     auto& frames = captured[handle];
     std::sort(frames.begin(), frames.end(),
               [](const items::Frame& a, const items::Frame& b) { return a.sequence < b.sequence; });
-    REQUIRE(frames.size() == day.size() + 1);
+    REQUIRE(frames.size() == day.size() + 2);
     CHECK(frames[0].label == "title");
     for (size_t i = 0; i < day.size(); ++i) {
       CHECK(frames[i + 1].sequence == static_cast<std::int64_t>(i + 1));
       CHECK(frames[i + 1].label == day[i].id);
     }
+    CHECK(frames.back().label == "end");
+    CHECK(frames.back().sequence == static_cast<std::int64_t>(day.size() + 1));
 
     fs::path video = out.path() / handle / "2026-11-24.mp4";
     REQUIRE(fs::exists(video));

@@ -88,7 +88,7 @@ TEST_CASE("the daily graph against the fake X API: faults are waited out or retr
     fs::path video = out / handle / "2026-11-24.mp4";
     REQUIRE(fs::exists(video));
     CHECK(finished_posts[handle] == count);
-    CHECK(test::probe_video(video).frames == (finished_posts[handle] + 1) * 30);
+    CHECK(test::probe_video(video).frames == (finished_posts[handle] + 2) * 30);  // title and end cards
     CHECK(test::decode_errors(video).empty());
   }
   CHECK(finished_posts["daybook"] == 7);  // all three pages
@@ -281,7 +281,7 @@ TEST_CASE("offline sources: an X archive and a twarc2 file make videos through t
     INFO(result.output);
     CHECK(result.exit_code == 0);
     fs::path video = folder.path() / "out" / source.handle / "2026-11-24.mp4";
-    CHECK(test::probe_video(video).frames == (source.posts + 1) * 30);
+    CHECK(test::probe_video(video).frames == (source.posts + 2) * 30);  // title and end cards
     for (const auto& event : json_lines(events))
       if (text_field(event, "event") == "finished") CHECK(event.at("posts").to_number<int>() == source.posts);
   }
@@ -330,7 +330,7 @@ TEST_CASE("over HTTPS: the chain and the host name are verified, for the API and
   INFO(trusted.output);
   CHECK(trusted.exit_code == 0);
   CHECK(trusted.output.find("warning:") == std::string::npos);  // the photo and the avatar came too
-  CHECK(test::probe_video(folder.path() / "trusted/photo_day/2026-11-24.mp4").frames == 3 * 30);
+  CHECK(test::probe_video(folder.path() / "trusted/photo_day/2026-11-24.mp4").frames == 4 * 30);
 
   // The system's trust store does not know the test CA: the handle fails, saying why.
   auto untrusted = run_daily(server.url(), "photo_day", folder.path() / "untrusted");

@@ -101,6 +101,33 @@ void Canvas::fill_rounded_rect(const Rect& rect, int radius, Color color) {
   }
 }
 
+void Canvas::fill_triangle(const Point& a, const Point& b, const Point& c, Color color) {
+  // Twice the signed area of (p, q, r): which side of the edge p→q the point r lies on.
+  auto side = [](const Point& p, const Point& q, double rx, double ry) {
+    return (q.x - p.x) * (ry - p.y) - (q.y - p.y) * (rx - p.x);
+  };
+  const double orientation = side(a, b, c.x, c.y);
+  if (orientation == 0) return;
+  const double sign = orientation > 0 ? 1.0 : -1.0;
+  const Rect box = Rect{static_cast<int>(std::floor(std::min({a.x, b.x, c.x}))),
+                        static_cast<int>(std::floor(std::min({a.y, b.y, c.y}))), 0, 0};
+  const Rect r = Rect{box.x, box.y,
+                      static_cast<int>(std::ceil(std::max({a.x, b.x, c.x}))) - box.x + 1,
+                      static_cast<int>(std::ceil(std::max({a.y, b.y, c.y}))) - box.y + 1}
+                     .intersection(bounds());
+  for (int y = r.y; y < r.bottom(); ++y)
+    for (int x = r.x; x < r.right(); ++x) {
+      unsigned inside = 0;
+      for (int sy = 0; sy < 4; ++sy)
+        for (int sx = 0; sx < 4; ++sx) {
+          const double px = x + (sx + 0.5) / 4, py = y + (sy + 0.5) / 4;
+          inside += sign * side(a, b, px, py) >= 0 && sign * side(b, c, px, py) >= 0 &&
+                    sign * side(c, a, px, py) >= 0;
+        }
+      if (inside) over_color(pixel(x, y), color, inside * 255 / 16);
+    }
+}
+
 void Canvas::blend_mask(int x, int y, const std::uint8_t* mask, int width, int height, int pitch,
                         Color color, const Rect& clip) {
   const Rect r = Rect{x, y, width, height}.intersection(clip).intersection(bounds());
@@ -134,6 +161,19 @@ void Canvas::draw_image(const std::uint8_t* rgba, int width, int height, const R
   const std::vector<std::uint8_t> scaled =
       scale_premultiplied(premultiplied.data(), width, height, dst.width, dst.height);
   blend_premultiplied(dst.x, dst.y, scaled.data(), dst.width, dst.height, clip);
+}
+
+void Canvas::draw_image_part(const std::uint8_t* rgba, int width, int height, const Rect& source,
+                             const Rect& dst, const Rect& clip) {
+  const Rect part = source.intersection({0, 0, width, height});
+  if (part.empty()) return;
+  if (part == Rect{0, 0, width, height}) return draw_image(rgba, width, height, dst, clip);
+  std::vector<std::uint8_t> cropped(static_cast<std::size_t>(part.width) * part.height * 4);
+  for (int y = 0; y < part.height; ++y)
+    std::copy_n(rgba + (static_cast<std::size_t>(part.y + y) * width + part.x) * 4,
+                static_cast<std::size_t>(part.width) * 4,
+                cropped.data() + static_cast<std::size_t>(y) * part.width * 4);
+  draw_image(cropped.data(), part.width, part.height, dst, clip);
 }
 
 void Canvas::draw_image_in_circle(const std::uint8_t* rgba, int width, int height, const Rect& square) {

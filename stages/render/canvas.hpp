@@ -26,6 +26,9 @@ class Canvas {
   void fill_circle(const Rect& square, Color color) {
     fill_rounded_rect(square, std::min(square.width, square.height) / 2, color);
   }
+  // A triangle with corners in pixel coordinates (pixel centres at +0.5), its edges
+  // antialiased by 4x4 samples per pixel: the play badge.
+  void fill_triangle(const Point& a, const Point& b, const Point& c, Color color);
 
   // Blends `color` through an 8-bit coverage mask whose top-left pixel lands on (x, y);
   // nothing outside `clip` changes.
@@ -37,6 +40,9 @@ class Canvas {
   // Draws a straight-alpha RGBA image scaled to exactly `dst` (the caller keeps the aspect).
   void draw_image(const std::uint8_t* rgba, int width, int height, const Rect& dst,
                   const Rect& clip);
+  // The part `source` of the image (in its pixels), scaled to exactly `dst`.
+  void draw_image_part(const std::uint8_t* rgba, int width, int height, const Rect& source,
+                       const Rect& dst, const Rect& clip);
   // The same, cropped to the centred square of the image and drawn in the circle inscribed in
   // `square` (antialiased edge): avatars.
   void draw_image_in_circle(const std::uint8_t* rgba, int width, int height, const Rect& square);

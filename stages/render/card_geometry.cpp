@@ -19,6 +19,15 @@ CardMetrics::CardMetrics(int w, int h) : width(w), height(h), unit(std::min(w, h
   section_gap = scaled(32);
   photo_gap = scaled(12);
   note_size = scaled(28);
+  footer_size = scaled(30);
+  footer_gap = scaled(24);
+  quote_padding = scaled(28);
+  quote_radius = scaled(24);
+  quote_border = scaled(2);
+  quote_name_size = scaled(32);
+  quote_text_max = 44 * unit;
+  quote_text_min = 24 * unit;
+  badge = scaled(120);
   text_max = 60 * unit;
   text_min = 28 * unit;
   photos_beside_text = w >= h * 1.25;
@@ -61,6 +70,17 @@ Rect fit_rect(int image_width, int image_height, const Rect& box) {
   else
     w = static_cast<int>(std::clamp<long long>((box.height * iw + ih / 2) / ih, 1, box.width));
   return {box.x + (box.width - w) / 2, box.y + (box.height - h) / 2, w, h};
+}
+
+Rect crop_to_fill(int image_width, int image_height, const Rect& box) {
+  if (image_width <= 0 || image_height <= 0 || box.empty()) return {0, 0, 0, 0};
+  const long long iw = image_width, ih = image_height;
+  int w = image_width, h = image_height;
+  if (iw * box.height > ih * box.width)  // the image is wider than the box: cut its sides
+    w = static_cast<int>(std::clamp<long long>((ih * box.width + box.height / 2) / box.height, 1, iw));
+  else
+    h = static_cast<int>(std::clamp<long long>((iw * box.height + box.width / 2) / box.width, 1, ih));
+  return {(image_width - w) / 2, (image_height - h) / 2, w, h};
 }
 
 std::vector<Rect> photo_grid(const Rect& area, int count, int gap) {

@@ -31,7 +31,16 @@ struct CardMetrics {
   int header_gap;   // header to text
   int section_gap;  // text to photos
   int photo_gap;    // between photos
-  int note_size;    // the note in a photo placeholder
+  int note_size;    // the note in a photo placeholder; "… 1,234 more characters"
+  int footer_size;  // reply, repost and like counts
+  int footer_gap;   // above the footer
+  int quote_padding;      // quoted post's border to its content
+  int quote_radius;
+  int quote_border;       // width of the quoted post's border
+  int quote_name_size;    // quoted author
+  double quote_text_max;  // quoted text: largest ...
+  double quote_text_min;  // ... and smallest size
+  int badge;              // play badge diameter on video and GIF previews
   double text_max;  // post text size: largest ...
   double text_min;  // ... and smallest before the text is cut
   // Landscape frames put photos beside the text (a column each); others put them below.
@@ -56,6 +65,10 @@ Rect largest_photo_area(const CardMetrics& metrics, bool has_text);
 
 // The largest rectangle with the image's aspect ratio inside `box`, centred in it.
 Rect fit_rect(int image_width, int image_height, const Rect& box);
+
+// The centred part of a `image_width` x `image_height` image with the aspect ratio of `box`:
+// what a cell of a photo grid shows, the picture filling the cell as a timeline crops it.
+Rect crop_to_fill(int image_width, int image_height, const Rect& box);
 
 // Cells for `count` photos in `area`: 1 fills it, 2 side by side (or stacked when the area is
 // tall), 3 one large and two small, 4 a 2x2 grid. More than 4 (the API allows 4) shows 4.

@@ -12,6 +12,7 @@
 #include "card_geometry.hpp"
 #include "fonts.hpp"
 #include "items/media.hpp"
+#include "post_text.hpp"
 #include "text_layout.hpp"
 #include "text_raster.hpp"
 #include "theme.hpp"
@@ -24,15 +25,22 @@ struct PostCardLayout {
   Rect label;       // "Reposted", "Quoting @x", "Replying to @x"; empty when none
   Rect header;      // avatar, display name, @username and time
   Rect avatar;      // the avatar circle's bounding square
-  Rect text_box;    // post text is drawn (clipped) here and nowhere else; empty without text
+  Rect text_box;    // post text (and a quoted post) are drawn (clipped) here and nowhere else;
+                    // empty without text
+  Rect note;        // "… 1,234 more characters" under cut text; empty when nothing was cut
+  Rect quote;       // the quoted post's nested card, inside text_box; empty when none
+  Rect footer;      // reply, repost, like and quote counts; empty when all are zero
   Rect photo_area;  // photos are drawn here and nowhere else; empty without media
   std::vector<Rect> photo_cells;   // one per shown photo (at most 4)
-  std::vector<Rect> photo_rects;   // per cell: the image fitted with its aspect kept, or the
+  std::vector<Rect> photo_rects;   // per cell: where the image went (a lone photo fitted with
+                                   // its aspect kept; in a grid, the cell it fills), or the
                                    // whole cell for a placeholder
   std::vector<bool> placeholders;  // per cell: the image was not available
+  std::vector<Rect> badges;        // play badges on video and GIF previews
   double text_size = 0;            // px per em the post text was set at
   int text_lines = 0;
   bool text_truncated = false;  // the text did not fit and ends in "…"
+  int cut_characters = 0;       // grapheme clusters not shown when truncated
 };
 
 struct TitleCardLayout {
@@ -41,6 +49,21 @@ struct TitleCardLayout {
   Rect handle;  // @handle
   Rect date;    // "Tuesday, 24 November 2026"; empty when the day is unknown
   Rect count;   // "12 posts"
+};
+
+// The end card: the same person and day, and what the day added up to.
+struct EndCardLayout {
+  Rect card;
+  Rect heading;  // "That was the day"
+  Rect who;      // "@handle · Tuesday, 24 November 2026"
+  Rect totals;   // "12 posts · 1,234 likes · 56 reposts"
+};
+
+struct EndInfo {
+  std::string handle;  // without '@'
+  std::string day;     // YYYY-MM-DD; empty when unknown
+  int post_count = 0;
+  items::Metrics totals;  // summed over the day's posts
 };
 
 struct TitleInfo {
@@ -60,6 +83,11 @@ struct RenderedTitle {
   TitleCardLayout layout;
 };
 
+struct RenderedEnd {
+  Canvas canvas;
+  EndCardLayout layout;
+};
+
 class CardRenderer {
  public:
   // Throws std::invalid_argument for a frame smaller than 64x64 or larger than 8192x8192, or
@@ -71,6 +99,7 @@ class CardRenderer {
 
   RenderedPost render_post(const items::MediaPost& post);
   RenderedTitle render_title(const TitleInfo& title);
+  RenderedEnd render_end(const EndInfo& end);
 
   int width() const { return metrics_.width; }
   int height() const { return metrics_.height; }
@@ -85,7 +114,27 @@ class CardRenderer {
                    const std::optional<items::Image>& picture);
   void draw_header(Canvas& canvas, const Rect& header, const items::Post& post,
                    const std::optional<items::Image>& avatar, PostCardLayout& layout);
+  // The text and the quoted post in `box`; returns the height used (all of it unless
+  // `shrink`, when it is what they need).
+  int draw_body(Canvas& canvas, const StyledText& text, const items::ReferencedPost* quote,
+                const Rect& box, bool shrink, PostCardLayout& layout);
+  // The post text, with a note of what was cut when it does not fit; returns the box used.
+  Rect draw_post_text(Canvas& canvas, const StyledText& text, const Rect& box,
+                      const TextStyle& style, bool shrink, PostCardLayout& layout);
+  // The quoted post as a bordered card in `box`; returns its frame (empty when no room).
+  Rect draw_quote(Canvas& canvas, const items::ReferencedPost& quote, const Rect& box, bool shrink);
   void draw_photos(Canvas& canvas, const items::MediaPost& post, PostCardLayout& layout);
+  void draw_play_badge(Canvas& canvas, const Rect& image, bool gif, PostCardLayout& layout);
+  struct CentredLine {
+    std::string text;
+    int size;
+    FontWeight weight;
+    Color color;
+    int gap_before;
+    Rect* rect;
+  };
+  // Lines centred on the card, the block centred vertically: title and end cards.
+  void draw_centred_lines(Canvas& canvas, std::vector<CentredLine> lines);
   Canvas blank_card() const;
   int line_height(int size, FontWeight weight);
 

@@ -40,6 +40,11 @@ struct Rect {
   bool operator==(const Rect&) const = default;
 };
 
+struct Point {
+  double x = 0;
+  double y = 0;
+};
+
 // Straight (not premultiplied) 8-bit RGBA.
 struct Color {
   std::uint8_t r = 0;

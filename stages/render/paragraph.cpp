@@ -4,6 +4,7 @@
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utf16.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -45,48 +46,58 @@ ShapingTools::~ShapingTools() = default;
 
 // ---------------------------------------------------------------------------------------
 
-std::vector<icu::UnicodeString> split_paragraphs(std::string_view utf8) {
-  const icu::UnicodeString text = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
-  std::vector<icu::UnicodeString> paragraphs;
-  icu::UnicodeString current;
+std::vector<ParagraphText> split_paragraphs(std::string_view utf8,
+                                            std::span<const InkRange> inks) {
+  std::vector<ParagraphText> paragraphs;
+  ParagraphText current;
   int blank_lines = 0;
   auto end_paragraph = [&] {
-    if (current.isEmpty()) {
+    if (current.text.isEmpty()) {
       // Keep one blank line between paragraphs, none before the first.
       if (!paragraphs.empty() && blank_lines++ == 0) paragraphs.emplace_back();
     } else {
       blank_lines = 0;
-      paragraphs.push_back(current);
+      paragraphs.push_back(std::move(current));
     }
-    current.remove();
+    current = ParagraphText{};
   };
-  for (int32_t i = 0; i < text.length();) {
-    const UChar32 c = text.char32At(i);
-    const int32_t next = text.moveIndex32(i, 1);
-    if (c == u'\r' && next < text.length() && text.charAt(next) == u'\n') {
-      i = next;  // CR LF is one line end
-      continue;
-    }
+  // Ranges are few (a post's entities): a moving index finds each byte's ink.
+  auto ink_at = [&, next_range = std::size_t{0}](std::size_t byte) mutable -> std::uint8_t {
+    while (next_range < inks.size() && inks[next_range].end <= byte) ++next_range;
+    for (std::size_t r = next_range; r < inks.size() && inks[r].begin <= byte; ++r)
+      if (byte < inks[r].end) return inks[r].ink;
+    return 0;
+  };
+  auto append = [&](UChar32 c, std::uint8_t ink) {
+    current.text.append(c);
+    if (!inks.empty()) current.inks.resize(static_cast<std::size_t>(current.text.length()), ink);
+  };
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(utf8.data());
+  const auto length = static_cast<int32_t>(utf8.size());
+  for (int32_t i = 0; i < length;) {
+    const auto at = static_cast<std::size_t>(i);
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) c = 0xFFFD;  // a malformed sequence (U8_NEXT skipped its maximal subpart)
+    if (c == u'\r' && i < length && bytes[i] == '\n') continue;  // CR LF is one line end
     if (is_line_end(c)) {
       end_paragraph();
     } else if (c == u'\t') {
-      current.append(u' ');
+      append(u' ', ink_at(at));
     } else if (u_charType(c) != U_CONTROL_CHAR) {
-      current.append(c);
+      append(c, ink_at(at));
     }
-    i = next;
   }
   end_paragraph();
-  while (!paragraphs.empty() && paragraphs.back().isEmpty()) paragraphs.pop_back();
+  while (!paragraphs.empty() && paragraphs.back().text.isEmpty()) paragraphs.pop_back();
   return paragraphs;
 }
 
 // ---------------------------------------------------------------------------------------
 
-Paragraph::Paragraph(icu::UnicodeString text, FontSet& fonts, FontWeight weight,
+Paragraph::Paragraph(ParagraphText text, FontSet& fonts, FontWeight weight,
                      ShapingTools& tools)
-    : text_(std::move(text)) {
+    : text_(std::move(text.text)), inks_(std::move(text.inks)) {
   const int n = text_.length();
   advance_.assign(n, 0.0);
   can_break_.assign(n + 1, 0);
@@ -119,6 +130,12 @@ Paragraph::Paragraph(icu::UnicodeString text, FontSet& fonts, FontWeight weight,
 }
 
 Paragraph::~Paragraph() = default;
+
+int Paragraph::clusters_from(int start) const {
+  int count = 0;
+  for (int i = std::max(0, start); i < length(); ++i) count += cluster_start_[i];
+  return count;
+}
 
 int Paragraph::next_cluster(int i) const {
   const int n = length();
@@ -231,10 +248,13 @@ ShapedLine Paragraph::shape_line(int start, int end, ShapingTools& tools) const 
     const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(tools.buffer(), &count);
     const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(tools.buffer(), &count);
     for (unsigned g = 0; g < count; ++g) {
+      const int unit = start + static_cast<int>(info[g].cluster);
+      const std::uint8_t ink =
+          unit < static_cast<int>(inks_.size()) ? inks_[static_cast<std::size_t>(unit)] : 0;
       line.glyphs.push_back(
           ShapedGlyph{run.font, info[g].codepoint,
                       pen + static_cast<double>(pos[g].x_offset) / kShapeUnitsPerEm,
-                      static_cast<double>(pos[g].y_offset) / kShapeUnitsPerEm});
+                      static_cast<double>(pos[g].y_offset) / kShapeUnitsPerEm, ink});
       pen += static_cast<double>(pos[g].x_advance) / kShapeUnitsPerEm;
     }
   };

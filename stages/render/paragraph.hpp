@@ -7,7 +7,9 @@
 #include <unicode/brkiter.h>
 #include <unicode/unistr.h>
 
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +24,7 @@ struct ShapedGlyph {
   unsigned glyph = 0;
   double x = 0;
   double y = 0;
+  std::uint8_t ink = 0;  // which colour of the palette draws it (see InkRange)
 };
 
 struct ShapedLine {
@@ -47,15 +50,32 @@ class ShapingTools {
   HbBufferHandle buffer_;
 };
 
+// A stretch of UTF-8 text drawn in another colour of the palette: ink 0 is the text colour,
+// 1 the accent (hashtags, mentions, links). Offsets are bytes of the text given to layout;
+// ranges are sorted and do not overlap.
+struct InkRange {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::uint8_t ink = 1;
+};
+
+// One paragraph's text, and the ink of each of its UTF-16 units (empty: all ink 0).
+struct ParagraphText {
+  icu::UnicodeString text;
+  std::vector<std::uint8_t> inks;
+};
+
 class Paragraph {
  public:
   // `text` holds no line breaks or control characters (see split_paragraphs).
-  Paragraph(icu::UnicodeString text, FontSet& fonts, FontWeight weight, ShapingTools& tools);
+  Paragraph(ParagraphText text, FontSet& fonts, FontWeight weight, ShapingTools& tools);
   Paragraph(const Paragraph&) = delete;
   Paragraph& operator=(const Paragraph&) = delete;
   ~Paragraph();
 
   int length() const { return text_.length(); }
+  // Grapheme clusters in units [start, length()): what a cut at `start` leaves out.
+  int clusters_from(int start) const;
   bool rtl() const { return base_level_ & 1; }
 
   // Per UTF-16 unit i: the em advance credited to it (a ligature credits its first unit),
@@ -92,6 +112,7 @@ class Paragraph {
   // ubidi keeps a pointer into the text, so a Paragraph never moves (hence no copies and the
   // owner keeps it behind a pointer).
   icu::UnicodeString text_;
+  std::vector<std::uint8_t> inks_;
   UBiDiHandle bidi_;
   UBiDiLevel base_level_ = 0;
   std::vector<Run> runs_;
@@ -101,9 +122,11 @@ class Paragraph {
   std::vector<unsigned char> space_;
 };
 
-// Splits UTF-8 text into paragraph strings: invalid UTF-8 becomes U+FFFD, CR LF and the
-// Unicode separators become line ends, tabs become spaces, other control characters go,
-// and runs of blank lines shrink to one blank line (posts often pad with several).
-std::vector<icu::UnicodeString> split_paragraphs(std::string_view utf8);
+// Splits UTF-8 text into paragraphs: invalid UTF-8 becomes U+FFFD, CR LF and the Unicode
+// separators become line ends, tabs become spaces, other control characters go, and runs of
+// blank lines shrink to one blank line (posts often pad with several). Each unit keeps the
+// ink of the `inks` range its source bytes fall in.
+std::vector<ParagraphText> split_paragraphs(std::string_view utf8,
+                                            std::span<const InkRange> inks = {});
 
 }  // namespace pipectl::render

@@ -1,8 +1,9 @@
-// The card of one post: label, header, text, photos.
+// The card of one post: label, header, text (with a quoted post under it), photos, footer.
 #include <cmath>
 #include <optional>
 
 #include "card_renderer.hpp"
+#include "count_format.hpp"
 
 namespace pipectl::render {
 
@@ -11,6 +12,17 @@ namespace {
 bool usable(const std::optional<items::Image>& image) {
   return image && image->width > 0 && image->height > 0 &&
          image->rgba.size() == static_cast<std::size_t>(image->width) * image->height * 4;
+}
+
+const items::ReferencedPost* quoted_post(const items::Post& post) {
+  for (const items::ReferencedPost& ref : post.referenced)
+    if (ref.type == "quoted" && ((ref.text && has_visible_text(*ref.text)) || ref.author))
+      return &ref;
+  return nullptr;
+}
+
+bool is_moving(const items::MediaRef& media) {
+  return media.type == "video" || media.type == "animated_gif";
 }
 
 }  // namespace
@@ -39,47 +51,158 @@ RenderedPost CardRenderer::render_post(const items::MediaPost& media_post) {
   draw_header(canvas, layout.header, post, media_post.avatar, layout);
   y = layout.header.bottom() + metrics_.header_gap;
 
-  // Below the header: text and photos share what is left, and never overlap.
-  const Rect rest{content.x, y, content.width, std::max(0, content.bottom() - y)};
-  const bool has_text = has_visible_text(post.text);
+  int bottom = content.bottom();
+  const std::string footer = footer_text(post.metrics);
+  if (!footer.empty()) {
+    const int height = line_height(metrics_.footer_size, FontWeight::regular);
+    layout.footer = {content.x, std::max(y, bottom - height), content.width, height};
+    layout.footer = layout.footer.intersection(content);
+    TextStyle style;
+    style.max_size = metrics_.footer_size;
+    style.min_size = metrics_.footer_size * 0.7;
+    style.max_lines = 1;
+    style.align = Align::left;
+    draw_text(canvas, footer, layout.footer, style, theme_.secondary);
+    bottom = std::max(y, layout.footer.y - metrics_.footer_gap);
+  }
+
+  // Below the header: text (and the quoted post) and photos share what is left, and never
+  // overlap.
+  const Rect rest{content.x, y, content.width, std::max(0, bottom - y)};
+  const StyledText text = card_text(post);
+  const items::ReferencedPost* quote = quoted_post(post);
+  const bool has_text = has_visible_text(text.text) || quote;
   const bool has_media = !post.media.empty();
-  TextStyle style;
-  style.max_size = metrics_.text_max;
-  style.min_size = metrics_.text_min;
   layout.text_box = {rest.x, rest.y, rest.width, 0};
-  std::optional<TextLayout> text;
 
   if (!has_text) {
     if (has_media) layout.photo_area = rest;
   } else if (!has_media) {
     layout.text_box = rest;
+    draw_body(canvas, text, quote, rest, false, layout);
   } else if (metrics_.photos_beside_text) {
     const int text_width = static_cast<int>(rest.width * metrics_.text_column_share);
     layout.text_box = {rest.x, rest.y, text_width, rest.height};
     const int photo_x = rest.x + text_width + metrics_.section_gap;
     layout.photo_area = {photo_x, rest.y, std::max(0, rest.right() - photo_x), rest.height};
+    draw_body(canvas, text, quote, layout.text_box, false, layout);
   } else {
     // Photos below: the text takes what it needs, up to what the photos can spare, and the
-    // photos take everything under its last line.
+    // photos take everything under it.
     const int photo_min = static_cast<int>(rest.height * metrics_.min_photo_share);
     const int text_max = std::max(0, rest.height - photo_min - metrics_.section_gap);
-    text = layouter_.layout(post.text, rest.width, text_max, style);
-    layout.text_box = {rest.x, rest.y, rest.width,
-                       std::min(text_max, static_cast<int>(std::ceil(text->height)))};
-    const int photo_y = layout.text_box.bottom() + metrics_.section_gap;
+    const int used = draw_body(canvas, text, quote, {rest.x, rest.y, rest.width, text_max}, true, layout);
+    layout.text_box.height = used;
+    const int photo_y = rest.y + used + metrics_.section_gap;
     layout.photo_area = {rest.x, photo_y, rest.width, std::max(0, rest.bottom() - photo_y)};
-  }
-
-  if (has_text) {
-    if (!text)
-      text = layouter_.layout(post.text, layout.text_box.width, layout.text_box.height, style);
-    raster_.draw(canvas, *text, layout.text_box.x, layout.text_box.y, theme_.text, layout.text_box);
-    layout.text_size = text->size;
-    layout.text_lines = static_cast<int>(text->lines.size());
-    layout.text_truncated = text->truncated;
   }
   if (has_media) draw_photos(canvas, media_post, layout);
   return result;
+}
+
+int CardRenderer::draw_body(Canvas& canvas, const StyledText& text,
+                            const items::ReferencedPost* quote, const Rect& box, bool shrink,
+                            PostCardLayout& layout) {
+  TextStyle style;
+  style.max_size = metrics_.text_max;
+  style.min_size = metrics_.text_min;
+  const bool has_text = has_visible_text(text.text);
+  const int gap = has_text ? metrics_.section_gap : 0;
+  // With a quoted post the text keeps at most 60% of the box, and the quote takes the rest
+  // (or only what it needs, when shrinking).
+  Rect text_room = box;
+  if (quote) text_room.height = has_text ? static_cast<int>(box.height * 0.6) : 0;
+  int used = 0;
+  if (has_text) {
+    const Rect drawn = draw_post_text(canvas, text, text_room, style, shrink || quote, layout);
+    used = drawn.height;
+  }
+  if (quote) {
+    const Rect quote_box{box.x, box.y + used + gap, box.width,
+                         std::max(0, box.height - used - gap)};
+    layout.quote = draw_quote(canvas, *quote, quote_box, shrink);
+    used = layout.quote.empty() ? used : layout.quote.bottom() - box.y;
+  }
+  return used;
+}
+
+Rect CardRenderer::draw_post_text(Canvas& canvas, const StyledText& text, const Rect& box,
+                                  const TextStyle& style, bool shrink, PostCardLayout& layout) {
+  TextLayout lines = layouter_.layout(text.text, box.width, box.height, style, text.inks);
+  Rect used{box.x, box.y, box.width, shrink ? std::min(box.height, static_cast<int>(std::ceil(lines.height))) : box.height};
+  if (lines.truncated) {
+    // Too long even at the smallest size: the last line of the box says how much is cut.
+    const int note_height = line_height(metrics_.note_size, FontWeight::regular);
+    const Rect room{box.x, box.y, box.width, std::max(0, box.height - note_height)};
+    lines = layouter_.layout(text.text, room.width, room.height, style, text.inks);
+    const int lines_bottom = box.y + static_cast<int>(std::ceil(lines.height));
+    layout.note = Rect{box.x, std::min(lines_bottom, room.bottom()), box.width, note_height}.intersection(box);
+    layout.cut_characters = lines.cut_clusters;
+    TextStyle note_style;
+    note_style.max_size = metrics_.note_size;
+    note_style.min_size = metrics_.note_size * 0.7;
+    note_style.max_lines = 1;
+    note_style.align = Align::start;
+    draw_text(canvas, cut_note(lines.cut_clusters), layout.note, note_style, theme_.secondary);
+    if (shrink) used.height = layout.note.bottom() - box.y;
+  }
+  raster_.draw(canvas, lines, box.x, box.y, theme_.text, box, theme_.accent);
+  layout.text_size = lines.size;
+  layout.text_lines = static_cast<int>(lines.lines.size());
+  layout.text_truncated = lines.truncated;
+  return used;
+}
+
+Rect CardRenderer::draw_quote(Canvas& canvas, const items::ReferencedPost& quote, const Rect& box,
+                              bool shrink) {
+  const int pad = metrics_.quote_padding;
+  const int name_height = line_height(metrics_.quote_name_size, FontWeight::bold);
+  if (box.height < name_height + 2 * pad) return {box.x, box.y, 0, 0};
+  const Rect inner = box.inset(pad);
+  int text_height = std::max(0, inner.height - name_height - metrics_.label_gap);
+
+  TextStyle style;
+  style.max_size = metrics_.quote_text_max;
+  style.min_size = metrics_.quote_text_min;
+  const StyledText text = quote.text ? card_text_of(*quote.text) : StyledText{};
+  std::optional<TextLayout> lines;
+  if (has_visible_text(text.text)) {
+    lines = layouter_.layout(text.text, inner.width, text_height, style, text.inks);
+    if (shrink) text_height = std::min(text_height, static_cast<int>(std::ceil(lines->height)));
+  } else {
+    text_height = 0;
+  }
+  const int height = 2 * pad + name_height + (lines ? metrics_.label_gap + text_height : 0);
+  const Rect frame{box.x, box.y, box.width, shrink ? std::min(box.height, height) : box.height};
+
+  // A border of the border colour: the card colour drawn inside a slightly larger disc.
+  canvas.fill_rounded_rect(frame, metrics_.quote_radius, theme_.border);
+  canvas.fill_rounded_rect(frame.inset(metrics_.quote_border),
+                           std::max(0, metrics_.quote_radius - metrics_.quote_border), theme_.card);
+
+  const Rect name_box{inner.x, inner.y, inner.width, name_height};
+  TextStyle name_style;
+  name_style.weight = FontWeight::bold;
+  name_style.max_size = name_style.min_size = metrics_.quote_name_size;
+  name_style.max_lines = 1;
+  name_style.align = Align::left;
+  int handle_x = name_box.x;
+  if (quote.author && !quote.author->name.empty()) {
+    const TextLayout name = draw_text(canvas, quote.author->name, name_box, name_style, theme_.text);
+    handle_x += static_cast<int>(std::ceil(name.width)) + metrics_.scaled(12);
+  }
+  if (quote.author && !quote.author->username.empty() && handle_x < name_box.right()) {
+    name_style.weight = FontWeight::regular;
+    draw_text(canvas, "@" + quote.author->username,
+              Rect{handle_x, name_box.y, name_box.right() - handle_x, name_box.height}, name_style,
+              theme_.secondary);
+  }
+  if (lines) {
+    const Rect text_box{inner.x, name_box.bottom() + metrics_.label_gap, inner.width, text_height};
+    raster_.draw(canvas, *lines, text_box.x, text_box.y, theme_.text,
+                 text_box.intersection(frame.inset(metrics_.quote_border)), theme_.accent);
+  }
+  return frame;
 }
 
 void CardRenderer::draw_photos(Canvas& canvas, const items::MediaPost& media_post,
@@ -92,16 +215,24 @@ void CardRenderer::draw_photos(Canvas& canvas, const items::MediaPost& media_pos
     const std::optional<items::Image> none;
     const auto& image = i < media_post.images.size() ? media_post.images[i] : none;
     if (usable(image)) {
-      const Rect fitted = fit_rect(image->width, image->height, cell);
-      canvas.draw_image(image->rgba.data(), image->width, image->height, fitted, layout.photo_area);
-      layout.photo_rects.push_back(fitted);
+      // One photo is shown whole; in a grid each fills its cell, cropped, as on a timeline.
+      Rect shown = cell;
+      if (layout.photo_cells.size() == 1) {
+        shown = fit_rect(image->width, image->height, cell);
+        canvas.draw_image(image->rgba.data(), image->width, image->height, shown, layout.photo_area);
+      } else {
+        canvas.draw_image_part(image->rgba.data(), image->width, image->height,
+                               crop_to_fill(image->width, image->height, cell), cell,
+                               layout.photo_area);
+      }
+      layout.photo_rects.push_back(shown);
       layout.placeholders.push_back(false);
+      if (is_moving(media[i])) draw_play_badge(canvas, shown, media[i].type == "animated_gif", layout);
       continue;
     }
     // No image: a quiet box saying so, so the card still shows the post had media.
     canvas.fill_rounded_rect(cell.intersection(layout.photo_area), metrics_.scaled(16),
                              theme_.placeholder);
-    const bool video = media[i].type == "video" || media[i].type == "animated_gif";
     const int band = line_height(metrics_.note_size, FontWeight::regular) * 2;
     const Rect note{cell.x, cell.y + std::max(0, (cell.height - band) / 2), cell.width,
                     std::min(band, cell.height)};
@@ -109,12 +240,45 @@ void CardRenderer::draw_photos(Canvas& canvas, const items::MediaPost& media_pos
     style.max_size = metrics_.note_size;
     style.min_size = metrics_.note_size * 0.75;
     style.align = Align::center;
-    draw_text(canvas, video ? "Video preview not available" : "Image not available",
+    draw_text(canvas, is_moving(media[i]) ? "Video preview not available" : "Image not available",
               note.inset(metrics_.scaled(8)).intersection(layout.photo_area), style,
               theme_.secondary);
     layout.photo_rects.push_back(cell);
     layout.placeholders.push_back(true);
   }
+}
+
+void CardRenderer::draw_play_badge(Canvas& canvas, const Rect& image, bool gif,
+                                   PostCardLayout& layout) {
+  // As big as the design asks, but never more than half the picture's shorter side.
+  const int diameter = std::min(metrics_.badge, std::min(image.width, image.height) / 2);
+  if (diameter < 8) return;
+  const Rect disc{image.x + (image.width - diameter) / 2, image.y + (image.height - diameter) / 2,
+                  diameter, diameter};
+  Color shade = theme_.badge;
+  shade.a = 170;
+  canvas.fill_circle(disc, shade);
+  // A triangle pointing right, its centre of mass nudged right of the disc's centre so it
+  // looks centred.
+  const double cx = disc.x + diameter * 0.54, cy = disc.y + diameter / 2.0, r = diameter * 0.26;
+  canvas.fill_triangle({cx - r * 0.8, cy - r}, {cx - r * 0.8, cy + r}, {cx + r * 1.0, cy},
+                       theme_.on_badge);
+  layout.badges.push_back(disc);
+  if (!gif) return;
+  // GIFs also say so in the corner, as a timeline does.
+  const int size = metrics_.scaled(26);
+  const int height = line_height(size, FontWeight::bold) + metrics_.scaled(8);
+  const int width = metrics_.scaled(72);
+  const Rect chip{image.x + metrics_.scaled(16), image.bottom() - height - metrics_.scaled(16),
+                  width, height};
+  if (!image.contains(chip)) return;
+  canvas.fill_rounded_rect(chip, metrics_.scaled(8), shade);
+  TextStyle style;
+  style.weight = FontWeight::bold;
+  style.max_size = style.min_size = size;
+  style.max_lines = 1;
+  style.align = Align::center;
+  draw_text(canvas, "GIF", chip.inset(metrics_.scaled(4)), style, theme_.on_badge);
 }
 
 }  // namespace pipectl::render

@@ -25,11 +25,13 @@ class RenderStage final : public Stage {
   RenderStage(const Params& params, const RunContext& context)
       : size_(checked_size(params.size("size"))),
         time_zone_(context.tz.empty() ? "UTC" : context.tz),
+        theme_(render::theme_named(params.text("theme"))),
         card_seconds_(params.duration_seconds("card")),
+        end_card_(params.boolean("end_card")),
         handle_(context.handle),
         day_(context.date) {
     // Build one renderer now: a bad time zone or a missing font fails the stage up front.
-    release(std::make_unique<Worker>(size_, time_zone_));
+    release(std::make_unique<Worker>(size_, time_zone_, theme_));
   }
 
   void process(const Item& item, Emitter& out) override {
@@ -51,25 +53,26 @@ class RenderStage final : public Stage {
       throw ItemError(where + ": cannot render its card: " + error.what());
     }
     release(std::move(worker));
+    record(post);
     frame.sequence = post.index + 1;
     frame.duration_seconds = card_seconds_;
     frame.label = post.id;
-    frame.caption = "@" + post.author.username + ": " + post.text;
+    frame.caption = "@" + post.author.username + ": " + render::card_text(post).text;
     out.emit(Item::make(std::move(frame)));
   }
 
   void finish(Emitter& out) override {
+    auto worker = acquire();
     // A day without posts still makes a (short) video that says so.
-    if (!title_sent_.exchange(true)) {
-      auto worker = acquire();
-      emit_title(*worker, out, 0, "", "", std::nullopt);
-      release(std::move(worker));
-    }
+    if (!title_sent_.exchange(true)) emit_title(*worker, out, 0, "", "", std::nullopt);
+    if (end_card_) emit_end(*worker, out);
+    release(std::move(worker));
   }
 
  private:
   struct Worker {
-    Worker(Size size, const std::string& time_zone) : renderer(size.width, size.height, time_zone) {}
+    Worker(Size size, const std::string& time_zone, const render::Theme& theme)
+        : renderer(size.width, size.height, time_zone, theme) {}
     render::CardRenderer renderer;
     render::FrameConverter converter;
   };
@@ -92,7 +95,42 @@ class RenderStage final : public Stage {
         return worker;
       }
     }
-    return std::make_unique<Worker>(size_, time_zone_);
+    return std::make_unique<Worker>(size_, time_zone_, theme_);
+  }
+
+  // What the end card sums up; posts arrive on several threads.
+  void record(const items::Post& post) {
+    std::lock_guard lock(mutex_);
+    ++cards_;
+    last_sequence_ = std::max(last_sequence_, post.index + 1);
+    totals_.replies += post.metrics.replies;
+    totals_.reposts += post.metrics.reposts;
+    totals_.likes += post.metrics.likes;
+    totals_.quotes += post.metrics.quotes;
+    if (first_post_.time_since_epoch().count() == 0 || post.created_at < first_post_) first_post_ = post.created_at;
+    if (username_.empty()) username_ = post.author.username;
+  }
+
+  void emit_end(Worker& worker, Emitter& out) {
+    render::EndInfo end;
+    int sequence = 0;
+    {
+      std::lock_guard lock(mutex_);
+      end.handle = handle_.empty() ? username_ : handle_;
+      end.day = day_;
+      if (end.day.empty() && cards_ > 0) end.day = worker.renderer.time_formatter().local_day(first_post_);
+      end.post_count = cards_;
+      end.totals = totals_;
+      // After every post, even one that failed to render (encode closes such gaps).
+      sequence = last_sequence_ + 1;
+    }
+    items::Frame frame = worker.converter.convert(worker.renderer.render_end(end).canvas);
+    frame.sequence = sequence;
+    frame.duration_seconds = card_seconds_;
+    frame.label = "end";
+    frame.caption = "End of the day" + (end.handle.empty() ? std::string() : " for @" + end.handle) + ": " +
+                    std::to_string(end.post_count) + (end.post_count == 1 ? " post" : " posts");
+    out.emit(Item::make(std::move(frame)));
   }
 
   void release(std::unique_ptr<Worker> worker) {
@@ -120,12 +158,19 @@ class RenderStage final : public Stage {
 
   const Size size_;
   const std::string time_zone_;
+  const render::Theme theme_;
   const double card_seconds_;
+  const bool end_card_;
   const std::string handle_;
   const std::string day_;
   std::atomic<bool> title_sent_{false};
-  std::mutex mutex_;  // guards idle_
+  std::mutex mutex_;  // guards idle_ and the day's sums below
   std::vector<std::unique_ptr<Worker>> idle_;
+  int cards_ = 0;
+  int last_sequence_ = 0;
+  items::Metrics totals_;
+  std::chrono::sys_seconds first_post_{};
+  std::string username_;
 };
 
 }  // namespace
@@ -134,13 +179,18 @@ void register_render_stage(Registry& registry) {
   StageInfo info;
   info.name = "render";
   info.summary =
-      "draws each post as a card (text, photos, author, time) and a title card, as I420 frames";
+      "draws each post as a card (text, entities, photos, quote, counts), a title card and an end "
+      "card, as I420 frames";
   info.inputs = {{"in", "media"}};
   info.outputs = {{"out", "frame"}};
   info.params = {
       ParamSpec{"size", ParamType::size, "1920x1080",
                 "frame width x height in pixels, both even (1080x1920 for vertical video)"},
       ParamSpec{"card", ParamType::duration, "3s", "how long each card stays on screen", 0.1, 60.0},
+      ParamSpec{"theme", ParamType::string, "light", "colours of the cards", {}, {}, false,
+                {render::theme_names().begin(), render::theme_names().end()}},
+      ParamSpec{"end_card", ParamType::boolean, "true",
+                "close the video with a card summing up the day (posts, replies, reposts, likes)"},
   };
   info.create = [](const Params& params, const RunContext& context) -> std::unique_ptr<Stage> {
     return std::make_unique<RenderStage>(params, context);

@@ -65,7 +65,7 @@ bool TextLayouter::wrap(const Paragraph& paragraph, double max_em, std::size_t l
 }
 
 TextLayout TextLayouter::layout(std::string_view text, double width, double height,
-                                const TextStyle& style) {
+                                const TextStyle& style, std::span<const InkRange> inks) {
   TextLayout result;
   const double max_size = std::max(1.0, style.max_size);
   const double min_size = std::clamp(style.min_size, 1.0, max_size);
@@ -76,7 +76,7 @@ TextLayout TextLayouter::layout(std::string_view text, double width, double heig
       std::max(0.1, (metrics.ascender + metrics.descender) * style.line_spacing);
 
   std::vector<std::unique_ptr<Paragraph>> paragraphs;
-  for (icu::UnicodeString& p : split_paragraphs(text))
+  for (ParagraphText& p : split_paragraphs(text, inks))
     paragraphs.push_back(std::make_unique<Paragraph>(std::move(p), fonts_, style.weight, tools_));
   if (paragraphs.empty() || width <= 0 || height <= 0) {
     result.size = max_size;
@@ -108,7 +108,7 @@ TextLayout TextLayouter::layout(std::string_view text, double width, double heig
   ShapedLine ellipsis;
   if (!fits) {
     icu::UnicodeString dots(static_cast<UChar32>(0x2026));
-    Paragraph ellipsis_paragraph(dots, fonts_, style.weight, tools_);
+    Paragraph ellipsis_paragraph(ParagraphText{dots, {}}, fonts_, style.weight, tools_);
     ellipsis = ellipsis_paragraph.shape_line(0, ellipsis_paragraph.length(), tools_);
     // The last line that fits is wrapped again, narrower, to make room for the ellipsis.
     // A blank line cannot carry the ellipsis: it goes on the text before it.
@@ -124,6 +124,18 @@ TextLayout TextLayouter::layout(std::string_view text, double width, double heig
   result.size = size;
   result.line_advance = line_em * size;
   result.truncated = !fits;
+  if (!fits) {
+    // What the reader does not see: the rest of the last line's paragraph, and every
+    // paragraph after it.
+    std::size_t next = 0;
+    if (!spans.empty()) {
+      const LineSpan& last = spans.back();
+      result.cut_clusters = last.paragraph->clusters_from(last.end);
+      while (next < paragraphs.size() && paragraphs[next].get() != last.paragraph) ++next;
+      ++next;
+    }
+    for (; next < paragraphs.size(); ++next) result.cut_clusters += paragraphs[next]->clusters_from(0);
+  }
   // Lines are as tall as the primary font's ascender + descender (times the spacing); the
   // glyphs sit on a baseline centred in that band.
   const double band = (metrics.ascender + metrics.descender) * size;
@@ -169,7 +181,7 @@ TextLayout TextLayouter::layout(std::string_view text, double width, double heig
     auto place = [&](const ShapedLine& shaped) {
       for (const ShapedGlyph& g : shaped.glyphs)
         result.glyphs.push_back(
-            {g.font, g.glyph, pen + g.x * size * squeeze, baseline - g.y * size});
+            {g.font, g.glyph, pen + g.x * size * squeeze, baseline - g.y * size, g.ink});
       pen += shaped.width * size * squeeze;
     };
     if (with_ellipsis && rtl) place(ellipsis);

@@ -35,6 +35,7 @@ struct PlacedGlyph {
   unsigned glyph = 0;
   double x = 0;
   double baseline = 0;
+  std::uint8_t ink = 0;  // 0: the text colour, 1: the accent (see InkRange)
 };
 
 struct LineBox {
@@ -50,6 +51,7 @@ struct TextLayout {
   double height = 0;        // px taken by the lines: line_advance * lines.size()
   double width = 0;         // px of the widest line
   bool truncated = false;   // some text did not fit; the last line ends in "…"
+  int cut_clusters = 0;     // grapheme clusters left out when truncated (spaces included)
   std::vector<LineBox> lines;
   std::vector<PlacedGlyph> glyphs;
 };
@@ -61,8 +63,10 @@ class TextLayouter {
   TextLayouter& operator=(const TextLayouter&) = delete;
   ~TextLayouter();
 
-  // Sets UTF-8 `text` (malformed sequences show as U+FFFD) in a `width` x `height` px box.
-  TextLayout layout(std::string_view text, double width, double height, const TextStyle& style);
+  // Sets UTF-8 `text` (malformed sequences show as U+FFFD) in a `width` x `height` px box;
+  // glyphs of `inks` ranges carry their ink.
+  TextLayout layout(std::string_view text, double width, double height, const TextStyle& style,
+                    std::span<const InkRange> inks = {});
 
  private:
   struct LineSpan {

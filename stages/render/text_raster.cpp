@@ -100,7 +100,7 @@ const TextRaster::GlyphImage& TextRaster::glyph_image(Font& font, unsigned glyph
 }
 
 void TextRaster::draw(Canvas& canvas, const TextLayout& layout, int x, int y, Color color,
-                      const Rect& clip) {
+                      const Rect& clip, Color accent) {
   const int size_64 = static_cast<int>(std::lround(layout.size * 64));
   if (size_64 <= 0) return;
   for (const PlacedGlyph& g : layout.glyphs) {
@@ -118,7 +118,7 @@ void TextRaster::draw(Canvas& canvas, const TextLayout& layout, int x, int y, Co
       canvas.blend_premultiplied(left, top, image.pixels.data(), image.width, image.height, clip);
     else
       canvas.blend_mask(left, top, image.pixels.data(), image.width, image.height, image.width,
-                        color, clip);
+                        g.ink == 1 ? accent : color, clip);
   }
 }
 

@@ -19,7 +19,12 @@ class TextRaster {
   TextRaster& operator=(const TextRaster&) = delete;
 
   // Draws `layout` with its box's top-left corner at (x, y); nothing outside `clip` changes.
-  void draw(Canvas& canvas, const TextLayout& layout, int x, int y, Color color, const Rect& clip);
+  // Glyphs of ink 1 are drawn in `accent`, the others in `color`.
+  void draw(Canvas& canvas, const TextLayout& layout, int x, int y, Color color, const Rect& clip,
+            Color accent);
+  void draw(Canvas& canvas, const TextLayout& layout, int x, int y, Color color, const Rect& clip) {
+    draw(canvas, layout, x, y, color, clip, color);
+  }
 
  private:
   // Glyph images are positioned at a quarter of a pixel horizontally: whole pixels make

@@ -1,24 +1,15 @@
-// The title card that opens a day's video: who, which day, how many posts.
+// The title card that opens a day's video (who, which day, how many posts) and the end card
+// that closes it (what the day added up to).
 #include "card_renderer.hpp"
+#include "count_format.hpp"
 
 namespace pipectl::render {
 
 RenderedTitle CardRenderer::render_title(const TitleInfo& title) {
   RenderedTitle result{blank_card(), {}};
-  Canvas& canvas = result.canvas;
   TitleCardLayout& layout = result.layout;
   layout.card = metrics_.card();
-  const Rect content = metrics_.content();
-
-  struct Line {
-    std::string text;
-    int size;
-    FontWeight weight;
-    Color color;
-    int gap_before;
-    Rect* rect;
-  };
-  std::vector<Line> lines;
+  std::vector<CentredLine> lines;
   if (!title.display_name.empty())
     lines.push_back(
         {title.display_name, metrics_.scaled(84), FontWeight::bold, theme_.text, 0, &layout.name});
@@ -28,17 +19,45 @@ RenderedTitle CardRenderer::render_title(const TitleInfo& title) {
   if (!title.day.empty())
     lines.push_back({time_.long_date(title.day), metrics_.scaled(52), FontWeight::regular,
                      theme_.text, metrics_.scaled(56), &layout.date});
-  lines.push_back({std::to_string(title.post_count) + (title.post_count == 1 ? " post" : " posts"),
+  lines.push_back({grouped_count(title.post_count) + (title.post_count == 1 ? " post" : " posts"),
                    metrics_.scaled(44), FontWeight::bold, theme_.accent, metrics_.scaled(16),
                    &layout.count});
-  lines.front().gap_before = 0;
+  draw_centred_lines(result.canvas, std::move(lines));
+  return result;
+}
 
+RenderedEnd CardRenderer::render_end(const EndInfo& end) {
+  RenderedEnd result{blank_card(), {}};
+  EndCardLayout& layout = result.layout;
+  layout.card = metrics_.card();
+  std::string who = end.handle.empty() ? "" : "@" + end.handle;
+  if (!end.day.empty()) who.append(who.empty() ? "" : " \u00B7 ").append(time_.long_date(end.day));
+  std::string totals = grouped_count(end.post_count) + (end.post_count == 1 ? " post" : " posts");
+  if (const std::string counts = footer_text(end.totals); !counts.empty())
+    totals.append("  \u00B7  ").append(counts);
+
+  std::vector<CentredLine> lines;
+  lines.push_back({"That was the day", metrics_.scaled(72), FontWeight::bold, theme_.text, 0,
+                   &layout.heading});
+  if (!who.empty())
+    lines.push_back({who, metrics_.scaled(44), FontWeight::regular, theme_.secondary,
+                     metrics_.scaled(24), &layout.who});
+  lines.push_back({totals, metrics_.scaled(40), FontWeight::bold, theme_.accent,
+                   metrics_.scaled(48), &layout.totals});
+  draw_centred_lines(result.canvas, std::move(lines));
+  return result;
+}
+
+void CardRenderer::draw_centred_lines(Canvas& canvas, std::vector<CentredLine> lines) {
+  const Rect content = metrics_.content();
+  if (lines.empty()) return;
+  lines.front().gap_before = 0;
   // The block of lines is centred vertically; each line is centred and kept to one line,
-  // shrinking a long display name before cutting it.
+  // shrinking a long line before cutting it.
   int total = 0;
-  for (const Line& line : lines) total += line.gap_before + line_height(line.size, line.weight);
+  for (const CentredLine& line : lines) total += line.gap_before + line_height(line.size, line.weight);
   int y = content.y + std::max(0, (content.height - total) / 2);
-  for (const Line& line : lines) {
+  for (const CentredLine& line : lines) {
     y += line.gap_before;
     const int height = line_height(line.size, line.weight);
     *line.rect = Rect{content.x, y, content.width, height}.intersection(content);
@@ -53,7 +72,6 @@ RenderedTitle CardRenderer::render_title(const TitleInfo& title) {
     draw_text(canvas, line.text, *line.rect, style, line.color);
     y += height;
   }
-  return result;
 }
 
 }  // namespace pipectl::render

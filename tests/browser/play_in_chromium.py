@@ -16,7 +16,7 @@ import threading
 import urllib.parse
 
 HANDLE = "sakura_lab"
-CARDS = 9  # title + 8 posts of 2026-11-24 in the sample data
+CARDS = 10  # title + 8 posts of 2026-11-24 in the sample data + end
 
 PAGE = b"""<!doctype html>
 <video id="v" muted playsinline preload="auto" src="/video.mp4"></video>

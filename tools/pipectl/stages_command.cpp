@@ -30,6 +30,10 @@ void print_stage(const StageInfo& info) {
       std::cout << "  [" << (spec.min ? format_number(*spec.min) : std::string("..")) << ", "
                 << (spec.max ? format_number(*spec.max) : std::string("..")) << "]";
     }
+    if (!spec.choices.empty()) {
+      std::cout << "  one of:";
+      for (const auto& choice : spec.choices) std::cout << ' ' << choice;
+    }
     std::cout << "\n        " << spec.doc << '\n';
   }
 }

@@ -23,6 +23,7 @@ struct ParamSpec {
   std::optional<double> min{};  // for integer, number, duration (seconds)
   std::optional<double> max{};
   bool required = false;
+  std::vector<std::string> choices{};  // for string: the only values allowed; empty: any
 };
 
 struct Size {

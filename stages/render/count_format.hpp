@@ -1,0 +1,26 @@
+// Numbers as a card shows them: footer counts ("1,234 likes", "12.3K reposts") and the note
+// under a cut post ("… 1,234 more characters").
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "items/post.hpp"
+
+namespace pipectl::render {
+
+// 0 to 9,999 in full with a comma ("1,234"); then "12.3K", "123K", "1.2M", "12M", "1.2B".
+std::string compact_count(std::int64_t count);
+
+// "1,234,567": every digit, grouped by thousands. Counts are never negative; one that is
+// shows as 0.
+std::string grouped_count(std::int64_t count);
+
+// "12 replies · 3 reposts · 1,234 likes · 2 quotes", leaving out zero counts; empty when all
+// are zero (sources without counts, such as archives, show no footer).
+std::string footer_text(const items::Metrics& metrics);
+
+// "… 1,234 more characters" (or "1 more character").
+std::string cut_note(int characters);
+
+}  // namespace pipectl::render
