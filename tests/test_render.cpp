@@ -23,6 +23,7 @@
 #include "items/frame.hpp"
 #include "items/media.hpp"
 #include "pipectl/registry.hpp"
+#include "post_text.hpp"
 #include "text_layout.hpp"
 #include "text_raster.hpp"
 
@@ -609,6 +610,54 @@ TEST_CASE("text ranges with the accent ink are drawn in the accent colour", "[re
                              return (a.ink == 1 ? a.x : 1e9) < (b.ink == 1 ? b.x : 1e9);
                            })->x;
   CHECK(count_pixels(canvas, Rect{0, 0, static_cast<int>(hashtag_x) + 5, 220}, is_accent) == 0);
+}
+
+TEST_CASE("hashtags, mentions, cashtags and links are in the accent colour; t.co links show their display URL",
+          "[render][card][entities]") {
+  items::MediaPost post = make_post("Launch at 14:02 #Artemis with @nasa $RKLB https://t.co/AbCdEf123");
+  items::Entity link;
+  link.kind = items::EntityKind::url;
+  link.start = static_cast<int>(post.post.text.find("https"));  // ASCII: bytes are code points
+  link.end = static_cast<int>(post.post.text.size());
+  link.text = "https://t.co/AbCdEf123";
+  link.display_url = "nasa.gov/artemis";
+  post.post.entities.push_back(link);
+  // With entities from the API, those are used (and only those): the link is the one here.
+  const render::StyledText styled = render::card_text(post.post);
+  CHECK(styled.text.find("t.co") == std::string::npos);
+  CHECK(styled.text.find("nasa.gov/artemis") != std::string::npos);
+  REQUIRE(styled.inks.size() == 1);
+  CHECK(styled.text.substr(styled.inks[0].begin, styled.inks[0].end - styled.inks[0].begin) == "nasa.gov/artemis");
+  // Without them, twitter-text's rules find all four.
+  post.post.entities.clear();
+  const render::StyledText found = render::card_text(post.post);
+  std::vector<std::string> highlighted;
+  for (const auto& ink : found.inks) highlighted.push_back(found.text.substr(ink.begin, ink.end - ink.begin));
+  CHECK(highlighted == std::vector<std::string>{"#Artemis", "@nasa", "$RKLB", "https://t.co/AbCdEf123"});
+
+  const RenderedPost card = renderer().render_post(post);
+  auto is_accent = [](Color c) { return c.b > 200 && c.r < 120 && c.g > 100; };
+  CHECK(count_pixels(card.canvas, card.layout.text_box, is_accent) > 2000);
+  CHECK(count_pixels(card.canvas, card.layout.text_box, is_dark) > 1000);
+  require_nothing_outside_boxes(card);
+}
+
+TEST_CASE("an @mention inside right-to-left text keeps its @ in front", "[render][layout][entities]") {
+  items::Post post;
+  post.text = "\u0634\u0643\u0631\u0627 @nasa \u0639\u0644\u0649 \u0627\u0644\u0635\u0648\u0631";
+  const render::StyledText styled = render::card_text(post);
+  REQUIRE(styled.inks.size() == 1);
+  render::TextLayouter layouter(fonts());
+  const auto layout = layouter.layout(styled.text, 1800, 200, render::TextStyle{}, styled.inks);
+  // The highlighted glyphs read left to right, "@" first.
+  std::vector<const render::PlacedGlyph*> mention;
+  for (const auto& glyph : layout.glyphs)
+    if (glyph.ink == 1) mention.push_back(&glyph);
+  REQUIRE(mention.size() == 5);
+  std::sort(mention.begin(), mention.end(), [](auto* a, auto* b) { return a->x < b->x; });
+  hb_codepoint_t at = 0;
+  REQUIRE(hb_font_get_nominal_glyph(mention[0]->font->hb_font(), '@', &at));
+  CHECK(mention[0]->glyph == at);
 }
 
 TEST_CASE("times are shown in the run's time zone", "[render][time]") {

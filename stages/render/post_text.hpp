@@ -16,7 +16,8 @@ struct StyledText {
 };
 
 // A post's text with its entities (the API's, or found by twitter-text's rules when the post
-// has none) highlighted and t.co links shown as their display URL.
+// has none) highlighted and t.co links shown as their display URL. Each entity is wrapped in
+// invisible bidi isolates so it reads in its own direction inside right-to-left text.
 StyledText card_text(const items::Post& post);
 
 // Text without entities from the API (a quoted post's): entities found by twitter-text's rules.

@@ -8,6 +8,7 @@
 
 #include "builtin.hpp"
 #include "card_renderer.hpp"
+#include "display_text.hpp"
 #include "frame_convert.hpp"
 #include "items/frame.hpp"
 #include "items/media.hpp"
@@ -57,7 +58,7 @@ class RenderStage final : public Stage {
     frame.sequence = post.index + 1;
     frame.duration_seconds = card_seconds_;
     frame.label = post.id;
-    frame.caption = "@" + post.author.username + ": " + render::card_text(post).text;
+    frame.caption = "@" + post.author.username + ": " + twitter_text::display_text(post).text;
     out.emit(Item::make(std::move(frame)));
   }
 
