@@ -17,6 +17,7 @@
 #include "builtin.hpp"
 #include "card_geometry.hpp"
 #include "card_renderer.hpp"
+#include "card_samples.hpp"
 #include "count_format.hpp"
 #include "fonts.hpp"
 #include "frame_convert.hpp"
@@ -26,6 +27,7 @@
 #include "post_text.hpp"
 #include "text_layout.hpp"
 #include "text_raster.hpp"
+#include "support/paths.hpp"
 
 using namespace pipectl;
 namespace fs = std::filesystem;
@@ -958,41 +960,14 @@ TEST_CASE("a word too long for a line is cut between grapheme clusters (Grapheme
 // it; tools/bench-render reports how long each takes).
 
 TEST_CASE("hostile text renders inside the card without failing", "[render][hostile]") {
-  std::string zwj;
-  for (int i = 0; i < 10000; ++i) zwj += "\u200D";
-  std::string combining = "Z";
-  for (int i = 0; i < 2000; ++i) combining += (i % 2 ? "\u0301" : "\u0336");
-  combining += " and ";
-  for (int stack = 0; stack < 50; ++stack) {
-    combining += "e";
-    for (int i = 0; i < 40; ++i) combining += "\u0308";
-  }
-  std::string invalid;
-  for (int i = 0; i < 3000; ++i) invalid += static_cast<char>((i * 73 + 11) % 256);
-  std::string controls;
-  for (int i = 0; i < 2000; ++i) controls += static_cast<char>(i % 32);
-  controls += "\x7F visible";
-  const std::string bidi = "\u202Eevil override\u202D nested \u2067 isolate \u202B embed " + std::string(300, 'a') +
-                           " \u202C\u202C\u202C\u2069\u2069 \u200F\u200E" + std::string(500, '\xD8');
-  std::string zwj_emoji;
-  for (int i = 0; i < 2000; ++i) zwj_emoji += "\U0001F468\u200D";
-  const std::string word(5000, 'w');
-  std::string long_post;
-  while (long_post.size() < 25000) long_post += "Twenty-five thousand characters, in words. ";
-
-  const std::pair<const char*, std::string> cases[] = {
-      {"10,000 ZWJ", zwj},           {"combining stacks", combining},
-      {"invalid UTF-8", invalid},    {"control characters", controls},
-      {"bidi overrides", bidi},      {"2,000 joined emoji", zwj_emoji},
-      {"a 5,000-character word", word}, {"25,000 characters", long_post},
-  };
-  for (const auto& [name, text] : cases) {
-    INFO(name);
-    items::MediaPost post = make_post(text);
-    post.post.referenced.push_back({"quoted", "9", text, items::Author{"7", text, "q", ""}});
-    const RenderedPost card = renderer().render_post(post);
+  const auto samples = render::hostile_samples();
+  CHECK(samples.size() == 8);
+  for (const auto& sample : samples) {
+    INFO(sample.name << ": " << sample.summary);
+    const RenderedPost card = renderer().render_post(std::get<items::MediaPost>(sample.card));
     require_nothing_outside_boxes(card);
     CHECK(card.layout.text_box.contains(card.layout.note));
+    CHECK_FALSE(card.layout.quote.empty());
   }
 }
 
@@ -1018,4 +993,102 @@ TEST_CASE("a post too long for the card ends in an ellipsis and says how much wa
   const RenderedPost short_card = renderer().render_post(make_post("Short."));
   CHECK(short_card.layout.note.empty());
   CHECK(short_card.layout.cut_characters == 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Emoji sequences (HarfBuzz's emoji-clusters test, Emoji 15.0, read in place)
+
+TEST_CASE("every emoji sequence stays one cluster and is drawn from the colour font, without tofu",
+          "[render][emoji]") {
+  const fs::path shared = test::shared_dir();
+  if (shared.empty()) {
+    WARN("SKIPPED: ../shared/reference is absent, the emoji-clusters test cannot run");
+    return;
+  }
+  // Lines "font;options;1F636,200D,1F32B,FE0F;[expected]": only the code points are used here;
+  // HarfBuzz's own expectation (one cluster per sequence) is checked on our pipeline instead.
+  std::ifstream in(shared / "reference" / "harfbuzz-emoji-clusters" / "emoji-clusters.tests");
+  REQUIRE(in);
+  render::ShapingTools tools;
+  render::TextLayouter layouter(fonts());
+  int sequences = 0, one_cluster = 0, no_tofu = 0, colour = 0, one_glyph = 0;
+  std::vector<std::string> failures;
+  for (std::string line; std::getline(in, line);) {
+    const auto first = line.find(';'), second = line.find(';', first + 1), third = line.find(';', second + 1);
+    if (third == std::string::npos) continue;
+    std::istringstream hex(line.substr(second + 1, third - second - 1));
+    icu::UnicodeString units;
+    for (std::string cp; std::getline(hex, cp, ',');) units.append(static_cast<UChar32>(std::stoul(cp, nullptr, 16)));
+    ++sequences;
+    // The wrapper cuts and truncates only between grapheme clusters.
+    auto& clusters = tools.graphemes();
+    clusters.setText(units);
+    const bool single = clusters.following(0) == units.length();
+    one_cluster += single;
+    std::string utf8;
+    units.toUTF8String(utf8);
+    const auto layout = layouter.layout(utf8, 2000, 200, render::TextStyle{});
+    const bool tofu = std::any_of(layout.glyphs.begin(), layout.glyphs.end(), [](auto& g) { return g.glyph == 0; });
+    const bool in_colour = !layout.glyphs.empty() &&
+                           std::all_of(layout.glyphs.begin(), layout.glyphs.end(), [](auto& g) { return g.font->is_color(); });
+    no_tofu += !tofu;
+    colour += in_colour;
+    one_glyph += layout.glyphs.size() == 1;
+    if ((!single || tofu || !in_colour) && failures.size() < 10) failures.push_back(line.substr(second + 1, third - second - 1));
+  }
+  WARN("emoji-clusters.tests: " << sequences << " sequences; one grapheme cluster: " << one_cluster
+                                << "; no tofu: " << no_tofu << "; all from the colour font: " << colour
+                                << "; drawn as one glyph: " << one_glyph);
+  std::string listed;
+  for (const auto& f : failures) listed += " " + f;
+  INFO("first failures:" << listed);
+  CHECK(sequences == 3347);
+  CHECK(one_cluster == sequences);
+  CHECK(no_tofu == sequences);
+  CHECK(colour == sequences);
+  CHECK(one_glyph == sequences);  // Noto Color Emoji (Debian 12) has a picture for each
+}
+
+TEST_CASE("no tofu: every script Noto covers finds a font with its glyphs", "[render][fonts]") {
+  const std::pair<const char*, const char*> samples[] = {
+      {"Latin", "Crème brûlée, jamón ibérico, smørrebrød, Łódź, Dvořák"},
+      {"Cyrillic", "Съешь же ещё этих мягких французских булок"},
+      {"Greek", "Ξεσκεπάζω την ψυχοφθόρα βδελυγμία"},
+      {"Armenian", "Բարեւ աշխարհ"},
+      {"Georgian", "გამარჯობა მსოფლიო"},
+      {"Arabic", "مرحبا بالعالم، كيف حالك اليوم؟"},
+      {"Persian", "سلام دنیا، امروز چطوری؟"},
+      {"Urdu", "ہیلو دنیا"},
+      {"Hebrew", "שלום עולם, מה שלומך היום?"},
+      {"Devanagari", "नमस्ते दुनिया, आज आप कैसे हैं?"},
+      {"Bengali", "ওহে বিশ্ব, আজ তুমি কেমন আছ?"},
+      {"Gurmukhi", "ਸਤਿ ਸ੍ਰੀ ਅਕਾਲ ਦੁਨੀਆ"},
+      {"Gujarati", "નમસ્તે વિશ્વ"},
+      {"Tamil", "வணக்கம் உலகம், இன்று எப்படி இருக்கிறீர்கள்?"},
+      {"Telugu", "హలో ప్రపంచం"},
+      {"Kannada", "ಹಲೋ ವಿಶ್ವ"},
+      {"Malayalam", "ഹലോ ലോകം"},
+      {"Sinhala", "හෙලෝ ලෝකය"},
+      {"Thai", "สวัสดีชาวโลก วันนี้เป็นอย่างไรบ้าง"},
+      {"Lao", "ສະບາຍດີໂລກ"},
+      {"Khmer", "សួស្តី​ពិភពលោក"},
+      {"Myanmar", "မင်္ဂလာပါ ကမ္ဘာလောက"},
+      {"Tibetan", "བཀྲ་ཤིས་བདེ་ལེགས།"},
+      {"Ethiopic", "ሰላም ልዑል"},
+      {"Japanese", "今日は良い天気ですね。カタカナとひらがな。"},
+      {"Chinese (simplified)", "你好世界，今天天气很好。"},
+      {"Chinese (traditional)", "你好世界，今天天氣很好。"},
+      {"Korean", "안녕하세요 세계, 오늘 날씨가 좋네요."},
+      {"Emoji", "👨‍👩‍👧‍👦 🇯🇵 🇺🇦 👍🏽 🏳️‍🌈 1️⃣ ❤️‍🔥"},
+      {"Symbols and math", "→ ← ↑ ↓ ∑ ∫ √ ∞ ≈ ≠ € £ ¥ ₹ ₿ ° ™ ©"},
+  };
+  render::TextLayouter layouter(fonts());
+  for (const auto& [script, text] : samples) {
+    INFO(script << ": " << text);
+    const auto layout = layouter.layout(text, 4000, 200, render::TextStyle{});
+    CHECK_FALSE(layout.glyphs.empty());
+    int tofu = 0;
+    for (const auto& glyph : layout.glyphs) tofu += glyph.glyph == 0;
+    CHECK(tofu == 0);
+  }
 }

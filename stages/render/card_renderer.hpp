@@ -121,8 +121,9 @@ class CardRenderer {
   // The post text, with a note of what was cut when it does not fit; returns the box used.
   Rect draw_post_text(Canvas& canvas, const StyledText& text, const Rect& box,
                       const TextStyle& style, bool shrink, PostCardLayout& layout);
-  // The quoted post as a bordered card in `box`; returns its frame (empty when no room).
-  Rect draw_quote(Canvas& canvas, const items::ReferencedPost& quote, const Rect& box, bool shrink);
+  // The quoted post as a bordered card at the top of `box`, as tall as its content needs;
+  // returns its frame (empty when there is no room).
+  Rect draw_quote(Canvas& canvas, const items::ReferencedPost& quote, const Rect& box);
   void draw_photos(Canvas& canvas, const items::MediaPost& post, PostCardLayout& layout);
   void draw_play_badge(Canvas& canvas, const Rect& image, bool gif, PostCardLayout& layout);
   struct CentredLine {

@@ -43,6 +43,9 @@ bool wants_emoji_presentation(const char32_t* cps, std::size_t count) {
     const UChar32 c = static_cast<UChar32>(cps[i]);
     if (c == 0xFE0E) return false;
     if (c == 0xFE0F || c == 0x20E3 || u_hasBinaryProperty(c, UCHAR_EMOJI_MODIFIER)) emoji = true;
+    // A ZWJ sequence is an emoji even when written without FE0F ("❤‍🩹" as 2764 200D 1FA79):
+    // the colour font draws it as one picture.
+    if (c == 0x200D && u_hasBinaryProperty(static_cast<UChar32>(cps[0]), UCHAR_EMOJI)) emoji = true;
   }
   return emoji || u_hasBinaryProperty(static_cast<UChar32>(cps[0]), UCHAR_EMOJI_PRESENTATION);
 }

@@ -108,8 +108,8 @@ int CardRenderer::draw_body(Canvas& canvas, const StyledText& text,
   style.min_size = metrics_.text_min;
   const bool has_text = has_visible_text(text.text);
   const int gap = has_text ? metrics_.section_gap : 0;
-  // With a quoted post the text keeps at most 60% of the box, and the quote takes the rest
-  // (or only what it needs, when shrinking).
+  // With a quoted post the text keeps at most 60% of the box, and the quote takes what it
+  // needs of the rest.
   Rect text_room = box;
   if (quote) text_room.height = has_text ? static_cast<int>(box.height * 0.6) : 0;
   int used = 0;
@@ -120,7 +120,8 @@ int CardRenderer::draw_body(Canvas& canvas, const StyledText& text,
   if (quote) {
     const Rect quote_box{box.x, box.y + used + gap, box.width,
                          std::max(0, box.height - used - gap)};
-    layout.quote = draw_quote(canvas, *quote, quote_box, shrink);
+    // The quote's frame is only as tall as its content: a short quote is not a tall box.
+    layout.quote = draw_quote(canvas, *quote, quote_box);
     used = layout.quote.empty() ? used : layout.quote.bottom() - box.y;
   }
   return used;
@@ -153,8 +154,7 @@ Rect CardRenderer::draw_post_text(Canvas& canvas, const StyledText& text, const 
   return used;
 }
 
-Rect CardRenderer::draw_quote(Canvas& canvas, const items::ReferencedPost& quote, const Rect& box,
-                              bool shrink) {
+Rect CardRenderer::draw_quote(Canvas& canvas, const items::ReferencedPost& quote, const Rect& box) {
   const int pad = metrics_.quote_padding;
   const int name_height = line_height(metrics_.quote_name_size, FontWeight::bold);
   if (box.height < name_height + 2 * pad) return {box.x, box.y, 0, 0};
@@ -168,12 +168,12 @@ Rect CardRenderer::draw_quote(Canvas& canvas, const items::ReferencedPost& quote
   std::optional<TextLayout> lines;
   if (has_visible_text(text.text)) {
     lines = layouter_.layout(text.text, inner.width, text_height, style, text.inks);
-    if (shrink) text_height = std::min(text_height, static_cast<int>(std::ceil(lines->height)));
+    text_height = std::min(text_height, static_cast<int>(std::ceil(lines->height)));
   } else {
     text_height = 0;
   }
   const int height = 2 * pad + name_height + (lines ? metrics_.label_gap + text_height : 0);
-  const Rect frame{box.x, box.y, box.width, shrink ? std::min(box.height, height) : box.height};
+  const Rect frame{box.x, box.y, box.width, std::min(box.height, height)};
 
   // A border of the border colour: the card colour drawn inside a slightly larger disc.
   canvas.fill_rounded_rect(frame, metrics_.quote_radius, theme_.border);

@@ -16,5 +16,6 @@ int run_command(const std::vector<std::string>& args);
 int check_command(const std::vector<std::string>& args);
 int stages_command(const std::vector<std::string>& args);
 int dot_command(const std::vector<std::string>& args);
+int contact_sheet_command(const std::vector<std::string>& args);
 
 }  // namespace pipectl::cli

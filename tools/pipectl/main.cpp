@@ -16,6 +16,7 @@ Usage:
   pipectl check GRAPH          check a graph file and report every problem
   pipectl stages [NAME]        list the stages, or one stage's ports and parameters
   pipectl dot GRAPH            the graph as Graphviz DOT: pipectl dot GRAPH | dot -Tsvg > graph.svg
+  pipectl contact-sheet        every sample card (all scripts and layouts) on one PNG
   pipectl COMMAND --help       help on one command
   pipectl --version
 
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   if (command == "check") return pipectl::cli::check_command(args);
   if (command == "stages") return pipectl::cli::stages_command(args);
   if (command == "dot") return pipectl::cli::dot_command(args);
-  std::cerr << "pipectl: unknown command '" << command << "' (commands: run, check, stages, dot; see pipectl --help)\n";
+  if (command == "contact-sheet") return pipectl::cli::contact_sheet_command(args);
+  std::cerr << "pipectl: unknown command '" << command << "' (commands: run, check, stages, dot, contact-sheet; see pipectl --help)\n";
   return pipectl::cli::exit_usage;
 }
