@@ -106,7 +106,7 @@ TEST_CASE("the demo graph makes a correct video per sample handle, cards in chro
       auto decoded = test::decode_luma_at(video, 3.0 * i + 1.5, 1920, 1080);
       double own = test::psnr(frames[i].y, decoded);
       INFO("card " << i << " (" << frames[i].label << "): PSNR " << own << " dB");
-      CHECK(own >= 35.0);
+      CHECK(own >= 40.0);  // the issue's bar for the decoded video against the rendered cards
       for (size_t j = 0; j < frames.size(); ++j)
         if (j != i) CHECK(test::psnr(frames[j].y, decoded) < own);
     }

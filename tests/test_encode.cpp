@@ -81,7 +81,8 @@ std::vector<fs::path> files_in(const fs::path& folder) {
 std::unique_ptr<pipectl::Stage> make_stage(const fs::path& output,
                                            std::vector<std::string>& warnings,
                                            const std::string& preset = "veryfast",
-                                           const std::string& reorder = "16") {
+                                           const std::string& reorder = "16",
+                                           const std::string& repeat = "skip") {
   pipectl::Registry registry;
   pipectl::register_encode_stage(registry);
   const pipectl::StageInfo* info = registry.find("encode");
@@ -92,7 +93,8 @@ std::unique_ptr<pipectl::Stage> make_stage(const fs::path& output,
                           {"crf", "23"},
                           {"threads", "0"},
                           {"reorder", reorder},
-                          {"subtitles", "true"}});
+                          {"subtitles", "true"},
+                          {"repeat", repeat}});
   pipectl::RunContext context;
   context.handle = "nasa";
   context.date = "2026-11-24";
@@ -152,7 +154,9 @@ TEST_CASE("encode: declaration", "[encode]") {
   CHECK(info->outputs.empty());
   std::map<std::string, pipectl::ParamSpec> params;
   for (const auto& spec : info->params) params[spec.name] = spec;
-  REQUIRE(params.size() == 7);
+  REQUIRE(params.size() == 8);
+  CHECK(params["repeat"].default_value == "skip");
+  CHECK(params["repeat"].choices == std::vector<std::string>{"skip", "x264", "still"});
   CHECK(params["subtitles"].type == pipectl::ParamType::boolean);
   CHECK(params["subtitles"].default_value == "true");
   CHECK(params["reorder"].default_value == "16");
@@ -425,7 +429,7 @@ TEST_CASE("encode: a path outside the output folder is refused", "[encode][files
   context.out_dir = (dir.path() / "out").string();
   auto params = [&](const std::string& path) {
     return pipectl::Params({{"path", path}, {"fps", "30"}, {"preset", "veryfast"}, {"crf", "23"},
-                            {"threads", "0"}, {"reorder", "16"}, {"subtitles", "true"}});
+                            {"threads", "0"}, {"reorder", "16"}, {"subtitles", "true"}, {"repeat", "skip"}});
   };
   const pipectl::StageInfo* info = registry.find("encode");
   CHECK_NOTHROW(info->create(params(context.out_dir + "/nasa/day.mp4"), context));
@@ -540,7 +544,8 @@ TEST_CASE("encode: subtitles=false writes the video only", "[encode][subtitles]"
   const pipectl::StageInfo* info = registry.find("encode");
   REQUIRE(info != nullptr);
   pipectl::Params params({{"path", (dir.path() / "quiet.mp4").string()}, {"fps", "30"}, {"preset", "ultrafast"},
-                          {"crf", "23"}, {"threads", "0"}, {"reorder", "16"}, {"subtitles", "false"}});
+                          {"crf", "23"}, {"threads", "0"}, {"reorder", "16"}, {"subtitles", "false"},
+                          {"repeat", "skip"}});
   pipectl::RunContext context;
   context.out_dir = dir.path().string();
   auto stage = info->create(params, context);
@@ -550,4 +555,153 @@ TEST_CASE("encode: subtitles=false writes the video only", "[encode][subtitles]"
   stage->process(Item::make(std::move(frame)), out);
   stage->finish(out);
   CHECK(files_in(dir.path()) == std::vector<fs::path>{dir.path() / "quiet.mp4"});
+}
+
+// ---------------------------------------------------------------------------------------
+// How a card stays on screen: skip pictures (the default), x264 repeats, still pictures
+
+namespace {
+
+// One slice NAL unit as ffmpeg's trace_headers bitstream filter reads it.
+struct TracedSlice {
+  int nal_ref_idc = -1;
+  int nal_unit_type = -1;
+  int pps_id = -1;
+  int frame_num = -1;
+};
+
+// The syntax of every slice, read by ffmpeg itself (a decoder is lenient: wrong frame_num or
+// non-reference repeats still decode, so the fields are checked, not only the pictures).
+std::vector<TracedSlice> trace_slices(const fs::path& file) {
+  const auto result = pipectl::test::run_command(
+      "ffmpeg -hide_banner -nostats -i " + pipectl::test::shell_quote(file.string()) +
+      " -c copy -bsf:v trace_headers -f null - 2>&1");
+  REQUIRE(result.exit_code == 0);
+  std::vector<TracedSlice> slices;
+  TracedSlice current;
+  std::istringstream lines(result.output);
+  auto value = [](const std::string& line) { return std::stoi(line.substr(line.rfind('=') + 1)); };
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(" nal_ref_idc ") != std::string::npos) current = TracedSlice{value(line)};
+    else if (line.find(" nal_unit_type ") != std::string::npos) current.nal_unit_type = value(line);
+    else if (line.find(" pic_parameter_set_id ") != std::string::npos) current.pps_id = value(line);
+    else if (line.find(" frame_num ") != std::string::npos) {
+      current.frame_num = value(line);
+      if (current.nal_unit_type == 1 || current.nal_unit_type == 5) slices.push_back(current);
+    }
+  }
+  return slices;
+}
+
+// MD5 of every decoded picture, in order (ffmpeg's framemd5 muxer).
+std::vector<std::string> picture_md5s(const fs::path& file) {
+  const auto result = pipectl::test::run_command(
+      "ffmpeg -v error -i " + pipectl::test::shell_quote(file.string()) + " -f framemd5 - 2>&1");
+  REQUIRE(result.exit_code == 0);
+  std::vector<std::string> sums;
+  std::istringstream lines(result.output);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty() && line[0] != '#') sums.push_back(line.substr(line.rfind(',') + 1));
+  return sums;
+}
+
+fs::path encode_cards(const fs::path& folder, const std::string& repeat, const std::vector<double>& seconds,
+                      int width = 320, int height = 240) {
+  const fs::path output = folder / (repeat + ".mp4");
+  std::vector<std::string> warnings;
+  auto stage = make_stage(output, warnings, "veryfast", "16", repeat);
+  NullEmitter out;
+  for (std::size_t k = 0; k < seconds.size(); ++k)
+    stage->process(Item::make(make_card(width, height, static_cast<std::int64_t>(k), seconds[k])), out);
+  stage->finish(out);
+  CHECK(warnings.empty());
+  return output;
+}
+
+}  // namespace
+
+TEST_CASE("encode: repeats are all-skip P pictures that are valid H.264, not only decodable", "[encode][skip]") {
+  TempDir dir;
+  // 40 pictures is longer than MaxFrameNum (16 for x264's SPS here): frame_num must wrap.
+  const std::vector<double> seconds{1.0, 40.0 / kFps, 0.5};
+  const fs::path video = encode_cards(dir.path(), "skip", seconds);
+  check_video(video, 320, 240, 30 + 40 + 15);
+
+  const auto slices = trace_slices(video);
+  REQUIRE(slices.size() == 85u);
+  int idr = 0;
+  int since_idr = 0;
+  for (std::size_t i = 0; i < slices.size(); ++i) {
+    INFO("picture " << i);
+    const TracedSlice& slice = slices[i];
+    CHECK(slice.nal_ref_idc > 0);  // every picture is a reference picture (POC type 2)
+    if (slice.nal_unit_type == 5) {  // each card starts with x264's IDR picture, under PPS 0
+      ++idr;
+      since_idr = 0;
+      CHECK(slice.pps_id == 0);
+      CHECK(slice.frame_num == 0);
+    } else {  // its repeats: skip pictures under our PPS 1, frame_num counting up, wrapping
+      ++since_idr;
+      CHECK(slice.nal_unit_type == 1);
+      CHECK(slice.pps_id == 1);
+      CHECK(slice.frame_num == since_idr % 16);
+    }
+  }
+  CHECK(idr == 3);
+  CHECK(slices[0].nal_unit_type == 5);
+  CHECK(slices[30].nal_unit_type == 5);
+  CHECK(slices[70].nal_unit_type == 5);
+
+  // Every picture of a card is the card's first picture, bit for bit, and close to the card.
+  const auto sums = picture_md5s(video);
+  REQUIRE(sums.size() == 85u);
+  for (std::size_t i = 1; i < 30; ++i) CHECK(sums[i] == sums[0]);
+  for (std::size_t i = 31; i < 70; ++i) CHECK(sums[i] == sums[30]);
+  for (std::size_t i = 71; i < 85; ++i) CHECK(sums[i] == sums[70]);
+  CHECK(sums[0] != sums[30]);
+  for (double at : {0.0, 0.5, 0.95}) {  // the first, a middle and the last picture of card 0
+    const auto decoded = pipectl::test::decode_luma_at(video, at, 320, 240);
+    CHECK(pipectl::test::psnr(card_luma(320, 240, 0), decoded) >= 40.0);
+  }
+}
+
+TEST_CASE("encode: skip pictures cost a fraction of x264 repeats and look the same", "[encode][skip]") {
+  TempDir dir;
+  const std::vector<double> seconds{3.0, 3.0};
+  const fs::path skip = encode_cards(dir.path(), "skip", seconds, 640, 360);
+  const fs::path x264 = encode_cards(dir.path(), "x264", seconds, 640, 360);
+  check_video(skip, 640, 360, 180);
+  check_video(x264, 640, 360, 180);
+  for (double at : {1.5, 4.5}) {
+    const auto card = card_luma(640, 360, at < 3 ? 0 : 1);
+    CHECK(pipectl::test::psnr(card, pipectl::test::decode_luma_at(skip, at, 640, 360)) >= 40.0);
+    CHECK(pipectl::test::psnr(card, pipectl::test::decode_luma_at(x264, at, 640, 360)) >= 40.0);
+  }
+  // A skip picture of 640x360 (920 macroblocks) is a dozen bytes: the file is the two IDRs.
+  CHECK(fs::file_size(skip) < fs::file_size(x264) * 2);
+}
+
+TEST_CASE("encode: still mode writes one picture per card, lasting the card", "[encode][still]") {
+  TempDir dir;
+  const fs::path video = encode_cards(dir.path(), "still", {1.0, 2.0, 0.5});
+  const auto result = pipectl::test::run_command(
+      "ffprobe -v error -select_streams v -show_entries packet=pts_time,duration_time -of csv=p=0 " +
+      pipectl::test::shell_quote(video.string()));
+  REQUIRE(result.exit_code == 0);
+  std::vector<std::pair<double, double>> packets;
+  std::istringstream lines(result.output);
+  for (std::string line; std::getline(lines, line);) {
+    const auto comma = line.find(',');
+    if (comma != std::string::npos) packets.emplace_back(std::stod(line.substr(0, comma)), std::stod(line.substr(comma + 1)));
+  }
+  REQUIRE(packets.size() == 3u);
+  CHECK(packets[0].first == Approx(0.0).margin(1e-6));
+  CHECK(packets[1].first == Approx(1.0));
+  CHECK(packets[2].first == Approx(3.0));
+  CHECK(packets[2].second == Approx(0.5));
+  CHECK(pipectl::test::probe_video(video).duration == Approx(3.5).margin(1.0 / kFps));
+  CHECK(pipectl::test::decode_errors(video).empty());
+  // ffmpeg's -ss drops pictures that start before the time: ask for the card's own start.
+  const auto decoded = pipectl::test::decode_luma_at(video, 1.0, 320, 240);
+  CHECK(pipectl::test::psnr(card_luma(320, 240, 1), decoded) >= 40.0);
 }

@@ -29,6 +29,7 @@ Mp4WriterOptions writer_options(const EncodeSettings& settings, int width, int h
   options.preset = settings.preset;
   options.crf = settings.crf;
   options.threads = settings.threads;
+  options.repeat = settings.repeat;
   return options;
 }
 
@@ -43,6 +44,7 @@ EncodeSettings encode_settings(const Params& params) {
   settings.threads = static_cast<int>(params.integer("threads"));
   settings.reorder = static_cast<int>(params.integer("reorder"));
   settings.subtitles = params.boolean("subtitles");
+  settings.repeat = repeat_mode_named(params.text("repeat"));
   return settings;
 }
 
@@ -66,6 +68,11 @@ StageInfo encode_stage_info() {
        "(its post failed upstream), so memory stays bounded", 1.0, 1024.0},
       {"subtitles", ParamType::boolean, "true",
        "also write WebVTT subtitles beside the video (same name, .vtt): each card's text and time range"},
+      {"repeat", ParamType::string, "skip",
+       "how a card stays on screen: skip (fps pictures a second; x264 encodes each card once and "
+       "the repeats are all-skip P pictures), x264 (x264 encodes every repeat: slower, the same "
+       "look), still (one picture per card lasting its duration: variable frame rate)",
+       {}, {}, false, {"skip", "x264", "still"}},
   };
   info.create = [](const Params& params, const RunContext& context) -> std::unique_ptr<Stage> {
     return std::make_unique<EncodeStage>(encode_settings(params), context);

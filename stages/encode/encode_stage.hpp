@@ -30,6 +30,7 @@ struct EncodeSettings {
   int threads = 0;  // 0 = automatic
   int reorder = 16;  // frames held behind a missing one before it is given up
   bool subtitles = true;  // write <path>.vtt beside the video (WebVTT, a cue per card)
+  RepeatMode repeat = RepeatMode::skip;  // how a card stays on screen (mp4_writer.hpp)
 };
 
 // Reads the node's parameters; std::invalid_argument for values x264 cannot use (an unknown

@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <stdexcept>
 #include <system_error>
 
+#include "h264_skip.hpp"
 #include "temp_files.hpp"
 
 // x264.h needs the fixed-width integer types declared before it.
@@ -74,9 +76,11 @@ std::vector<std::uint8_t> nal_body(const x264_nal_t& nal) {
 // stream's extradata. libavformat copies extradata that starts with version 1 verbatim; handing
 // it length-prefixed NALs instead would be mistaken for an avcC and produce a broken file.
 std::vector<std::uint8_t> make_avcc(const std::vector<std::uint8_t>& sps,
-                                    const std::vector<std::uint8_t>& pps) {
-  if (sps.size() < 4 || sps.size() > 0xFFFF || pps.empty() || pps.size() > 0xFFFF)
+                                    const std::vector<std::vector<std::uint8_t>>& pps_list) {
+  if (sps.size() < 4 || sps.size() > 0xFFFF || pps_list.empty() || pps_list.size() > 31)
     throw std::runtime_error("x264 returned unusable SPS/PPS headers");
+  for (const auto& pps : pps_list)
+    if (pps.empty() || pps.size() > 0xFFFF) throw std::runtime_error("x264 returned an unusable PPS");
   std::vector<std::uint8_t> avcc = {
       1,       // configurationVersion
       sps[1],  // AVCProfileIndication
@@ -91,8 +95,8 @@ std::vector<std::uint8_t> make_avcc(const std::vector<std::uint8_t>& sps,
     avcc.insert(avcc.end(), nal.begin(), nal.end());
   };
   append_sized(sps);
-  avcc.push_back(1);  // one PPS
-  append_sized(pps);
+  avcc.push_back(static_cast<std::uint8_t>(pps_list.size()));  // numOfPictureParameterSets
+  for (const auto& pps : pps_list) append_sized(pps);
   // High profiles carry chroma format and bit depths too; we always encode 8-bit 4:2:0.
   const int profile = sps[1];
   if (profile == 100 || profile == 110 || profile == 122 || profile == 144) {
@@ -110,6 +114,21 @@ std::filesystem::path make_temp_path(const std::filesystem::path& final_path) {
 }
 
 }  // namespace
+
+const char* to_string(RepeatMode mode) {
+  switch (mode) {
+    case RepeatMode::skip: return "skip";
+    case RepeatMode::x264: return "x264";
+    case RepeatMode::still: return "still";
+  }
+  return "?";
+}
+
+RepeatMode repeat_mode_named(const std::string& name) {
+  for (RepeatMode mode : {RepeatMode::skip, RepeatMode::x264, RepeatMode::still})
+    if (name == to_string(mode)) return mode;
+  throw std::invalid_argument("unknown repeat mode '" + name + "': use skip, x264 or still");
+}
 
 std::vector<std::filesystem::path> remove_stale_temp_files(const std::filesystem::path& final_path) {
   std::vector<std::filesystem::path> removed;
@@ -173,6 +192,10 @@ struct Mp4Writer::Impl {
   AVRational encoder_time_base{1, 30};  // x264's pts/dts unit: one picture
   std::vector<std::uint8_t> sei;       // x264's settings SEI, sent with the first packet
   bool file_created = false;
+  std::optional<SpsFacts> skip_sps;    // set when repeats are written as skip pictures
+  // Cards handed to x264 whose picture has not come out yet: first picture number -> how many
+  // pictures the card lasts (skip and still modes).
+  std::map<std::int64_t, std::int64_t> pending_cards;
 };
 
 Mp4Writer::Mp4Writer(std::filesystem::path final_path, const Mp4WriterOptions& options)
@@ -201,6 +224,21 @@ Mp4Writer::Mp4Writer(std::filesystem::path final_path, const Mp4WriterOptions& o
     param.i_timebase_num = 1;
     param.i_timebase_den = static_cast<std::uint32_t>(options_.fps);
     param.b_vfr_input = 0;
+    if (options_.repeat != RepeatMode::x264) {
+      // x264 sees one picture per card, an IDR (each card is a fresh start and the skip
+      // pictures after it refer only to it), at the card's real time: its rate control
+      // spends bits by time, and a card that lasts 3 s is worth more than one that lasts
+      // 1/30 s. No B-frames: output order is input order, and the SPS uses POC type 2.
+      param.b_vfr_input = 1;
+      param.i_bframe = 0;
+      param.i_keyint_max = X264_KEYINT_MAX_INFINITE;
+      param.i_scenecut_threshold = 0;
+      // Every picture x264 sees is an IDR: there is no inter prediction for a lookahead or
+      // macroblock tree to plan, only pictures for them to hold (memory, and a delay).
+      param.rc.i_lookahead = 0;
+      param.rc.b_mb_tree = 0;
+      param.i_sync_lookahead = 0;
+    }
     param.rc.i_rc_method = X264_RC_CRF;
     param.rc.f_rf_constant = static_cast<float>(options_.crf);
     // Cards are BT.709 limited range (items/frame.hpp); say so in the VUI so players do not
@@ -222,12 +260,22 @@ Mp4Writer::Mp4Writer(std::filesystem::path final_path, const Mp4WriterOptions& o
     int nal_count = 0;
     if (x264_encoder_headers(impl_->encoder.get(), &nals, &nal_count) < 0)
       throw std::runtime_error("x264 could not produce stream headers");
-    std::vector<std::uint8_t> sps, pps;
+    std::vector<std::uint8_t> sps;
+    std::vector<std::vector<std::uint8_t>> pps;
     for (int i = 0; i < nal_count; ++i) {
       if (nals[i].i_type == NAL_SPS) sps = nal_body(nals[i]);
-      else if (nals[i].i_type == NAL_PPS) pps = nal_body(nals[i]);
+      else if (nals[i].i_type == NAL_PPS) pps.push_back(nal_body(nals[i]));
       else if (nals[i].i_type == NAL_SEI)  // keep the length prefix: it goes into a packet
         impl_->sei.assign(nals[i].p_payload, nals[i].p_payload + nals[i].i_payload);
+    }
+    if (options_.repeat == RepeatMode::skip) {
+      const SpsFacts facts = parse_sps(sps);
+      if (skip_pictures_supported(facts) && pps.size() == 1) {
+        impl_->skip_sps = facts;
+        pps.push_back(skip_pps_nal(facts));  // id 1, next to x264's id 0
+      } else {
+        options_.repeat = RepeatMode::x264;  // x264 encodes the repeats: slower, still correct
+      }
     }
     const std::vector<std::uint8_t> avcc = make_avcc(sps, pps);
 
@@ -245,7 +293,7 @@ Mp4Writer::Mp4Writer(std::filesystem::path final_path, const Mp4WriterOptions& o
     if (!stream) throw std::runtime_error("cannot add a video stream to the MP4 muxer");
     impl_->stream = stream;
     stream->time_base = impl_->encoder_time_base;  // a hint; the muxer picks its own timescale
-    stream->avg_frame_rate = AVRational{options_.fps, 1};
+    if (options_.repeat != RepeatMode::still) stream->avg_frame_rate = AVRational{options_.fps, 1};
     AVCodecParameters* par = stream->codecpar;
     par->codec_type = AVMEDIA_TYPE_VIDEO;
     par->codec_id = AV_CODEC_ID_H264;
@@ -329,20 +377,21 @@ void Mp4Writer::write_card(const items::Frame& frame) {
 }
 
 void Mp4Writer::encode_card(const items::Frame& frame, std::int64_t pictures) {
-  encode_picture(frame);
-  for (std::int64_t i = 1; i < pictures; ++i) encode_repeat_of_previous(frame);
+  if (options_.repeat == RepeatMode::x264) {
+    for (std::int64_t i = 0; i < pictures; ++i) {
+      encode_and_write(false, &frame);
+      ++pictures_submitted_;
+    }
+    return;
+  }
+  // One picture for x264, at the card's first picture number; its repeats (skip) or its
+  // duration (still) are added when x264 hands the picture back.
+  impl_->pending_cards[pictures_submitted_] = pictures;
+  encode_and_write(false, &frame, true);
+  pictures_submitted_ += pictures;
 }
 
-void Mp4Writer::encode_picture(const items::Frame& frame) { encode_and_write(false, &frame); }
-
-// Constant frame rate for now: the card's picture is simply encoded again. x264 codes an
-// unchanged picture as almost all skip blocks, so this costs little space; a later change
-// writes explicit skip pictures here instead.
-void Mp4Writer::encode_repeat_of_previous(const items::Frame& frame) {
-  encode_and_write(false, &frame);
-}
-
-bool Mp4Writer::encode_and_write(bool flush, const items::Frame* frame) {
+bool Mp4Writer::encode_and_write(bool flush, const items::Frame* frame, bool force_idr) {
   x264_picture_t in;
   x264_picture_t out;
   x264_picture_init(&in);
@@ -359,37 +408,65 @@ bool Mp4Writer::encode_and_write(bool flush, const items::Frame* frame) {
     in.img.i_stride[1] = options_.width / 2;
     in.img.i_stride[2] = options_.width / 2;
     in.i_pts = pictures_submitted_;
-    in.i_type = X264_TYPE_AUTO;
+    in.i_type = force_idr ? X264_TYPE_IDR : X264_TYPE_AUTO;
   }
   x264_nal_t* nals = nullptr;
   int nal_count = 0;
   const int size =
       x264_encoder_encode(impl_->encoder.get(), &nals, &nal_count, flush ? nullptr : &in, &out);
   if (size < 0) fail_and_throw("x264 failed to encode a picture");
-  if (!flush) ++pictures_submitted_;
   if (size == 0) return false;  // buffered in x264's lookahead; comes out later
 
+  // x264 guarantees that the payloads of one call are contiguous, starting at nals[0].
+  const std::uint8_t* data = nals[0].p_payload;
+  if (options_.repeat == RepeatMode::x264) {
+    // x264 counts in pictures (timebase 1/fps). With B-frames its dts starts below zero (it
+    // precedes the pts by the reorder delay); rescaling both keeps that offset, and the MP4
+    // muxer turns it into an edit list so the first picture is shown at time 0.
+    write_packet(data, static_cast<std::size_t>(size), out.i_pts, out.i_dts, 1, out.b_keyframe);
+    return true;
+  }
+  const auto card = impl_->pending_cards.find(out.i_pts);
+  if (card == impl_->pending_cards.end()) fail_and_throw("x264 returned a picture that was never given");
+  const std::int64_t pictures = card->second;
+  impl_->pending_cards.erase(card);
+  // No B-frames: the picture is decoded when it is shown.
+  if (options_.repeat == RepeatMode::still) {
+    write_packet(data, static_cast<std::size_t>(size), out.i_pts, out.i_pts, pictures, true);
+    return true;
+  }
+  write_packet(data, static_cast<std::size_t>(size), out.i_pts, out.i_pts, 1, true);
+  const SpsFacts& sps = *impl_->skip_sps;
+  const std::int64_t max_frame_num = std::int64_t{1} << sps.log2_max_frame_num;
+  std::vector<std::uint8_t> sized;
+  for (std::int64_t k = 1; k < pictures; ++k) {
+    // The IDR picture has frame_num 0; each repeat is a reference picture, one more.
+    const std::vector<std::uint8_t> nal = skip_picture_nal(sps, static_cast<int>(k % max_frame_num));
+    sized.assign({static_cast<std::uint8_t>(nal.size() >> 24), static_cast<std::uint8_t>(nal.size() >> 16),
+                  static_cast<std::uint8_t>(nal.size() >> 8), static_cast<std::uint8_t>(nal.size())});
+    sized.insert(sized.end(), nal.begin(), nal.end());
+    write_packet(sized.data(), sized.size(), out.i_pts + k, out.i_pts + k, 1, false);
+  }
+  return true;
+}
+
+void Mp4Writer::write_packet(const std::uint8_t* data, std::size_t size, std::int64_t pts,
+                             std::int64_t dts, std::int64_t duration, bool key) {
   AVPacket* packet = impl_->packet.get();
   av_packet_unref(packet);
-  const auto sei_size = static_cast<int>(impl_->sei.size());
-  if (av_new_packet(packet, size + sei_size) < 0) fail_and_throw("out of memory for a packet");
-  // x264 guarantees that the payloads of one call are contiguous, starting at nals[0].
-  if (sei_size) std::memcpy(packet->data, impl_->sei.data(), impl_->sei.size());
-  std::memcpy(packet->data + sei_size, nals[0].p_payload, static_cast<std::size_t>(size));
+  const auto sei_size = impl_->sei.size();
+  if (av_new_packet(packet, static_cast<int>(size + sei_size)) < 0) fail_and_throw("out of memory for a packet");
+  if (sei_size) std::memcpy(packet->data, impl_->sei.data(), sei_size);
+  std::memcpy(packet->data + sei_size, data, size);
   impl_->sei.clear();
-
-  // x264 counts in pictures (timebase 1/fps). With B-frames its dts starts below zero (it
-  // precedes the pts by the reorder delay); rescaling both keeps that offset, and the MP4
-  // muxer turns it into an edit list so the first picture is shown at time 0.
   const AVRational muxer_time_base = impl_->stream->time_base;
-  packet->pts = av_rescale_q(out.i_pts, impl_->encoder_time_base, muxer_time_base);
-  packet->dts = av_rescale_q(out.i_dts, impl_->encoder_time_base, muxer_time_base);
-  packet->duration = av_rescale_q(1, impl_->encoder_time_base, muxer_time_base);
+  packet->pts = av_rescale_q(pts, impl_->encoder_time_base, muxer_time_base);
+  packet->dts = av_rescale_q(dts, impl_->encoder_time_base, muxer_time_base);
+  packet->duration = av_rescale_q(duration, impl_->encoder_time_base, muxer_time_base);
   packet->stream_index = impl_->stream->index;
-  if (out.b_keyframe) packet->flags |= AV_PKT_FLAG_KEY;
+  if (key) packet->flags |= AV_PKT_FLAG_KEY;
   const int rc = av_interleaved_write_frame(impl_->format.get(), packet);
   if (rc < 0) fail_and_throw("cannot write to " + temp_path_.string() + ": " + av_error_text(rc));
-  return true;
 }
 
 void Mp4Writer::finish() {

@@ -16,6 +16,14 @@
 
 namespace pipectl::encode {
 
+// How a card's picture is held on screen for its duration.
+enum class RepeatMode {
+  skip,   // constant frame rate: x264 encodes the card once (an IDR picture), and each repeat
+          // is an all-skip P picture written here (h264_skip.hpp): one encode per card
+  x264,   // constant frame rate: x264 encodes every repeat again (the slow way, for comparison)
+  still,  // variable frame rate: one picture per card, lasting the card's duration
+};
+
 struct Mp4WriterOptions {
   int width = 0;   // even, > 0
   int height = 0;  // even, > 0
@@ -24,7 +32,12 @@ struct Mp4WriterOptions {
   std::string tune;                 // one of x264_tune_names, or empty for none
   double crf = 23.0;                // 0..51
   int threads = 0;                  // 0 = let x264 choose
+  RepeatMode repeat = RepeatMode::skip;
 };
+
+// "skip", "x264", "still"; and back (std::invalid_argument naming the three).
+const char* to_string(RepeatMode mode);
+RepeatMode repeat_mode_named(const std::string& name);
 
 // Checks everything but the size (fps, crf, threads, preset, tune); std::invalid_argument
 // naming the valid values otherwise. Lets a stage refuse bad settings before any frame.
@@ -90,15 +103,14 @@ class Mp4Writer {
   enum class State { open, finished, failed };
   struct Impl;  // libx264 and libavformat handles, kept out of this header
 
-  // The one place a card becomes pictures. Today: the card's picture repeated at constant
-  // frame rate. A later change (skip pictures for repeats) only touches this function and
-  // encode_repeat_of_previous().
+  // The one place a card becomes pictures (see RepeatMode).
   void encode_card(const items::Frame& frame, std::int64_t pictures);
-  void encode_picture(const items::Frame& frame);
-  void encode_repeat_of_previous(const items::Frame& frame);
   // Drains one encoder call (nullptr = flush) into the muxer; returns false when x264 had no
-  // output.
-  bool encode_and_write(bool flush, const items::Frame* frame);
+  // output. `card_pictures`: how many pictures the card lasts (skip and still modes).
+  bool encode_and_write(bool flush, const items::Frame* frame, bool force_idr = false);
+  // Writes one packet: `data` is length-prefixed NAL units; pts/dts in pictures.
+  void write_packet(const std::uint8_t* data, std::size_t size, std::int64_t pts, std::int64_t dts,
+                    std::int64_t duration, bool key);
   void fail_and_throw(const std::string& what);
   void close_and_remove() noexcept;
 

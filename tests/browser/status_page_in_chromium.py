@@ -243,7 +243,10 @@ def main():
     with tempfile.TemporaryDirectory(prefix="pipectl-status-page-") as work:
         out = os.path.join(work, "out")
         command = [options.pipectl, "run", os.path.normpath(os.path.join(options.source_dir, "graphs/demo.graph")),
-                   "--handles", ",".join(HANDLES), "-j", "1", "--status-port", "0", "--out", out]
+                   "--handles", ",".join(HANDLES), "-j", "1", "--status-port", "0", "--out", out,
+                   # x264 encodes every repeated picture (the slow way): the run must last long
+                   # enough for the page to watch progress move.
+                   "--set", "encode.repeat=x264"]
         run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         stdout_lines, stderr_lines, stdout_queue = [], [], queue.Queue()
         threading.Thread(target=lines_of, args=(run.stdout, stdout_queue, stdout_lines), daemon=True).start()
