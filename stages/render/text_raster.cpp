@@ -14,7 +14,7 @@ namespace {
 
 // Bounded so that a long run of cards in many sizes cannot grow the cache without end; a
 // card uses a few hundred glyph images.
-constexpr std::size_t kMaxCachedGlyphs = 8192;
+constexpr std::size_t kMaxCachedGlyphs = 2048;
 
 }  // namespace
 
