@@ -1092,3 +1092,21 @@ TEST_CASE("no tofu: every script Noto covers finds a font with its glyphs", "[re
     CHECK(tofu == 0);
   }
 }
+
+TEST_CASE("the count of cut characters leaves out the invisible isolates around entities", "[render][layout]") {
+  // 600 hashtags, each wrapped in two isolates by card_text: far too long for a small box.
+  items::Post post;
+  for (int i = 0; i < 600; ++i) post.text += "#tag" + std::to_string(i % 10) + " ";
+  const render::StyledText styled = render::card_text(post);
+  REQUIRE(styled.inks.size() == 600);
+  render::TextLayouter layouter(fonts());
+  render::TextStyle style;
+  const auto layout = layouter.layout(styled.text, 400, 60, style, styled.inks);
+  REQUIRE(layout.truncated);
+  // Every cut hashtag is 5 characters and a space: the count is a multiple of 6 (give or take
+  // the trailing space of the last line), never inflated by 2 per hashtag.
+  const int shown_tags = 600 - layout.cut_clusters / 6;
+  CHECK(layout.cut_clusters <= 600 * 6);
+  CHECK(shown_tags > 0);
+  CHECK(layout.cut_clusters % 6 <= 1);
+}

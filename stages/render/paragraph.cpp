@@ -132,8 +132,11 @@ Paragraph::Paragraph(ParagraphText text, FontSet& fonts, FontWeight weight,
 Paragraph::~Paragraph() = default;
 
 int Paragraph::clusters_from(int start) const {
+  // Invisible clusters (the bidi isolates around entities, joiners on their own) are not
+  // characters a reader would miss.
   int count = 0;
-  for (int i = std::max(0, start); i < length(); ++i) count += cluster_start_[i];
+  for (int i = std::max(0, start); i < length(); ++i)
+    if (cluster_start_[i] && !u_hasBinaryProperty(text_.char32At(i), UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) ++count;
   return count;
 }
 

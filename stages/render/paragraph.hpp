@@ -74,7 +74,7 @@ class Paragraph {
   ~Paragraph();
 
   int length() const { return text_.length(); }
-  // Grapheme clusters in units [start, length()): what a cut at `start` leaves out.
+  // Visible grapheme clusters in units [start, length()): what a cut at `start` leaves out.
   int clusters_from(int start) const;
   bool rtl() const { return base_level_ & 1; }
 
