@@ -36,7 +36,8 @@ name below it. The samples are a fixed set made in code (no input files): every 
 (Latin, Cyrillic, Greek, Arabic, Hebrew, mixed directions, Devanagari, Bengali, Tamil, Thai,
 Japanese, Chinese, Korean, emoji) and every layout (text only, 1 to 4 photos, video, GIF,
 quote, repost, reply, footer counts, entities, a 25,000-character post, photos without text,
-a missing picture, title cards). The golden-image tests (tests/golden/) draw the same set.
+a missing picture, title and end cards). The golden-image tests (tests/golden/) draw the
+same set.
 
   --out FILE    the PNG to write (default: contact-sheet.png); its folder must exist
   --size WxH    the size of each card (default: 960x540; 64 to 8192 per side); a card's
