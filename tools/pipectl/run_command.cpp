@@ -35,7 +35,7 @@ running handle's stage and progress; elsewhere, plain log lines. A summary table
   --date D          the day to show, in --tz (default: the graph's 'set date', else yesterday in UTC)
   --tz ZONE         IANA time zone of the day window and of the times on the cards (default UTC)
   --out DIR         output folder (default: out); nothing is written outside it
-  -j N, --jobs N    handles at a time, one process each (default: cores - 1, at least 1);
+  -j N, --jobs N    handles at a time, one process each (default: the number of cores);
                     each gets cores / N threads (N at most the number of handles)
   --api-concurrency N  X API calls in flight at once, across all handles (default 4: each
                     handle needs only a few calls, so more would not speed a run up; a

@@ -33,7 +33,7 @@ struct RunPlan {
   bool live_view = false;       // redraw a live view (stdout is a terminal) instead of log lines
 };
 
-// Default for -j: cores - 1, at least 1.
+// Default for -j: the number of cores (at least 1).
 int default_jobs();
 
 // Runs every handle and prints the summary; returns the exit code (0, 1, 2 when the events
