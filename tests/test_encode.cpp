@@ -679,6 +679,18 @@ TEST_CASE("encode: skip pictures cost a fraction of x264 repeats and look the sa
   }
   // A skip picture of 640x360 (920 macroblocks) is a dozen bytes: the file is the two IDRs.
   CHECK(fs::file_size(skip) < fs::file_size(x264) * 2);
+  const auto sizes = pipectl::test::run_command(
+      "ffprobe -v error -select_streams v -show_entries packet=size,flags -of csv=p=0 " +
+      pipectl::test::shell_quote(skip.string()));
+  REQUIRE(sizes.exit_code == 0);
+  int repeats = 0;
+  std::istringstream packets(sizes.output);
+  for (std::string line; std::getline(packets, line);) {
+    if (line.find('K') != std::string::npos) continue;  // the cards' own (key) pictures
+    ++repeats;
+    CHECK(std::stoi(line.substr(0, line.find(','))) <= 16);  // 4-byte length + the slice
+  }
+  CHECK(repeats == 178);
 }
 
 TEST_CASE("encode: still mode writes one picture per card, lasting the card", "[encode][still]") {

@@ -745,6 +745,14 @@ TEST_CASE("the render stage emits a title card, then one frame per post", "[rend
   context.handle = "ada";
   context.date = "2026-11-24";
   context.tz = "Europe/London";
+  // Post `i` of a day of `count`, as fetch numbers them.
+  auto day_post = [](int i, int count) {
+    items::MediaPost post = make_post("Post number " + std::to_string(i));
+    post.post.id = "id" + std::to_string(i);
+    post.post.index = i;
+    post.post.day_count = count;
+    return post;
+  };
   // The defaults, with some values replaced: what a graph file gives the stage.
   auto params = [&](std::map<std::string, std::string> given) {
     std::map<std::string, std::string> values = defaults;
@@ -755,13 +763,7 @@ TEST_CASE("the render stage emits a title card, then one frame per post", "[rend
   SECTION("posts") {
     auto stage = info->create(params({{"size", "320x180"}, {"card", "2s"}, {"end_card", "false"}}), context);
     Collect out;
-    for (int i = 0; i < 2; ++i) {
-      items::MediaPost post = make_post("Post number " + std::to_string(i));
-      post.post.id = "id" + std::to_string(i);
-      post.post.index = i;
-      post.post.day_count = 2;
-      stage->process(Item::make(post), out);
-    }
+    for (int i = 0; i < 2; ++i) stage->process(Item::make(day_post(i, 2)), out);
     stage->finish(out);
     REQUIRE(out.frames.size() == 3);
     CHECK(out.frames[0].sequence == 0);
@@ -782,10 +784,7 @@ TEST_CASE("the render stage emits a title card, then one frame per post", "[rend
     auto stage = info->create(params({{"size", "320x180"}}), context);
     Collect out;
     for (int i = 0; i < 3; ++i) {
-      items::MediaPost post = make_post("Post " + std::to_string(i));
-      post.post.id = "id" + std::to_string(i);
-      post.post.index = i;
-      post.post.day_count = 3;
+      items::MediaPost post = day_post(i, 3);
       post.post.metrics.likes = 1000 * (i + 1);
       stage->process(Item::make(post), out);
     }

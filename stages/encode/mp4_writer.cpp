@@ -192,7 +192,9 @@ struct Mp4Writer::Impl {
   AVRational encoder_time_base{1, 30};  // x264's pts/dts unit: one picture
   std::vector<std::uint8_t> sei;       // x264's settings SEI, sent with the first packet
   bool file_created = false;
-  std::optional<SpsFacts> skip_sps;    // set when repeats are written as skip pictures
+  // When repeats are written as skip pictures: the packet (a length-prefixed slice NAL) of
+  // each frame_num, 0 .. MaxFrameNum - 1, made once; a repeat only picks its own.
+  std::vector<std::vector<std::uint8_t>> skip_packets;
   // Cards handed to x264 whose picture has not come out yet: first picture number -> how many
   // pictures the card lasts (skip and still modes).
   std::map<std::int64_t, std::int64_t> pending_cards;
@@ -271,7 +273,15 @@ Mp4Writer::Mp4Writer(std::filesystem::path final_path, const Mp4WriterOptions& o
     if (options_.repeat == RepeatMode::skip) {
       const SpsFacts facts = parse_sps(sps);
       if (skip_pictures_supported(facts) && pps.size() == 1) {
-        impl_->skip_sps = facts;
+        for (int frame_num = 0; frame_num < (1 << facts.log2_max_frame_num); ++frame_num) {
+          const std::vector<std::uint8_t> nal = skip_picture_nal(facts, frame_num);
+          std::vector<std::uint8_t> packet{static_cast<std::uint8_t>(nal.size() >> 24),
+                                           static_cast<std::uint8_t>(nal.size() >> 16),
+                                           static_cast<std::uint8_t>(nal.size() >> 8),
+                                           static_cast<std::uint8_t>(nal.size())};
+          packet.insert(packet.end(), nal.begin(), nal.end());
+          impl_->skip_packets.push_back(std::move(packet));
+        }
         pps.push_back(skip_pps_nal(facts));  // id 1, next to x264's id 0
       } else {
         options_.repeat = RepeatMode::x264;  // x264 encodes the repeats: slower, still correct
@@ -436,16 +446,11 @@ bool Mp4Writer::encode_and_write(bool flush, const items::Frame* frame, bool for
     return true;
   }
   write_packet(data, static_cast<std::size_t>(size), out.i_pts, out.i_pts, 1, true);
-  const SpsFacts& sps = *impl_->skip_sps;
-  const std::int64_t max_frame_num = std::int64_t{1} << sps.log2_max_frame_num;
-  std::vector<std::uint8_t> sized;
+  const auto& packets = impl_->skip_packets;
   for (std::int64_t k = 1; k < pictures; ++k) {
     // The IDR picture has frame_num 0; each repeat is a reference picture, one more.
-    const std::vector<std::uint8_t> nal = skip_picture_nal(sps, static_cast<int>(k % max_frame_num));
-    sized.assign({static_cast<std::uint8_t>(nal.size() >> 24), static_cast<std::uint8_t>(nal.size() >> 16),
-                  static_cast<std::uint8_t>(nal.size() >> 8), static_cast<std::uint8_t>(nal.size())});
-    sized.insert(sized.end(), nal.begin(), nal.end());
-    write_packet(sized.data(), sized.size(), out.i_pts + k, out.i_pts + k, 1, false);
+    const auto& packet = packets[static_cast<std::size_t>(k) % packets.size()];
+    write_packet(packet.data(), packet.size(), out.i_pts + k, out.i_pts + k, 1, false);
   }
   return true;
 }

@@ -106,7 +106,7 @@ class Mp4Writer {
   // The one place a card becomes pictures (see RepeatMode).
   void encode_card(const items::Frame& frame, std::int64_t pictures);
   // Drains one encoder call (nullptr = flush) into the muxer; returns false when x264 had no
-  // output. `card_pictures`: how many pictures the card lasts (skip and still modes).
+  // output. `force_idr`: the picture starts a card (skip and still modes).
   bool encode_and_write(bool flush, const items::Frame* frame, bool force_idr = false);
   // Writes one packet: `data` is length-prefixed NAL units; pts/dts in pictures.
   void write_packet(const std::uint8_t* data, std::size_t size, std::int64_t pts, std::int64_t dts,

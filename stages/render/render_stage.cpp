@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "builtin.hpp"
@@ -108,7 +109,7 @@ class RenderStage final : public Stage {
     totals_.reposts += post.metrics.reposts;
     totals_.likes += post.metrics.likes;
     totals_.quotes += post.metrics.quotes;
-    if (first_post_.time_since_epoch().count() == 0 || post.created_at < first_post_) first_post_ = post.created_at;
+    if (!first_post_ || post.created_at < *first_post_) first_post_ = post.created_at;
     if (username_.empty()) username_ = post.author.username;
   }
 
@@ -119,7 +120,7 @@ class RenderStage final : public Stage {
       std::lock_guard lock(mutex_);
       end.handle = handle_.empty() ? username_ : handle_;
       end.day = day_;
-      if (end.day.empty() && cards_ > 0) end.day = worker.renderer.time_formatter().local_day(first_post_);
+      if (end.day.empty() && first_post_) end.day = worker.renderer.time_formatter().local_day(*first_post_);
       end.post_count = cards_;
       end.totals = totals_;
       // After every post, even one that failed to render (encode closes such gaps).
@@ -170,7 +171,7 @@ class RenderStage final : public Stage {
   int cards_ = 0;
   int last_sequence_ = 0;
   items::Metrics totals_;
-  std::chrono::sys_seconds first_post_{};
+  std::optional<std::chrono::sys_seconds> first_post_;  // the earliest post rendered
   std::string username_;
 };
 
