@@ -388,6 +388,14 @@ std::vector<fs::path> temporary_files(const fs::path& video) {
   return found;
 }
 
+// Encode's first progress report can come out before the stage has opened its temporary file
+// (the count goes up as the frame is handed over): "in the middle of encoding" is when the
+// file exists. Waits up to 30 s for it.
+void wait_for_temporary_file(const fs::path& video) {
+  for (int i = 0; i < 1500 && temporary_files(video).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
 TEST_CASE("kill -9 of a child in the middle of encoding leaves no video under the final name; a rerun completes it") {
   test::TempDir folder("pipectl-supervisor-kill");
   auto handles = write_dataset(folder.path() / "stored", 1);  // bad_next_page, broken_posts
@@ -407,6 +415,7 @@ TEST_CASE("kill -9 of a child in the middle of encoding leaves no video under th
     BackgroundRun run(run_command_line(graph, handles, out, options), folder.path() / "output.txt");
     pid_t child = child_of("broken_posts");
     wait_for_event(events_file, encoding("broken_posts"));
+    wait_for_temporary_file(victim);
     REQUIRE(kill(child, SIGKILL) == 0);
     int exit_code = run.wait();
     INFO(run.output());
@@ -422,6 +431,7 @@ TEST_CASE("kill -9 of a child in the middle of encoding leaves no video under th
     BackgroundRun run(run_command_line(graph, handles, out, options), folder.path() / "output.txt");
     pid_t child = child_of("broken_posts");
     wait_for_event(events_file, encoding("broken_posts"));
+    wait_for_temporary_file(victim);
     // A power cut, as far as pipectl can tell: every process at once.
     kill(child_of("bad_next_page"), SIGKILL);
     REQUIRE(kill(child, SIGKILL) == 0);
