@@ -152,55 +152,44 @@ void Canvas::blend_premultiplied(int x, int y, const std::uint8_t* rgba, int wid
 
 void Canvas::draw_image(const std::uint8_t* rgba, int width, int height, const Rect& dst,
                         const Rect& clip) {
-  if (width <= 0 || height <= 0 || dst.empty()) return;
-  const std::vector<std::uint8_t> premultiplied = premultiply(rgba, width, height);
-  if (dst.width == width && dst.height == height) {
-    blend_premultiplied(dst.x, dst.y, premultiplied.data(), width, height, clip);
-    return;
-  }
-  const std::vector<std::uint8_t> scaled =
-      scale_premultiplied(premultiplied.data(), width, height, dst.width, dst.height);
-  blend_premultiplied(dst.x, dst.y, scaled.data(), dst.width, dst.height, clip);
+  draw_image_part(rgba, width, height, {0, 0, width, height}, dst, clip);
 }
 
 void Canvas::draw_image_part(const std::uint8_t* rgba, int width, int height, const Rect& source,
                              const Rect& dst, const Rect& clip) {
   const Rect part = source.intersection({0, 0, width, height});
-  if (part.empty()) return;
-  if (part == Rect{0, 0, width, height}) return draw_image(rgba, width, height, dst, clip);
-  std::vector<std::uint8_t> cropped(static_cast<std::size_t>(part.width) * part.height * 4);
-  for (int y = 0; y < part.height; ++y)
-    std::copy_n(rgba + (static_cast<std::size_t>(part.y + y) * width + part.x) * 4,
-                static_cast<std::size_t>(part.width) * 4,
-                cropped.data() + static_cast<std::size_t>(y) * part.width * 4);
-  draw_image(cropped.data(), part.width, part.height, dst, clip);
+  if (part.empty() || dst.empty() || dst.intersection(clip).intersection(bounds()).empty()) return;
+  // Scaled row by row straight onto the canvas: no copy of the photo is made at any size.
+  const std::size_t stride = static_cast<std::size_t>(width) * 4;
+  const PixelView view{rgba + part.y * stride + static_cast<std::size_t>(part.x) * 4, part.width,
+                       part.height, stride};
+  scale_rows(view, Alpha::straight, dst.width, dst.height, [&](int y, const std::uint8_t* row) {
+    blend_premultiplied(dst.x, dst.y + y, row, dst.width, 1, clip);
+  });
 }
 
 void Canvas::draw_image_in_circle(const std::uint8_t* rgba, int width, int height, const Rect& square) {
   const int side = std::min(square.width, square.height);
   if (width <= 0 || height <= 0 || side <= 0) return;
-  // The centred square of the picture, premultiplied, scaled to the circle's size.
+  // The centred square of the picture, scaled to the circle's size; each pixel keeps the
+  // share of it that lies inside the circle (premultiplied: all four channels scale together).
   const int crop = std::min(width, height);
-  const int left = (width - crop) / 2, top = (height - crop) / 2;
-  std::vector<std::uint8_t> cropped(static_cast<std::size_t>(crop) * crop * 4);
-  for (int y = 0; y < crop; ++y)
-    std::copy_n(rgba + (static_cast<std::size_t>(top + y) * width + left) * 4, static_cast<std::size_t>(crop) * 4,
-                cropped.data() + static_cast<std::size_t>(y) * crop * 4);
-  std::vector<std::uint8_t> pixels = premultiply(cropped.data(), crop, crop);
-  if (crop != side) pixels = scale_premultiplied(pixels.data(), crop, crop, side, side);
-  // Each pixel keeps the share of it that lies inside the circle (premultiplied: all four
-  // channels scale together).
+  const std::size_t stride = static_cast<std::size_t>(width) * 4;
+  const PixelView view{rgba + ((height - crop) / 2) * stride + static_cast<std::size_t>((width - crop) / 2) * 4,
+                       crop, crop, stride};
   const double radius = side / 2.0;
-  for (int y = 0; y < side; ++y) {
+  std::vector<std::uint8_t> masked(static_cast<std::size_t>(side) * 4);
+  scale_rows(view, Alpha::straight, side, side, [&](int y, const std::uint8_t* row) {
+    std::copy_n(row, masked.size(), masked.begin());
     for (int x = 0; x < side; ++x) {
       const double distance = std::hypot(x + 0.5 - radius, y + 0.5 - radius);
       const double inside = std::clamp(radius - distance + 0.5, 0.0, 1.0);
       if (inside >= 1.0) continue;
-      std::uint8_t* p = pixels.data() + (static_cast<std::size_t>(y) * side + x) * 4;
+      std::uint8_t* p = masked.data() + static_cast<std::size_t>(x) * 4;
       for (int c = 0; c < 4; ++c) p[c] = static_cast<std::uint8_t>(std::lround(p[c] * inside));
     }
-  }
-  blend_premultiplied(square.x, square.y, pixels.data(), side, side, bounds());
+    blend_premultiplied(square.x, square.y + y, masked.data(), side, 1, bounds());
+  });
 }
 
 }  // namespace pipectl::render

@@ -56,29 +56,42 @@ Taps make_taps(int src, int dst) {
   return taps;
 }
 
-}  // namespace
-
-std::vector<std::uint8_t> premultiply(const std::uint8_t* rgba, int width, int height) {
-  std::vector<std::uint8_t> out(static_cast<std::size_t>(width) * height * 4);
-  for (std::size_t i = 0; i < out.size(); i += 4) {
+// Straight alpha to premultiplied, one row of `width` pixels.
+void premultiply_row(const std::uint8_t* rgba, int width, std::uint8_t* out) {
+  for (int i = 0; i < 4 * width; i += 4) {
     const unsigned a = rgba[i + 3];
     for (int c = 0; c < 3; ++c)
       out[i + c] = static_cast<std::uint8_t>((rgba[i + c] * a + 127) / 255);
     out[i + 3] = static_cast<std::uint8_t>(a);
   }
-  return out;
 }
 
-std::vector<std::uint8_t> scale_premultiplied(const std::uint8_t* rgba, int width, int height,
-                                              int dst_width, int dst_height) {
+}  // namespace
+
+void scale_rows(const PixelView& source, Alpha alpha, int dst_width, int dst_height,
+                const std::function<void(int y, const std::uint8_t* rgba)>& row) {
+  const int width = source.width, height = source.height;
   const Taps horizontal = make_taps(width, dst_width);
   const Taps vertical = make_taps(height, dst_height);
 
-  // Horizontal pass into floats, then vertical pass back to bytes.
-  std::vector<float> rows(static_cast<std::size_t>(height) * dst_width * 4);
-  for (int y = 0; y < height; ++y) {
-    const std::uint8_t* src = rgba + static_cast<std::size_t>(y) * width * 4;
-    float* dst = rows.data() + static_cast<std::size_t>(y) * dst_width * 4;
+  // Horizontally filtered source rows, as floats, in a ring: the rows one output row needs
+  // are consecutive (clamped at the edges), at most `slots` of them, and move down as the
+  // output does, so source row sy lives in slot sy % slots until a later row takes it.
+  const int slots = *std::max_element(vertical.count.begin(), vertical.count.end());
+  const std::size_t row_floats = static_cast<std::size_t>(dst_width) * 4;
+  std::vector<float> ring(row_floats * slots);
+  std::vector<int> held(slots, -1);  // the source row in each slot
+  std::vector<std::uint8_t> premultiplied(alpha == Alpha::straight ? 4 * static_cast<std::size_t>(width) : 0);
+
+  auto filtered_row = [&](int sy) -> const float* {
+    float* dst = ring.data() + static_cast<std::size_t>(sy % slots) * row_floats;
+    if (held[sy % slots] == sy) return dst;
+    held[sy % slots] = sy;
+    const std::uint8_t* src = source.data + static_cast<std::size_t>(sy) * source.stride;
+    if (alpha == Alpha::straight) {
+      premultiply_row(src, width, premultiplied.data());
+      src = premultiplied.data();
+    }
     for (int x = 0; x < dst_width; ++x) {
       float acc[4] = {0, 0, 0, 0};
       const float* w = horizontal.weights.data() + horizontal.offset[x];
@@ -88,29 +101,39 @@ std::vector<std::uint8_t> scale_premultiplied(const std::uint8_t* rgba, int widt
       }
       for (int c = 0; c < 4; ++c) dst[x * 4 + c] = acc[c];
     }
-  }
+    return dst;
+  };
 
-  std::vector<std::uint8_t> out(static_cast<std::size_t>(dst_width) * dst_height * 4);
-  std::vector<float> acc(static_cast<std::size_t>(dst_width) * 4);
+  std::vector<float> acc(row_floats);
+  std::vector<std::uint8_t> out(row_floats);
   for (int y = 0; y < dst_height; ++y) {
     std::fill(acc.begin(), acc.end(), 0.0f);
     const float* w = vertical.weights.data() + vertical.offset[y];
     for (int k = 0; k < vertical.count[y]; ++k) {
-      const int sy = std::clamp(vertical.first[y] + k, 0, height - 1);
-      const float* src = rows.data() + static_cast<std::size_t>(sy) * dst_width * 4;
+      const float* src = filtered_row(std::clamp(vertical.first[y] + k, 0, height - 1));
       for (std::size_t i = 0; i < acc.size(); ++i) acc[i] += w[k] * src[i];
     }
-    std::uint8_t* dst = out.data() + static_cast<std::size_t>(y) * dst_width * 4;
     for (std::size_t i = 0; i < acc.size(); i += 4) {
       // Rounding can leave a colour channel a hair above alpha; premultiplied data must
       // never have that, or blending would overflow.
       const float a = std::clamp(acc[i + 3], 0.0f, 255.0f);
-      dst[i + 3] = static_cast<std::uint8_t>(std::lround(a));
+      out[i + 3] = static_cast<std::uint8_t>(std::lround(a));
       for (int c = 0; c < 3; ++c)
-        dst[i + c] = static_cast<std::uint8_t>(
-            std::min<long>(std::lround(std::clamp(acc[i + c], 0.0f, 255.0f)), dst[i + 3]));
+        out[i + c] = static_cast<std::uint8_t>(
+            std::min<long>(std::lround(std::clamp(acc[i + c], 0.0f, 255.0f)), out[i + 3]));
     }
+    row(y, out.data());
   }
+}
+
+std::vector<std::uint8_t> scale_premultiplied(const std::uint8_t* rgba, int width, int height,
+                                              int dst_width, int dst_height) {
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(dst_width) * dst_height * 4);
+  const std::size_t row_bytes = static_cast<std::size_t>(dst_width) * 4;
+  scale_rows({rgba, width, height, static_cast<std::size_t>(width) * 4}, Alpha::premultiplied,
+             dst_width, dst_height, [&](int y, const std::uint8_t* pixels) {
+               std::copy_n(pixels, row_bytes, out.data() + y * row_bytes);
+             });
   return out;
 }
 

@@ -2,18 +2,35 @@
 // (a 109 px strike down to the text size).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace pipectl::render {
 
-// Straight-alpha RGBA (stride 4 * width) to premultiplied RGBA: filtering premultiplied
-// pixels keeps transparent neighbours from bleeding their (meaningless) colour into edges.
-std::vector<std::uint8_t> premultiply(const std::uint8_t* rgba, int width, int height);
+// RGBA pixels inside a larger picture: `stride` bytes from one row to the next.
+struct PixelView {
+  const std::uint8_t* data = nullptr;
+  int width = 0;
+  int height = 0;
+  std::size_t stride = 0;
+};
 
-// Scales premultiplied RGBA (stride 4 * width) to dst_width x dst_height with a separable
-// tent filter whose support widens with the reduction, so downscaling averages every source
-// pixel (no aliasing) and upscaling is bilinear. Both sizes must be positive.
+enum class Alpha { straight, premultiplied };
+
+// Scales `source` to dst_width x dst_height with a separable tent filter whose support widens
+// with the reduction, so downscaling averages every source pixel (no aliasing) and upscaling
+// is bilinear. A straight-alpha source is premultiplied first, row by row: filtering
+// premultiplied pixels keeps transparent neighbours from bleeding their (meaningless) colour
+// into edges. Hands each output
+// row (premultiplied RGBA, 4 * dst_width bytes, valid during the call) to `row` from top to
+// bottom. Only the few source rows the filter needs at once are held, so a large photo costs
+// a few rows of memory, not a copy of itself. All sizes must be positive.
+void scale_rows(const PixelView& source, Alpha alpha, int dst_width, int dst_height,
+                const std::function<void(int y, const std::uint8_t* rgba)>& row);
+
+// The same for premultiplied RGBA (stride 4 * width), into one packed buffer: emoji strikes.
 std::vector<std::uint8_t> scale_premultiplied(const std::uint8_t* rgba, int width, int height,
                                               int dst_width, int dst_height);
 

@@ -47,7 +47,7 @@ class RenderStage final : public Stage {
     }
     items::Frame frame;
     try {
-      frame = worker->converter.convert(worker->renderer.render_post(media_post).canvas);
+      frame = render::to_frame(worker->renderer.render_post(media_post).canvas);
     } catch (const std::exception& error) {
       release(std::move(worker));
       std::string where = "post " + post.id;
@@ -76,7 +76,6 @@ class RenderStage final : public Stage {
     Worker(Size size, const std::string& time_zone, const render::Theme& theme)
         : renderer(size.width, size.height, time_zone, theme) {}
     render::CardRenderer renderer;
-    render::FrameConverter converter;
   };
 
   static Size checked_size(Size size) {
@@ -126,7 +125,7 @@ class RenderStage final : public Stage {
       // After every post, even one that failed to render (encode closes such gaps).
       sequence = last_sequence_ + 1;
     }
-    items::Frame frame = worker.converter.convert(worker.renderer.render_end(end).canvas);
+    items::Frame frame = render::to_frame(worker.renderer.render_end(end).canvas);
     frame.sequence = sequence;
     frame.duration_seconds = card_seconds_;
     frame.label = "end";
@@ -148,7 +147,7 @@ class RenderStage final : public Stage {
     title.day = day_;
     if (title.day.empty() && first_post) title.day = worker.renderer.time_formatter().local_day(*first_post);
     title.post_count = post_count;
-    items::Frame frame = worker.converter.convert(worker.renderer.render_title(title).canvas);
+    items::Frame frame = render::to_frame(worker.renderer.render_title(title).canvas);
     frame.sequence = 0;
     frame.duration_seconds = card_seconds_;
     frame.label = "title";

@@ -65,6 +65,29 @@ std::filesystem::path scratch_file(const std::string& suffix) {
          ("pipectl-probe-" + std::to_string(random()) + "-" + std::to_string(random()) + suffix);
 }
 
+// Runs `ffmpeg -nostdin -v error <arguments> -y RAW` and returns RAW's bytes (into a file
+// rather than a pipe: run_command mixes stderr into what it captures). Throws
+// std::runtime_error, saying `what`, when ffmpeg fails or writes fewer than `expected` bytes.
+std::vector<std::uint8_t> ffmpeg_raw(const std::string& arguments, std::size_t expected,
+                                     const std::string& what) {
+  const std::filesystem::path raw = scratch_file(".yuv");
+  const CommandResult result =
+      run_command("ffmpeg -nostdin -v error " + arguments + " -y " + shell_quote(raw.string()));
+  std::vector<std::uint8_t> bytes;
+  {
+    std::ifstream in(raw, std::ios::binary);
+    if (in) bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::error_code ignored;
+  std::filesystem::remove(raw, ignored);
+  if (result.exit_code != 0) throw std::runtime_error("ffmpeg could not " + what + ": " + result.output);
+  if (bytes.size() < expected)
+    throw std::runtime_error("ffmpeg returned " + std::to_string(bytes.size()) + " bytes to " + what +
+                             ", expected " + std::to_string(expected));
+  bytes.resize(expected);
+  return bytes;
+}
+
 }  // namespace
 
 VideoProbe probe_video(const std::filesystem::path& file) {
@@ -139,33 +162,25 @@ bool moov_before_mdat(const std::filesystem::path& file) {
 
 std::vector<std::uint8_t> decode_luma_at(const std::filesystem::path& file, double seconds,
                                          int width, int height) {
-  // Into a file rather than a pipe: run_command mixes stderr into what it captures.
-  const std::filesystem::path raw = scratch_file(".yuv");
   // -ss after -i: ffmpeg decodes from the start and drops pictures before `seconds`, so the
   // picture returned is exactly the one shown then (not the keyframe before it). yuv420p out,
   // the file's own format, so no conversion touches the luma; its first plane is Y.
   char time[64];
   std::snprintf(time, sizeof time, "%.6f", seconds);
-  const CommandResult result =
-      run_command("ffmpeg -nostdin -v error -i " + shell_quote(file.string()) + " -ss " + time +
-                  " -frames:v 1 -f rawvideo -pix_fmt yuv420p -y " + shell_quote(raw.string()));
-  std::vector<std::uint8_t> bytes;
-  {
-    std::ifstream in(raw, std::ios::binary);
-    if (in) bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  std::error_code ignored;
-  std::filesystem::remove(raw, ignored);
-  if (result.exit_code != 0)
-    throw std::runtime_error("ffmpeg could not decode " + file.string() + " at " + time +
-                             " s: " + result.output);
   const auto luma = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
-  if (bytes.size() < luma)
-    throw std::runtime_error("ffmpeg returned " + std::to_string(bytes.size()) + " bytes for " +
-                             file.string() + " at " + time + " s, expected a " +
-                             std::to_string(width) + "x" + std::to_string(height) + " picture");
-  bytes.resize(luma);
-  return bytes;
+  return ffmpeg_raw("-i " + shell_quote(file.string()) + " -ss " + time +
+                        " -frames:v 1 -f rawvideo -pix_fmt yuv420p",
+                    luma,
+                    "decode " + file.string() + " at " + time + " s (a " + std::to_string(width) +
+                        "x" + std::to_string(height) + " picture)");
+}
+
+std::vector<std::uint8_t> i420_of_picture(const std::filesystem::path& picture, int width, int height) {
+  const auto luma = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+  return ffmpeg_raw("-i " + shell_quote(picture.string()) +
+                        " -vf scale=out_color_matrix=bt709:out_range=tv:flags=area+accurate_rnd+"
+                        "full_chroma_inp -frames:v 1 -f rawvideo -pix_fmt yuv420p",
+                    luma + 2 * (luma / 4), "convert " + picture.string() + " to I420");
 }
 
 double psnr(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b) {

@@ -37,6 +37,10 @@ bool moov_before_mdat(const std::filesystem::path& file);
 std::vector<std::uint8_t> decode_luma_at(const std::filesystem::path& file, double seconds,
                                          int width, int height);
 
+// The I420 planes (Y, then U, then V; rows packed) that ffmpeg's swscale makes of an RGB(A)
+// picture file of width x height: BT.709 limited range, chroma the average of each 2x2 block.
+std::vector<std::uint8_t> i420_of_picture(const std::filesystem::path& picture, int width, int height);
+
 // PSNR in dB of `b` against `a` (8-bit samples); +infinity when they are equal. Throws
 // std::invalid_argument for different or zero lengths.
 double psnr(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b);

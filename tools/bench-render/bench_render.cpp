@@ -4,8 +4,8 @@
 // Measures, on the sample cards (stages/render/card_samples; by default the script samples,
 // one text card per script) at 1920x1080:
 //   - render + convert with one thread: CardRenderer::render_post/render_title, then
-//     FrameConverter (RGBA -> I420), as the render stage does for each card;
-//   - the same on every core at once, one CardRenderer and FrameConverter per thread;
+//     to_frame (RGBA -> I420), as the render stage does for each card;
+//   - the same on every core at once, one CardRenderer per thread;
 //   - the encoding of one card as the encode stage does it today: 90 pictures (3 s at 30 fps),
 //     preset veryfast, crf 23, through encode::Mp4Writer, with one x264 thread and with x264's
 //     automatic thread count;
@@ -95,7 +95,6 @@ Options parse(int argc, char** argv) {
 struct Worker {
   explicit Worker(const Options& o) : renderer(o.width, o.height, std::string(render::kSampleTimeZone)) {}
   render::CardRenderer renderer;
-  render::FrameConverter converter;
 };
 
 struct RenderTimes {
@@ -116,7 +115,7 @@ RenderTimes render_passes(Worker& worker, const std::vector<render::CardSample>&
       const auto a = Clock::now();
       const render::Canvas canvas = render::render_sample(worker.renderer, samples[i]);
       const auto b = Clock::now();
-      const items::Frame frame = worker.converter.convert(canvas);
+      const items::Frame frame = render::to_frame(canvas);
       t.render += std::chrono::duration<double>(b - a).count();
       t.convert += seconds_since(b);
       t.by_sample[i] += seconds_since(a);
@@ -201,7 +200,7 @@ int main(int argc, char** argv) {
 
   std::vector<items::Frame> frames;
   for (const auto& sample : samples) {
-    items::Frame frame = worker.converter.convert(render::render_sample(worker.renderer, sample));
+    items::Frame frame = render::to_frame(render::render_sample(worker.renderer, sample));
     frame.duration_seconds = 3.0;
     frame.sequence = static_cast<std::int64_t>(frames.size());
     frames.push_back(std::move(frame));
@@ -215,7 +214,7 @@ int main(int argc, char** argv) {
   std::printf("  %-38s %8s %10s\n", "", "cards/s", "ms/card");
   row("render + RGBA->I420, 1 thread", one.cards / one.wall);
   row("  render only (CardRenderer)", one.cards / one.render);
-  row("  RGBA->I420 only (FrameConverter)", one.cards / one.convert);
+  row("  RGBA->I420 only (to_frame)", one.cards / one.convert);
   row("render + RGBA->I420, " + std::to_string(o.threads) + " threads", many.cards / many.wall,
       "(one renderer per thread; ms/card = wall / cards)");
   row("x264 encode, 1 thread", n / encode_one, "(90 pictures a card, veryfast, crf 23, MP4)");
