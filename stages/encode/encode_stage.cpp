@@ -62,7 +62,7 @@ StageInfo encode_stage_info() {
        "x264 speed/size trade-off: one of " + x264_presets_text()},
       {"crf", ParamType::number, "23",
        "x264 constant rate factor: lower is better quality and bigger files", 1.0, 51.0},
-      {"threads", ParamType::integer, "0", "x264 threads; 0: the run's share of the cores (pipectl run -j)", 0.0, 64.0},
+      {"threads", ParamType::integer, "0", "x264 threads; 0: the run's share of the cores (pipectl run -j), less one for drawing unless repeat=x264", 0.0, 64.0},
       {"reorder", ParamType::integer, "16",
        "frames held while an earlier one is missing; beyond this the missing one is given up "
        "(its post failed upstream), so memory stays bounded", 1.0, 1024.0},
@@ -89,8 +89,15 @@ EncodeStage::EncodeStage(EncodeSettings settings, RunContext context)
   if (settings_.threads > 64)
     throw std::invalid_argument("encode: threads " + std::to_string(settings_.threads) +
                                 " is out of range 0..64");
-  // threads=0: the run's share of the cores rather than x264's own guess (every core).
-  if (settings_.threads == 0) settings_.threads = std::min(context_.threads, 64);
+  // threads=0: from the run's share of the cores rather than x264's own guess (every core).
+  // With skip or still pictures x264 encodes one picture a card, and drawing, decoding and
+  // muxing keep about a core busy beside it: one handle on 2 cores ran as fast with one x264
+  // thread as with two, and 13 MB smaller at 1080p (each frame thread holds pictures of its
+  // own; tools/bench --memory). So x264 gets the share less one core, and at least one.
+  if (settings_.threads == 0 && context_.threads > 0) {
+    const int share = std::min(context_.threads, 64);
+    settings_.threads = settings_.repeat == RepeatMode::x264 ? share : std::max(1, share - 1);
+  }
   // The output folder the user chose is the only place pipectl writes to.
   if (!context_.out_dir.empty()) {
     auto folder = std::filesystem::weakly_canonical(std::filesystem::absolute(context_.out_dir));

@@ -6,6 +6,8 @@
 #include <unicode/uscript.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 namespace pipectl::render {
@@ -80,6 +82,23 @@ void substitute(FcPattern* pattern) {
   FcDefaultSubstitute(pattern);
 }
 
+// The bytes of a font file, mapped once for the whole process: FreeType and HarfBuzz, every
+// face of it (a .ttc holds several) and every render worker read the same pages, so a font's
+// resident pages count once rather than twice per worker. The files stay mapped for the life
+// of the process (a few dozen at most: kMaxFonts per set). Null when the file cannot be read.
+HbBlobHandle font_file_blob(const std::string& file) {
+  static std::mutex mutex;
+  static std::map<std::string, HbBlobHandle> blobs;
+  std::lock_guard lock(mutex);
+  HbBlobHandle& blob = blobs[file];
+  if (!blob) blob.reset(hb_blob_create_from_file_or_fail(file.c_str()));
+  if (!blob) {
+    blobs.erase(file);
+    return nullptr;
+  }
+  return HbBlobHandle(hb_blob_reference(blob.get()));
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
@@ -100,13 +119,16 @@ void Font::open() {
   if (failed_) throw std::runtime_error("cannot open font " + file_);
   failed_ = true;
 
+  hb_blob_ = font_file_blob(file_);
+  if (!hb_blob_) throw std::runtime_error("cannot read font " + file_);
+  unsigned length = 0;
+  const char* bytes = hb_blob_get_data(hb_blob_.get(), &length);
   FT_Face face = nullptr;
-  if (FT_New_Face(library_, file_.c_str(), index_, &face) != 0)
+  if (FT_New_Memory_Face(library_, reinterpret_cast<const FT_Byte*>(bytes), static_cast<FT_Long>(length),
+                         index_, &face) != 0)
     throw std::runtime_error("cannot open font " + file_);
   ft_face_.reset(face);
 
-  hb_blob_.reset(hb_blob_create_from_file_or_fail(file_.c_str()));
-  if (!hb_blob_) throw std::runtime_error("cannot read font " + file_);
   hb_face_.reset(hb_face_create(hb_blob_.get(), static_cast<unsigned>(index_)));
   HbFontHandle font(hb_font_create(hb_face_.get()));
   hb_font_set_scale(font.get(), kShapeUnitsPerEm, kShapeUnitsPerEm);

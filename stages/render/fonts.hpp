@@ -64,8 +64,10 @@ class Font {
   FcCharSetHandle charset_;
   bool color_;
   bool failed_ = false;
-  FtFaceHandle ft_face_;
+  // The file's bytes (font_file_blob in fonts.cpp), declared first so that they outlive the
+  // FreeType face that reads them.
   HbBlobHandle hb_blob_;
+  FtFaceHandle ft_face_;
   HbFaceHandle hb_face_;
   HbFontHandle hb_font_;
   FontMetrics metrics_;
