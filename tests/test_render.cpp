@@ -701,6 +701,31 @@ TEST_CASE("the title card shows the name, handle, day and post count", "[render]
 // ---------------------------------------------------------------------------------------
 // Frame conversion
 
+TEST_CASE("a recycled canvas draws the next card exactly as a fresh one", "[render][card]") {
+  // The render stage hands each card's canvas back for the next card: nothing of the photo
+  // card may show through the text card drawn after it, nor of a dark title card.
+  const auto samples = render::card_samples();
+  auto sample = [&](const char* name) {
+    const auto found = std::find_if(samples.begin(), samples.end(), [&](const auto& s) { return s.name == name; });
+    REQUIRE(found != samples.end());
+    return *found;
+  };
+  CardRenderer fresh(640, 360, "UTC");
+  const Canvas expected = render::render_sample(fresh, sample("script-latin"));
+
+  CardRenderer reused(640, 360, "UTC");
+  Canvas photo = render::render_sample(reused, sample("layout-photos-4"));
+  const std::uint8_t* pixels = photo.rgba().data();
+  reused.recycle(std::move(photo));
+  const Canvas again = render::render_sample(reused, sample("script-latin"));
+  CHECK(again.rgba().data() == pixels);  // the same buffer, drawn over
+  CHECK(again.rgba() == expected.rgba());
+
+  // A canvas of another size is not kept.
+  reused.recycle(Canvas(320, 180, Color::rgb(0)));
+  CHECK(render::render_sample(reused, sample("script-latin")).rgba() == expected.rgba());
+}
+
 TEST_CASE("canvases become BT.709 limited-range I420 frames", "[render][frame]") {
   auto convert = [&](Color colour) { return render::to_frame(Canvas(64, 48, colour)); };
 

@@ -47,6 +47,10 @@ Canvas::Canvas(int width, int height, Color fill) : width_(width), height_(heigh
     throw std::invalid_argument("canvas size " + std::to_string(width) + "x" +
                                 std::to_string(height) + " is out of range (1..16384)");
   rgba_.resize(static_cast<std::size_t>(width) * height * 4);
+  clear(fill);
+}
+
+void Canvas::clear(Color fill) {
   const std::uint8_t px[4] = {fill.r, fill.g, fill.b, fill.a};
   for (std::size_t i = 0; i < rgba_.size(); i += 4)
     std::copy(px, px + 4, rgba_.begin() + static_cast<std::ptrdiff_t>(i));

@@ -20,6 +20,9 @@ class Canvas {
   const std::vector<std::uint8_t>& rgba() const { return rgba_; }
   Color at(int x, int y) const;
 
+  // Sets every pixel to `fill` (as constructed: no blending).
+  void clear(Color fill);
+
   // Shapes are antialiased on their curved edges; everything is clipped to the canvas.
   void fill_rect(const Rect& rect, Color color);
   void fill_rounded_rect(const Rect& rect, int radius, Color color);

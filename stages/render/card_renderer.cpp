@@ -52,10 +52,17 @@ CardRenderer::CardRenderer(int width, int height, const std::string& time_zone, 
 
 CardRenderer::~CardRenderer() = default;
 
-Canvas CardRenderer::blank_card() const {
-  Canvas canvas(metrics_.width, metrics_.height, theme_.background);
+Canvas CardRenderer::blank_card() {
+  const bool reused = spare_.has_value();
+  Canvas canvas = reused ? std::move(*spare_) : Canvas(metrics_.width, metrics_.height, theme_.background);
+  spare_.reset();
+  if (reused) canvas.clear(theme_.background);
   canvas.fill_rounded_rect(metrics_.card(), metrics_.radius, theme_.card);
   return canvas;
+}
+
+void CardRenderer::recycle(Canvas&& canvas) {
+  if (canvas.width() == metrics_.width && canvas.height() == metrics_.height) spare_ = std::move(canvas);
 }
 
 int CardRenderer::line_height(int size, FontWeight weight) {

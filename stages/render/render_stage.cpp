@@ -47,7 +47,7 @@ class RenderStage final : public Stage {
     }
     items::Frame frame;
     try {
-      frame = render::to_frame(worker->renderer.render_post(media_post).canvas);
+      frame = worker->frame_of(worker->renderer.render_post(media_post).canvas);
     } catch (const std::exception& error) {
       release(std::move(worker));
       std::string where = "post " + post.id;
@@ -75,6 +75,12 @@ class RenderStage final : public Stage {
   struct Worker {
     Worker(Size size, const std::string& time_zone, const render::Theme& theme)
         : renderer(size.width, size.height, time_zone, theme) {}
+    // The card as a frame; its canvas goes back to the renderer for the next card.
+    items::Frame frame_of(render::Canvas&& canvas) {
+      items::Frame frame = render::to_frame(canvas);
+      renderer.recycle(std::move(canvas));
+      return frame;
+    }
     render::CardRenderer renderer;
   };
 
@@ -125,7 +131,7 @@ class RenderStage final : public Stage {
       // After every post, even one that failed to render (encode closes such gaps).
       sequence = last_sequence_ + 1;
     }
-    items::Frame frame = render::to_frame(worker.renderer.render_end(end).canvas);
+    items::Frame frame = worker.frame_of(worker.renderer.render_end(end).canvas);
     frame.sequence = sequence;
     frame.duration_seconds = card_seconds_;
     frame.label = "end";
@@ -147,7 +153,7 @@ class RenderStage final : public Stage {
     title.day = day_;
     if (title.day.empty() && first_post) title.day = worker.renderer.time_formatter().local_day(*first_post);
     title.post_count = post_count;
-    items::Frame frame = render::to_frame(worker.renderer.render_title(title).canvas);
+    items::Frame frame = worker.frame_of(worker.renderer.render_title(title).canvas);
     frame.sequence = 0;
     frame.duration_seconds = card_seconds_;
     frame.label = "title";
