@@ -593,6 +593,26 @@ std::vector<TracedSlice> trace_slices(const fs::path& file) {
   return slices;
 }
 
+// The fields of the stream's (first) SPS, by name, as trace_headers reads them.
+std::map<std::string, int> traced_sps(const fs::path& file) {
+  const auto result = pipectl::test::run_command(
+      "ffmpeg -hide_banner -nostats -i " + pipectl::test::shell_quote(file.string()) +
+      " -c copy -bsf:v trace_headers -frames:v 1 -f null - 2>&1");
+  REQUIRE(result.exit_code == 0);
+  std::map<std::string, int> fields;
+  std::istringstream lines(result.output);
+  bool in_sps = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("Sequence Parameter Set") != std::string::npos) in_sps = true;
+    else if (in_sps && line.find("Parameter Set") != std::string::npos) break;  // the PPS
+    std::istringstream words(line.substr(line.find(']') + 1));
+    std::string position, name;
+    if (in_sps && words >> position >> name && line.rfind('=') != std::string::npos)
+      fields.emplace(name, std::stoi(line.substr(line.rfind('=') + 1)));
+  }
+  return fields;
+}
+
 // MD5 of every decoded picture, in order (ffmpeg's framemd5 muxer).
 std::vector<std::string> picture_md5s(const fs::path& file) {
   const auto result = pipectl::test::run_command(
@@ -648,6 +668,14 @@ TEST_CASE("encode: repeats are all-skip P pictures that are valid H.264, not onl
     }
   }
   CHECK(idr == 3);
+  // x264 is told every picture is an IDR, and writes an intra-only SPS; the stream's SPS must
+  // allow the one reference picture the repeats use, and not claim to be intra only.
+  const auto sps = traced_sps(video);
+  REQUIRE(sps.contains("max_num_ref_frames"));
+  CHECK(sps.at("max_num_ref_frames") == 1);
+  CHECK(sps.at("constraint_set3_flag") == 0);
+  CHECK(sps.at("pic_order_cnt_type") == 2);
+  if (sps.contains("max_dec_frame_buffering")) CHECK(sps.at("max_dec_frame_buffering") >= 1);
   CHECK(slices[0].nal_unit_type == 5);
   CHECK(slices[30].nal_unit_type == 5);
   CHECK(slices[70].nal_unit_type == 5);

@@ -1,5 +1,6 @@
 #include "h264_skip.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace pipectl::encode {
@@ -61,6 +62,7 @@ class BitReader {
     const std::uint32_t k = ue();
     return (k & 1) ? static_cast<std::int32_t>((k + 1) / 2) : -static_cast<std::int32_t>(k / 2);
   }
+  std::size_t position() const { return position_; }  // in bits
 
  private:
   std::vector<std::uint8_t> data_;
@@ -114,9 +116,10 @@ std::vector<std::uint8_t> escape_rbsp(std::span<const std::uint8_t> rbsp) {
   return out;
 }
 
-SpsFacts parse_sps(std::span<const std::uint8_t> nal_unit) {
-  if (nal_unit.empty() || (nal_unit[0] & 0x1F) != 7) throw std::runtime_error("not an SPS NAL unit");
-  BitReader r(unescape(nal_unit.subspan(1)));
+namespace {
+
+// Reads an SPS's RBSP up to max_num_ref_frames, which it leaves next.
+SpsFacts read_sps_head(BitReader& r) {
   SpsFacts sps;
   sps.profile_idc = static_cast<int>(r.bits(8));
   r.bits(8);  // constraint flags, reserved
@@ -145,13 +148,52 @@ SpsFacts parse_sps(std::span<const std::uint8_t> nal_unit) {
     const std::uint32_t cycle = r.ue();
     for (std::uint32_t i = 0; i < cycle; ++i) r.se();
   }
-  r.ue();   // max_num_ref_frames
+  return sps;
+}
+
+BitReader sps_reader(std::span<const std::uint8_t> nal_unit) {
+  if (nal_unit.empty() || (nal_unit[0] & 0x1F) != 7) throw std::runtime_error("not an SPS NAL unit");
+  return BitReader(unescape(nal_unit.subspan(1)));
+}
+
+}  // namespace
+
+SpsFacts parse_sps(std::span<const std::uint8_t> nal_unit) {
+  BitReader r = sps_reader(nal_unit);
+  SpsFacts sps = read_sps_head(r);
+  sps.max_num_ref_frames = static_cast<int>(r.ue());
   r.bit();  // gaps_in_frame_num_value_allowed_flag
   sps.width_in_mbs = static_cast<int>(r.ue()) + 1;
   const int map_units = static_cast<int>(r.ue()) + 1;
   sps.frame_mbs_only = r.bit() != 0;
   sps.height_in_mbs = map_units * (sps.frame_mbs_only ? 1 : 2);
   return sps;
+}
+
+std::vector<std::uint8_t> sps_with_one_reference(std::span<const std::uint8_t> nal_unit) {
+  BitReader r = sps_reader(nal_unit);
+  read_sps_head(r);
+  const std::size_t field_start = r.position();
+  const std::uint32_t references = r.ue();
+  const std::size_t field_end = r.position();
+  const std::vector<std::uint8_t> rbsp = unescape(nal_unit.subspan(1));
+  constexpr std::uint8_t kConstraintSet3 = 0x10;  // in the byte after profile_idc
+  if (references >= 1 && (rbsp.at(1) & kConstraintSet3) == 0)
+    return {nal_unit.begin(), nal_unit.end()};
+
+  // The last 1 bit is rbsp_stop_one_bit; everything after the field up to it is copied as it
+  // is, shifted by the change in the field's length.
+  std::size_t stop = rbsp.size() * 8;
+  while (stop > field_end && ((rbsp[(stop - 1) / 8] >> (7 - (stop - 1) % 8)) & 1) == 0) --stop;
+  if (stop <= field_end) throw std::runtime_error("SPS has no stop bit");
+  --stop;
+  auto bit_at = [&](std::size_t i) { return static_cast<unsigned>((rbsp[i / 8] >> (7 - i % 8)) & 1); };
+  BitWriter w;
+  for (std::size_t i = 0; i < field_start; ++i)
+    w.bit(i == 8 + 3 ? 0 : bit_at(i));  // constraint_set3_flag (the fourth flag bit) cleared
+  w.ue(std::max<std::uint32_t>(references, 1));
+  for (std::size_t i = field_end; i < stop; ++i) w.bit(bit_at(i));
+  return nal(nal_unit[0], w.finish());
 }
 
 bool skip_pictures_supported(const SpsFacts& sps) {

@@ -23,6 +23,7 @@ struct SpsFacts {
   int sps_id = 0;
   int log2_max_frame_num = 0;  // MaxFrameNum = 1 << this
   int pic_order_cnt_type = 0;
+  int max_num_ref_frames = 0;
   int width_in_mbs = 0;
   int height_in_mbs = 0;
   bool frame_mbs_only = false;
@@ -33,6 +34,14 @@ struct SpsFacts {
 // Reads an SPS NAL unit (header byte included, no start code or length; emulation prevention
 // bytes are removed here). std::runtime_error when it is not one or cannot be read.
 SpsFacts parse_sps(std::span<const std::uint8_t> nal);
+
+// x264 told that every picture is an IDR (keyint 1) holds no reference pictures, which saves
+// it ~19 MB at 1080p, and says so in its SPS: max_num_ref_frames 0 and constraint_set3_flag
+// (intra only) set; its slices are the same as with forced IDRs. The skip pictures refer to
+// the picture before them, so the SPS the stream carries must allow one: returns the SPS NAL
+// unit (header byte included) with max_num_ref_frames at least 1 and constraint_set3_flag
+// clear, every other bit as it was; unchanged when it already is so.
+std::vector<std::uint8_t> sps_with_one_reference(std::span<const std::uint8_t> nal);
 
 // Whether skip pictures can follow this stream's IDR pictures: progressive frames and POC type
 // 2 (what x264 writes without B-frames). Otherwise the writer falls back to x264 repeats.

@@ -184,6 +184,87 @@ std::vector<std::string> x264_presets() {
 
 std::string x264_presets_text() { return join(x264_preset_names); }
 
+namespace {
+
+// x264 set up for `options` (its repeat mode decides how every picture is coded).
+X264Ptr open_x264(const Mp4WriterOptions& options) {
+  x264_param_t param;
+  if (x264_param_default_preset(&param, options.preset.c_str(),
+                                options.tune.empty() ? nullptr : options.tune.c_str()) < 0)
+    throw std::invalid_argument("x264 refused preset '" + options.preset + "'");
+  param.i_log_level = X264_LOG_WARNING;  // no per-file statistics on stderr
+  param.i_threads = options.threads == 0 ? X264_THREADS_AUTO : options.threads;
+  param.i_width = options.width;
+  param.i_height = options.height;
+  param.i_csp = X264_CSP_I420;
+  // Constant frame rate with a timebase of one picture: pts are picture numbers.
+  param.i_fps_num = static_cast<std::uint32_t>(options.fps);
+  param.i_fps_den = 1;
+  param.i_timebase_num = 1;
+  param.i_timebase_den = static_cast<std::uint32_t>(options.fps);
+  param.b_vfr_input = 0;
+  if (options.repeat != RepeatMode::x264) {
+    // x264 sees one picture per card, an IDR (each card is a fresh start and the skip
+    // pictures after it refer only to it), at the card's real time: its rate control
+    // spends bits by time, and a card that lasts 3 s is worth more than one that lasts
+    // 1/30 s. No B-frames: output order is input order, and the SPS uses POC type 2.
+    param.b_vfr_input = 1;
+    param.i_bframe = 0;
+    // Told that every picture is an IDR (keyint 1), x264 keeps no reference pictures and
+    // their sub-pixel planes: 19 MB less at 1080p, and the same slices as forced IDRs with
+    // an infinite keyint. Its SPS then says "intra only"; skip mode mends that
+    // (sps_with_one_reference).
+    param.i_keyint_max = 1;
+    param.i_scenecut_threshold = 0;
+    // Every picture x264 sees is an IDR: there is no inter prediction for a lookahead or
+    // macroblock tree to plan, only pictures for them to hold (memory, and a delay).
+    param.rc.i_lookahead = 0;
+    param.rc.b_mb_tree = 0;
+    param.i_sync_lookahead = 0;
+  }
+  param.rc.i_rc_method = X264_RC_CRF;
+  param.rc.f_rf_constant = static_cast<float>(options.crf);
+  // Cards are BT.709 limited range (items/frame.hpp); say so in the VUI so players do not
+  // guess BT.601 for small sizes.
+  param.vui.i_colorprim = 1;  // bt709
+  param.vui.i_transfer = 1;   // bt709
+  param.vui.i_colmatrix = 1;  // bt709
+  param.vui.b_fullrange = 0;
+  // MP4 wants length-prefixed NALs and the SPS/PPS once, in the avcC box.
+  param.b_annexb = 0;
+  param.b_repeat_headers = 0;
+  if (x264_param_apply_profile(&param, "high") < 0)
+    throw std::invalid_argument("x264 cannot apply the High profile to these settings");
+  X264Ptr encoder(x264_encoder_open(&param));
+  if (!encoder) throw std::runtime_error("x264 could not open an encoder");
+  return encoder;
+
+}
+
+// What x264 says once, before any picture: the SPS and PPS (bodies, for the avcC) and its
+// settings SEI (length prefix kept: it goes into the first packet).
+struct StreamHeaders {
+  std::vector<std::uint8_t> sps;
+  std::vector<std::vector<std::uint8_t>> pps;
+  std::vector<std::uint8_t> sei;
+};
+
+StreamHeaders stream_headers(x264_t* encoder) {
+  x264_nal_t* nals = nullptr;
+  int nal_count = 0;
+  if (x264_encoder_headers(encoder, &nals, &nal_count) < 0)
+    throw std::runtime_error("x264 could not produce stream headers");
+  StreamHeaders headers;
+  for (int i = 0; i < nal_count; ++i) {
+    if (nals[i].i_type == NAL_SPS) headers.sps = nal_body(nals[i]);
+    else if (nals[i].i_type == NAL_PPS) headers.pps.push_back(nal_body(nals[i]));
+    else if (nals[i].i_type == NAL_SEI) headers.sei.assign(nals[i].p_payload, nals[i].p_payload + nals[i].i_payload);
+  }
+  return headers;
+}
+
+}  // namespace
+
 struct Mp4Writer::Impl {
   X264Ptr encoder;
   FormatPtr format;
@@ -211,68 +292,13 @@ Mp4Writer::Mp4Writer(std::filesystem::path final_path, const Mp4WriterOptions& o
   temp_path_ = make_temp_path(final_path_);
   try {
     // --- encoder ---
-    x264_param_t param;
-    if (x264_param_default_preset(&param, options_.preset.c_str(),
-                                  options_.tune.empty() ? nullptr : options_.tune.c_str()) < 0)
-      throw std::invalid_argument("x264 refused preset '" + options_.preset + "'");
-    param.i_log_level = X264_LOG_WARNING;  // no per-file statistics on stderr
-    param.i_threads = options_.threads == 0 ? X264_THREADS_AUTO : options_.threads;
-    param.i_width = options_.width;
-    param.i_height = options_.height;
-    param.i_csp = X264_CSP_I420;
-    // Constant frame rate with a timebase of one picture: pts are picture numbers.
-    param.i_fps_num = static_cast<std::uint32_t>(options_.fps);
-    param.i_fps_den = 1;
-    param.i_timebase_num = 1;
-    param.i_timebase_den = static_cast<std::uint32_t>(options_.fps);
-    param.b_vfr_input = 0;
-    if (options_.repeat != RepeatMode::x264) {
-      // x264 sees one picture per card, an IDR (each card is a fresh start and the skip
-      // pictures after it refer only to it), at the card's real time: its rate control
-      // spends bits by time, and a card that lasts 3 s is worth more than one that lasts
-      // 1/30 s. No B-frames: output order is input order, and the SPS uses POC type 2.
-      param.b_vfr_input = 1;
-      param.i_bframe = 0;
-      param.i_keyint_max = X264_KEYINT_MAX_INFINITE;
-      param.i_scenecut_threshold = 0;
-      // Every picture x264 sees is an IDR: there is no inter prediction for a lookahead or
-      // macroblock tree to plan, only pictures for them to hold (memory, and a delay).
-      param.rc.i_lookahead = 0;
-      param.rc.b_mb_tree = 0;
-      param.i_sync_lookahead = 0;
-    }
-    param.rc.i_rc_method = X264_RC_CRF;
-    param.rc.f_rf_constant = static_cast<float>(options_.crf);
-    // Cards are BT.709 limited range (items/frame.hpp); say so in the VUI so players do not
-    // guess BT.601 for small sizes.
-    param.vui.i_colorprim = 1;  // bt709
-    param.vui.i_transfer = 1;   // bt709
-    param.vui.i_colmatrix = 1;  // bt709
-    param.vui.b_fullrange = 0;
-    // MP4 wants length-prefixed NALs and the SPS/PPS once, in the avcC box.
-    param.b_annexb = 0;
-    param.b_repeat_headers = 0;
-    if (x264_param_apply_profile(&param, "high") < 0)
-      throw std::invalid_argument("x264 cannot apply the High profile to these settings");
-    impl_->encoder.reset(x264_encoder_open(&param));
-    if (!impl_->encoder) throw std::runtime_error("x264 could not open an encoder");
+    impl_->encoder = open_x264(options_);
     impl_->encoder_time_base = AVRational{1, options_.fps};
-
-    x264_nal_t* nals = nullptr;
-    int nal_count = 0;
-    if (x264_encoder_headers(impl_->encoder.get(), &nals, &nal_count) < 0)
-      throw std::runtime_error("x264 could not produce stream headers");
-    std::vector<std::uint8_t> sps;
-    std::vector<std::vector<std::uint8_t>> pps;
-    for (int i = 0; i < nal_count; ++i) {
-      if (nals[i].i_type == NAL_SPS) sps = nal_body(nals[i]);
-      else if (nals[i].i_type == NAL_PPS) pps.push_back(nal_body(nals[i]));
-      else if (nals[i].i_type == NAL_SEI)  // keep the length prefix: it goes into a packet
-        impl_->sei.assign(nals[i].p_payload, nals[i].p_payload + nals[i].i_payload);
-    }
+    StreamHeaders headers = stream_headers(impl_->encoder.get());
     if (options_.repeat == RepeatMode::skip) {
-      const SpsFacts facts = parse_sps(sps);
-      if (skip_pictures_supported(facts) && pps.size() == 1) {
+      const SpsFacts facts = parse_sps(headers.sps);
+      if (skip_pictures_supported(facts) && headers.pps.size() == 1) {
+        headers.sps = sps_with_one_reference(headers.sps);
         for (int frame_num = 0; frame_num < (1 << facts.log2_max_frame_num); ++frame_num) {
           const std::vector<std::uint8_t> nal = skip_picture_nal(facts, frame_num);
           std::vector<std::uint8_t> packet{static_cast<std::uint8_t>(nal.size() >> 24),
@@ -282,12 +308,17 @@ Mp4Writer::Mp4Writer(std::filesystem::path final_path, const Mp4WriterOptions& o
           packet.insert(packet.end(), nal.begin(), nal.end());
           impl_->skip_packets.push_back(std::move(packet));
         }
-        pps.push_back(skip_pps_nal(facts));  // id 1, next to x264's id 0
+        headers.pps.push_back(skip_pps_nal(facts));  // id 1, next to x264's id 0
       } else {
-        options_.repeat = RepeatMode::x264;  // x264 encodes the repeats: slower, still correct
+        // x264 encodes the repeats: slower, still correct. It must be opened again: set up
+        // for skip mode it would make every repeat an IDR.
+        options_.repeat = RepeatMode::x264;
+        impl_->encoder = open_x264(options_);
+        headers = stream_headers(impl_->encoder.get());
       }
     }
-    const std::vector<std::uint8_t> avcc = make_avcc(sps, pps);
+    impl_->sei = std::move(headers.sei);
+    const std::vector<std::uint8_t> avcc = make_avcc(headers.sps, headers.pps);
 
     // --- container ---
     if (final_path_.has_parent_path()) std::filesystem::create_directories(final_path_.parent_path());
@@ -318,7 +349,9 @@ Mp4Writer::Mp4Writer(std::filesystem::path final_path, const Mp4WriterOptions& o
     par->color_primaries = AVCOL_PRI_BT709;
     par->color_trc = AVCOL_TRC_BT709;
     par->color_space = AVCOL_SPC_BT709;
-    par->video_delay = param.i_bframe ? (param.i_bframe_pyramid ? 2 : 1) : 0;
+    x264_param_t used;  // the settings x264 runs with, after the preset and its own checks
+    x264_encoder_parameters(impl_->encoder.get(), &used);
+    par->video_delay = used.i_bframe ? (used.i_bframe_pyramid ? 2 : 1) : 0;
     par->extradata = static_cast<std::uint8_t*>(av_mallocz(avcc.size() + AV_INPUT_BUFFER_PADDING_SIZE));
     if (!par->extradata) throw std::bad_alloc();
     std::memcpy(par->extradata, avcc.data(), avcc.size());
