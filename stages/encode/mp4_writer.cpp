@@ -238,7 +238,6 @@ X264Ptr open_x264(const Mp4WriterOptions& options) {
   X264Ptr encoder(x264_encoder_open(&param));
   if (!encoder) throw std::runtime_error("x264 could not open an encoder");
   return encoder;
-
 }
 
 // What x264 says once, before any picture: the SPS and PPS (bodies, for the avcC) and its
