@@ -25,15 +25,11 @@ bool all_white(std::u32string_view text) { return std::all_of(text.begin(), text
 
 // The entities a card can use, in text order: in range, not empty, not overlapping an earlier one.
 std::vector<items::Entity> usable(std::vector<items::Entity> entities, std::size_t length) {
-  std::stable_sort(entities.begin(), entities.end(),
-                   [](const items::Entity& a, const items::Entity& b) { return a.start < b.start; });
-  std::vector<items::Entity> kept;
-  for (auto& entity : entities) {
-    if (entity.start < 0 || entity.end <= entity.start || static_cast<std::size_t>(entity.end) > length) continue;
-    if (!kept.empty() && entity.start < kept.back().end) continue;
-    kept.push_back(std::move(entity));
-  }
-  return kept;
+  std::erase_if(entities, [length](const items::Entity& entity) {
+    return entity.start < 0 || entity.end <= entity.start || static_cast<std::size_t>(entity.end) > length;
+  });
+  detail::remove_overlaps(entities);
+  return entities;
 }
 
 std::vector<items::Entity> extracted(std::u32string_view text) {
@@ -47,10 +43,6 @@ std::vector<items::Entity> extracted(std::u32string_view text) {
     out.push_back(std::move(entity));
   }
   return out;
-}
-
-void append(std::string& out, std::u32string_view text) {
-  for (char32_t c : text) detail::append_utf8(out, c);
 }
 
 }  // namespace
@@ -78,16 +70,16 @@ DisplayText display_text(std::string_view text, const std::vector<items::Entity>
   for (const auto& entity : shown) {
     const auto start = static_cast<std::size_t>(entity.start);
     const auto end = static_cast<std::size_t>(entity.end);
-    append(out.text, view.substr(pos, start - pos));
+    detail::append_utf8(out.text, view.substr(pos, start - pos));
     const std::size_t begin = out.text.size();
     if (entity.kind == EntityKind::url && !entity.display_url.empty())
-      append(out.text, detail::to_code_points(entity.display_url));  // re-encoded: always valid UTF-8
+      detail::append_utf8(out.text, detail::to_code_points(entity.display_url));  // re-encoded: always valid UTF-8
     else
-      append(out.text, view.substr(start, end - start));
+      detail::append_utf8(out.text, view.substr(start, end - start));
     if (out.text.size() > begin) out.spans.push_back({begin, out.text.size(), entity.kind});
     pos = end;
   }
-  append(out.text, view.substr(pos, cut - pos));
+  detail::append_utf8(out.text, view.substr(pos, cut - pos));
   return out;
 }
 

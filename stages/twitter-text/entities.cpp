@@ -18,15 +18,6 @@ Entity make_entity(items::EntityKind kind, std::u32string_view text, std::size_t
   return entity;
 }
 
-void remove_overlaps(std::vector<Entity>& entities) {
-  std::stable_sort(entities.begin(), entities.end(), [](const Entity& a, const Entity& b) { return a.start < b.start; });
-  std::vector<Entity> kept;
-  kept.reserve(entities.size());
-  for (auto& entity : entities)
-    if (kept.empty() || kept.back().end <= entity.start) kept.push_back(std::move(entity));
-  entities = std::move(kept);
-}
-
 std::vector<Entity> entities(std::u32string_view text) {
   // Kinds in twitter-text's order: at equal starts the earlier kind wins.
   std::vector<Entity> all = urls(text, true);

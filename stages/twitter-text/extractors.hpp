@@ -4,6 +4,7 @@
 // afterwards) consumes the text up to its end, including the character before the sigil.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,8 +21,18 @@ std::vector<Entity> cashtags(std::u32string_view text);
 std::vector<Entity> urls(std::u32string_view text, bool without_protocol);
 std::vector<Entity> entities(std::u32string_view text);
 
-// Sorts by start (stably) and drops every entity that overlaps the one kept before it.
-void remove_overlaps(std::vector<Entity>& entities);
+// Sorts by start (stably) and drops every entity that overlaps the one kept before it. For
+// extracted entities and for the post's own (items::Entity) alike.
+template <class AnyEntity>
+void remove_overlaps(std::vector<AnyEntity>& entities) {
+  std::stable_sort(entities.begin(), entities.end(),
+                   [](const AnyEntity& a, const AnyEntity& b) { return a.start < b.start; });
+  std::vector<AnyEntity> kept;
+  kept.reserve(entities.size());
+  for (auto& entity : entities)
+    if (kept.empty() || kept.back().end <= entity.start) kept.push_back(std::move(entity));
+  entities = std::move(kept);
+}
 
 // An entity over [start, end) of `text` whose value is text[value_begin, value_end).
 Entity make_entity(items::EntityKind kind, std::u32string_view text, std::size_t start, std::size_t end,

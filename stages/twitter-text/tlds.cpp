@@ -17,7 +17,8 @@ bool in_table(std::u32string_view folded) {
 // What may not follow a TLD: it would make it part of a longer word, address or name.
 bool continues_tld(char32_t c) { return is_ascii_alnum(c) || c == U'@' || c == U'+' || c == U'-'; }
 
-std::size_t punycode_length(std::u32string_view rest) {
+// The length of an "xn--" label (an internationalised TLD in its ASCII form); 0 when none.
+std::size_t xn_label_length(std::u32string_view rest) {
   if (rest.size() < 5 || ascii_lower(rest[0]) != U'x' || ascii_lower(rest[1]) != U'n' || rest[2] != U'-' ||
       rest[3] != U'-')
     return 0;
@@ -36,7 +37,7 @@ std::size_t tld_length(std::u32string_view rest) {
     if (length < rest.size() && continues_tld(rest[length])) continue;
     if (in_table(std::u32string_view(folded).substr(0, length))) return length;
   }
-  return punycode_length(rest);
+  return xn_label_length(rest);
 }
 
 }  // namespace pipectl::twitter_text::detail

@@ -59,13 +59,8 @@ class UrlPattern {
     m.protocol_length = protocol_length(text_, start);
     m.domain_begin = start + m.protocol_length;
     m.domain_end = domains_.domain_end(m.domain_begin);
-    if (m.domain_end == npos && m.protocol_length > 0) {
-      // The protocol is optional in the pattern; "http" itself is never a domain (a ':'
-      // follows it), but try as the pattern does.
-      m.protocol_length = 0;
-      m.domain_begin = start;
-      m.domain_end = domains_.domain_end(start);
-    }
+    // Without a domain after it a protocol matches nothing: "http" itself is never a domain
+    // (a ':' follows it), so trying again without the protocol would fail too.
     if (m.domain_end == npos) return std::nullopt;
 
     std::size_t end = m.domain_end;
