@@ -82,7 +82,7 @@ std::unique_ptr<pipectl::Stage> make_stage(const fs::path& output,
                                            std::vector<std::string>& warnings,
                                            const std::string& preset = "veryfast",
                                            const std::string& reorder = "16",
-                                           const std::string& repeat = "skip") {
+                                           const std::string& repeat = "skip", int run_threads = 0) {
   pipectl::Registry registry;
   pipectl::register_encode_stage(registry);
   const pipectl::StageInfo* info = registry.find("encode");
@@ -99,6 +99,7 @@ std::unique_ptr<pipectl::Stage> make_stage(const fs::path& output,
   context.handle = "nasa";
   context.date = "2026-11-24";
   context.out_dir = output.parent_path().string();
+  context.threads = run_threads;
   context.warn = [&warnings](const std::string& message) { warnings.push_back(message); };
   return info->create(params, context);
 }
@@ -719,6 +720,28 @@ TEST_CASE("encode: skip pictures cost a fraction of x264 repeats and look the sa
     CHECK(std::stoi(line.substr(0, line.find(','))) <= 16);  // 4-byte length + the slice
   }
   CHECK(repeats == 178);
+}
+
+TEST_CASE("encode: threads=0 gives x264 the run's share less one, all of it with repeat=x264", "[encode][threads]") {
+  // x264 writes its settings into the stream ("... threads=N lookahead_threads=...").
+  auto x264_threads_with = [](const std::string& repeat, int run_threads) {
+    TempDir dir;
+    const fs::path output = dir.path() / (repeat + ".mp4");
+    std::vector<std::string> warnings;
+    auto stage = make_stage(output, warnings, "veryfast", "16", repeat, run_threads);
+    NullEmitter out;
+    stage->process(Item::make(make_card(320, 240, 0, 0.1)), out);
+    stage->finish(out);
+    std::ifstream in(output, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    const auto at = bytes.find(" threads=");
+    REQUIRE(at != std::string::npos);
+    return std::stoi(bytes.substr(at + 9));
+  };
+  CHECK(x264_threads_with("skip", 3) == 2);
+  CHECK(x264_threads_with("still", 2) == 1);
+  CHECK(x264_threads_with("skip", 1) == 1);
+  CHECK(x264_threads_with("x264", 2) == 2);
 }
 
 TEST_CASE("encode: still mode writes one picture per card, lasting the card", "[encode][still]") {

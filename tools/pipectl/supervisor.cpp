@@ -380,10 +380,10 @@ void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const R
 }  // namespace
 
 // One handle per core, each child's threads (render, x264) its share of the cores: the
-// supervisor itself only polls pipes. Measured on 2 cores with the benchmark feed, -j 2 beat
-// -j 1 by 14% in wall time, and each child peaked at 130 MiB instead of 174 (fewer threads,
-// so fewer render workers and x264 frame threads per process).
-int default_jobs() { return std::max(1, cores()); }
+// supervisor itself only polls pipes. Measured on 2 cores with the benchmark feed (when this
+// default was set), -j 2 beat -j 1 by 14% in wall time, with fewer render workers and x264
+// threads per process; README "Tests and benchmark" has the current figures.
+int default_jobs() { return cores(); }
 
 int supervise(const RunPlan& plan) {
   std::optional<std::ofstream> log;
