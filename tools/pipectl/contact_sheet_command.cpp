@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "arguments.hpp"
 #include "card_renderer.hpp"
 #include "card_samples.hpp"
 #include "commands.hpp"
@@ -66,16 +68,6 @@ struct SheetOptions {
   bool list = false;
 };
 
-// The value of "--name VALUE" or "--name=VALUE" at args[i]: nullopt when args[i] is not that
-// option, "" when its value is missing.
-std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i,
-                                        const std::string& name) {
-  const std::string& arg = args[i];
-  if (arg == name) return i + 1 < args.size() ? args[++i] : std::string();
-  if (arg.starts_with(name + "=")) return arg.substr(name.size() + 1);
-  return std::nullopt;
-}
-
 // Fills `options`; returns the problem, or "" when the command line is good.
 std::string parse(const std::vector<std::string>& args, SheetOptions& options) {
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -88,17 +80,16 @@ std::string parse(const std::vector<std::string>& args, SheetOptions& options) {
         return "--size '" + *v + "' is not a card size (WIDTHxHEIGHT, 64 to 8192 each, e.g. 960x540)";
       options.card = *size;
     } else if (auto v = option_value(args, i, "--theme")) {
-      const auto& names = render::theme_names();
-      if (std::find(names.begin(), names.end(), *v) == names.end()) {
-        std::string known;
-        for (auto n : names) known.append(known.empty() ? "" : ", ").append(n);
-        return "--theme '" + *v + "' is not a theme (themes: " + known + ")";
+      try {
+        render::theme_named(*v);
+      } catch (const std::invalid_argument& error) {
+        return std::string("--theme: ") + error.what();
       }
       options.theme = *v;
     } else if (auto v = option_value(args, i, "--columns")) {
-      auto n = parse_integer(*v);
-      if (!n || *n < 1 || *n > 64) return "--columns '" + *v + "' is not a number from 1 to 64";
-      options.columns = static_cast<int>(*n);
+      auto n = parse_count(*v, 1, 64);
+      if (!n) return "--columns '" + *v + "' is not a number from 1 to 64";
+      options.columns = *n;
     } else if (args[i] == "--list") {
       options.list = true;
     } else {

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <sstream>
 
+#include "arguments.hpp"
 #include "commands.hpp"
 #include "day_window.hpp"
 #include "load_graph.hpp"
@@ -82,25 +83,6 @@ struct RunArguments {
   std::string status_bind = "127.0.0.1";
   bool plain = false;
 };
-
-// A whole number from `low` to `high` (at most 5 digits).
-std::optional<int> parse_count(const std::string& text, int low, int high) {
-  if (text.empty() || text.size() > 5) return std::nullopt;
-  for (char c : text)
-    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
-  int value = std::stoi(text);
-  if (value < low || value > high) return std::nullopt;
-  return value;
-}
-
-// The value of an option given as "--name VALUE" or "--name=VALUE"; nullopt when `arg` is
-// another option, "" when the value is missing.
-std::optional<std::string> option_value(const std::vector<std::string>& args, size_t& i, const std::string& name) {
-  const std::string& arg = args[i];
-  if (arg == name) return i + 1 < args.size() ? args[++i] : std::string();
-  if (arg.starts_with(name + "=")) return arg.substr(name.size() + 1);
-  return std::nullopt;
-}
 
 std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> parts;

@@ -1,0 +1,24 @@
+#include "arguments.hpp"
+
+#include <cctype>
+
+namespace pipectl::cli {
+
+std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i,
+                                        const std::string& name) {
+  const std::string& arg = args[i];
+  if (arg == name) return i + 1 < args.size() ? args[++i] : std::string();
+  if (arg.starts_with(name + "=")) return arg.substr(name.size() + 1);
+  return std::nullopt;
+}
+
+std::optional<int> parse_count(const std::string& text, int low, int high) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  for (char c : text)
+    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+  const int value = std::stoi(text);
+  if (value < low || value > high) return std::nullopt;
+  return value;
+}
+
+}  // namespace pipectl::cli

@@ -1,0 +1,19 @@
+// Reading the subcommands' options: the pieces every command line shares.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pipectl::cli {
+
+// The value of an option given as "--name VALUE" or "--name=VALUE" at args[i] (i moves past a
+// separate value); nullopt when args[i] is another option, "" when the value is missing.
+std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i,
+                                        const std::string& name);
+
+// A whole number from `low` to `high` (at most 5 digits); nullopt otherwise.
+std::optional<int> parse_count(const std::string& text, int low, int high);
+
+}  // namespace pipectl::cli
