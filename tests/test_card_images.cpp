@@ -57,12 +57,7 @@ struct GoldenCase {
 // also in the portrait and square formats and in the dark theme.
 std::vector<GoldenCase> golden_cases(const std::vector<CardSample>& samples) {
   std::vector<GoldenCase> cases;
-  auto find = [&samples](const std::string& name) -> const CardSample* {
-    for (const auto& s : samples)
-      if (s.name == name) return &s;
-    FAIL("no sample named " << name);
-    return nullptr;
-  };
+  auto find = [&samples](const char* name) { return &render::sample_named(samples, name); };
   for (const auto& s : samples) cases.push_back({s.name + ".png", &s});
   for (const char* name : {"layout-photos-3", "layout-quote", "script-arabic"}) {
     cases.push_back({std::string(name) + ".540x960.png", find(name), 540, 960});
@@ -233,19 +228,17 @@ TEST_CASE("sample names are unique, short and usable as file names", "[samples]"
     CHECK(!s.summary.empty());
   }
   // Every group is there, in order: scripts, layouts, titles.
-  CHECK(render::card_samples(render::SampleGroup::script).size() >= 14);
-  CHECK(render::card_samples(render::SampleGroup::layout).size() >= 18);
-  CHECK(render::card_samples(render::SampleGroup::title).size() >= 1);
+  auto in_group = [](render::SampleGroup group) {
+    return std::ranges::count_if(samples(), [group](const CardSample& s) { return s.group == group; });
+  };
+  CHECK(in_group(render::SampleGroup::script) >= 14);
+  CHECK(in_group(render::SampleGroup::layout) >= 18);
+  CHECK(in_group(render::SampleGroup::title) >= 1);
 }
 
 TEST_CASE("the long sample is 25,000 characters", "[samples]") {
-  for (const auto& s : samples())
-    if (s.name == "layout-long") {
-      const auto& text = std::get<items::MediaPost>(s.card).post.text;
-      CHECK(text.size() == 25000);  // ASCII: characters are bytes
-      return;
-    }
-  FAIL("no layout-long sample");
+  const auto& text = std::get<items::MediaPost>(render::sample_named(samples(), "layout-long").card).post.text;
+  CHECK(text.size() == 25000);  // ASCII: characters are bytes
 }
 
 TEST_CASE("drawing a card does not depend on what the renderer drew before", "[samples]") {

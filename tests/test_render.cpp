@@ -52,6 +52,12 @@ CardRenderer& renderer(int width = 1920, int height = 1080) {
   return *slot;
 }
 
+// The sample cards, built once (their pictures are tens of megabytes).
+const std::vector<render::CardSample>& samples() {
+  static const std::vector<render::CardSample> all = render::card_samples();
+  return all;
+}
+
 render::FontSet& fonts() {
   static render::FontSet set;
   return set;
@@ -704,12 +710,7 @@ TEST_CASE("the title card shows the name, handle, day and post count", "[render]
 TEST_CASE("a recycled canvas draws the next card exactly as a fresh one", "[render][card]") {
   // The render stage hands each card's canvas back for the next card: nothing of the photo
   // card may show through the text card drawn after it, nor of a dark title card.
-  const auto samples = render::card_samples();
-  auto sample = [&](const char* name) {
-    const auto found = std::find_if(samples.begin(), samples.end(), [&](const auto& s) { return s.name == name; });
-    REQUIRE(found != samples.end());
-    return *found;
-  };
+  auto sample = [](const char* name) { return render::sample_named(samples(), name); };
   CardRenderer fresh(640, 360, "UTC");
   const Canvas expected = render::render_sample(fresh, sample("script-latin"));
 
@@ -759,10 +760,7 @@ TEST_CASE("the I420 frames of cards match ffmpeg's conversion of the same pixels
   // told the same matrix, range and 2x2 chroma average, is the reference.
   test::TempDir dir("pipectl-frame");
   for (const char* name : {"layout-photos-3", "script-emoji", "title"}) {
-    const auto samples = render::card_samples();
-    const auto sample = std::find_if(samples.begin(), samples.end(), [&](const auto& s) { return s.name == name; });
-    REQUIRE(sample != samples.end());
-    const Canvas canvas = render::render_sample(renderer(640, 360), *sample);
+    const Canvas canvas = render::render_sample(renderer(640, 360), render::sample_named(samples(), name));
     const std::filesystem::path png = dir.path() / (std::string(name) + ".png");
     render::write_png(png, canvas);
     const items::Frame frame = render::to_frame(canvas);

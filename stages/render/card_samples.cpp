@@ -441,6 +441,12 @@ std::vector<CardSample> card_samples(SampleGroup group) {
   return all;
 }
 
+const CardSample& sample_named(const std::vector<CardSample>& samples, std::string_view name) {
+  for (const CardSample& sample : samples)
+    if (sample.name == name) return sample;
+  throw std::out_of_range("no card sample named '" + std::string(name) + "'");
+}
+
 Canvas render_sample(CardRenderer& renderer, const CardSample& sample) {
   return std::visit(
       [&renderer](const auto& card) -> Canvas {

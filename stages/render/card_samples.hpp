@@ -52,6 +52,9 @@ std::vector<CardSample> card_samples(SampleGroup group);
 // time: the render test draws them, bench-render --samples hostile times them.
 std::vector<CardSample> hostile_samples();
 
+// The sample called `name` in `samples`; std::out_of_range, naming it, when there is none.
+const CardSample& sample_named(const std::vector<CardSample>& samples, std::string_view name);
+
 // Draws `sample` with `renderer` (any size and theme).
 Canvas render_sample(CardRenderer& renderer, const CardSample& sample);
 
