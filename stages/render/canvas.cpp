@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "card_geometry.hpp"
 #include "image_scale.hpp"
 
 namespace pipectl::render {
@@ -167,10 +168,7 @@ void Canvas::draw_image_part(const std::uint8_t* rgba, int width, int height, co
   const Rect part = source.intersection({0, 0, width, height});
   if (part.empty() || dst.empty() || dst.intersection(clip).intersection(bounds()).empty()) return;
   // Scaled row by row straight onto the canvas: no copy of the photo is made at any size.
-  const std::size_t stride = static_cast<std::size_t>(width) * 4;
-  const PixelView view{rgba + part.y * stride + static_cast<std::size_t>(part.x) * 4, part.width,
-                       part.height, stride};
-  scale_rows(view, Alpha::straight, dst.width, dst.height, [&](int y, const std::uint8_t* row) {
+  scale_rows(view_of(rgba, width, part), Alpha::straight, dst.width, dst.height, [&](int y, const std::uint8_t* row) {
     blend_premultiplied(dst.x, dst.y + y, row, dst.width, 1, clip);
   });
 }
@@ -180,10 +178,7 @@ void Canvas::draw_image_in_circle(const std::uint8_t* rgba, int width, int heigh
   if (width <= 0 || height <= 0 || side <= 0) return;
   // The centred square of the picture, scaled to the circle's size; each pixel keeps the
   // share of it that lies inside the circle (premultiplied: all four channels scale together).
-  const int crop = std::min(width, height);
-  const std::size_t stride = static_cast<std::size_t>(width) * 4;
-  const PixelView view{rgba + ((height - crop) / 2) * stride + static_cast<std::size_t>((width - crop) / 2) * 4,
-                       crop, crop, stride};
+  const PixelView view = view_of(rgba, width, crop_to_fill(width, height, {0, 0, side, side}));
   const double radius = side / 2.0;
   std::vector<std::uint8_t> masked(static_cast<std::size_t>(side) * 4);
   scale_rows(view, Alpha::straight, side, side, [&](int y, const std::uint8_t* row) {

@@ -7,6 +7,8 @@
 #include <functional>
 #include <vector>
 
+#include "geometry.hpp"
+
 namespace pipectl::render {
 
 // RGBA pixels inside a larger picture: `stride` bytes from one row to the next.
@@ -16,6 +18,13 @@ struct PixelView {
   int height = 0;
   std::size_t stride = 0;
 };
+
+// The part `part` (inside the picture) of packed RGBA pixels `width` wide.
+inline PixelView view_of(const std::uint8_t* rgba, int width, const Rect& part) {
+  const std::size_t stride = static_cast<std::size_t>(width) * 4;
+  return {rgba + static_cast<std::size_t>(part.y) * stride + static_cast<std::size_t>(part.x) * 4, part.width,
+          part.height, stride};
+}
 
 enum class Alpha { straight, premultiplied };
 
