@@ -102,8 +102,9 @@ class CardRenderer {
   RenderedTitle render_title(const TitleInfo& title);
   RenderedEnd render_end(const EndInfo& end);
   // Gives back a card's canvas once it is no longer needed: the next card is drawn on it.
-  // A fresh canvas is 8 MB at 1080p whose every page faults in on first touch, which cost
-  // as much time as drawing a text card.
+  // A fresh canvas is 8 MB at 1080p whose every page faults in on first touch (pipectl
+  // returns such blocks to the system on free): recycling halved a 100-post run's minor page
+  // faults (360k to 158k, /usr/bin/time) and cut its system time from 0.59 to 0.44 s.
   void recycle(Canvas&& canvas);
 
   int width() const { return metrics_.width; }

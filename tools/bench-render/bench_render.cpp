@@ -27,6 +27,7 @@
 
 #include "card_renderer.hpp"
 #include "card_samples.hpp"
+#include "card_memory.hpp"
 #include "frame_convert.hpp"
 #include "mp4_writer.hpp"
 
@@ -114,11 +115,12 @@ RenderTimes render_passes(Worker& worker, const std::vector<render::CardSample>&
   for (int pass = 0; pass < passes; ++pass)
     for (std::size_t i = 0; i < samples.size(); ++i) {
       const auto a = Clock::now();
-      const render::Canvas canvas = render::render_sample(worker.renderer, samples[i]);
+      render::Canvas canvas = render::render_sample(worker.renderer, samples[i]);
       const auto b = Clock::now();
       const items::Frame frame = render::to_frame(canvas);
       t.render += std::chrono::duration<double>(b - a).count();
       t.convert += seconds_since(b);
+      worker.renderer.recycle(std::move(canvas));  // as the render stage does
       t.by_sample[i] += seconds_since(a);
       ++t.cards;
     }
@@ -183,6 +185,7 @@ void row(const std::string& what, double cards_per_second, const std::string& no
 
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
+  tune_allocator_for_cards();  // as pipectl: its frames are fresh pages every card
   av_log_set_level(AV_LOG_QUIET);  // as pipectl: the MP4 muxer's notes are not ours to print
   const std::vector<render::CardSample> samples =
       o.hostile ? render::hostile_samples()

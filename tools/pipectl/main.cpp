@@ -1,8 +1,8 @@
 // pipectl: turns a social account's day into a video. This file only dispatches subcommands.
-#include <malloc.h>
 
 #include <iostream>
 
+#include "card_memory.hpp"
 #include "commands.hpp"
 
 extern "C" {
@@ -38,13 +38,7 @@ Exit codes: 0 success, 1 some handle failed (the others are done), 2 usage or gr
 }  // namespace
 
 int main(int argc, char** argv) {
-  // A card's buffers (canvas, I420 frame, decoded photos) are megabytes each and short-lived.
-  // glibc's default raises its mmap threshold to the largest block freed so far and then
-  // keeps such blocks in per-thread arenas, so a handle's process grew to ~200 MiB of mostly
-  // free memory. A fixed threshold returns them to the system on free(); one arena per core
-  // pair is enough for a pool of that many threads.
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-  mallopt(M_ARENA_MAX, 2);
+  pipectl::tune_allocator_for_cards();
   // FFmpeg prints its own complaints about bad images; pipectl reports them per post instead.
   av_log_set_level(AV_LOG_QUIET);  // mjpeg logs a corrupt file as "fatal"
 
