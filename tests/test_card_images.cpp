@@ -1,6 +1,6 @@
 // Cards as pictures: every sample card (stages/render/card_samples) is drawn and compared with
-// its reference image in tests/golden/, so any change to what a card looks like shows up as a
-// failing case with the picture of the difference. Also: the PNG files themselves, and the
+// its reference image in tests/golden/, so a change to what a card looks like shows up as a
+// failing case with the picture of the difference (all but the smallest: see Tolerance). Also: the PNG files themselves, and the
 // real `pipectl contact-sheet` command, checked with ffprobe.
 //
 // Regenerating (after an intended change): tools/update-goldens, which runs this binary with
@@ -10,8 +10,9 @@
 // and a case fails when more than kPixelFraction of its pixels differ. On the same Debian 12
 // packages the images are identical (the goldens are made by this binary); the margin absorbs
 // rounding noise only (a blend rounded the other way, one glyph a quarter pixel off under
-// another compiler), a few dozen pixels. A real change moves far more: one highlighted word
-// is over a thousand pixels, a line of text moved by one pixel several thousand.
+// another compiler), a few dozen pixels. Most real changes move far more: one highlighted
+// word is over a thousand pixels, a line of text moved by one pixel several thousand. The
+// smallest do not: one digit of a count (79 pixels) or one punctuation mark (176) passes.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
