@@ -235,6 +235,18 @@ TEST_CASE("text is set at the largest size that fits, and cut with an ellipsis a
   CHECK(cut.height <= 400);
   for (const auto& line : cut.lines) CHECK(line.x + line.width <= 1000 + 1e-6);
 
+  // cut_reserve keeps room under cut text (for the note of what was cut), and only cut text.
+  render::TextStyle reserving = style;
+  reserving.cut_reserve = 100;
+  const auto cut_with_room = layouter.layout(long_text, 1000, 400, reserving);
+  CHECK(cut_with_room.truncated);
+  CHECK(cut_with_room.size == Approx(28));
+  CHECK(cut_with_room.height <= 300);
+  CHECK(cut_with_room.lines.size() < cut.lines.size());
+  CHECK(cut_with_room.cut_clusters > cut.cut_clusters);
+  CHECK(layouter.layout("Hello world", 1000, 400, reserving).lines.size() == 1);
+  CHECK(layouter.layout("Hello world", 1000, 400, reserving).size == Approx(60));
+
   const auto medium = layouter.layout(kEnglish, 1000, 400, style);
   CHECK(medium.size < 60);
   CHECK(medium.size > 28);

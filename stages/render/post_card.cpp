@@ -129,13 +129,14 @@ int CardRenderer::draw_body(Canvas& canvas, const StyledText& text,
 
 Rect CardRenderer::draw_post_text(Canvas& canvas, const StyledText& text, const Rect& box,
                                   const TextStyle& style, bool shrink, PostCardLayout& layout) {
-  TextLayout lines = layouter_.layout(text.text, box.width, box.height, style, text.inks);
+  // Too long even at the smallest size: the last line of the box says how much is cut.
+  const int note_height = line_height(metrics_.note_size, FontWeight::regular);
+  TextStyle with_note = style;
+  with_note.cut_reserve = note_height;
+  const TextLayout lines = layouter_.layout(text.text, box.width, box.height, with_note, text.inks);
   Rect used{box.x, box.y, box.width, shrink ? std::min(box.height, static_cast<int>(std::ceil(lines.height))) : box.height};
   if (lines.truncated) {
-    // Too long even at the smallest size: the last line of the box says how much is cut.
-    const int note_height = line_height(metrics_.note_size, FontWeight::regular);
     const Rect room{box.x, box.y, box.width, std::max(0, box.height - note_height)};
-    lines = layouter_.layout(text.text, room.width, room.height, style, text.inks);
     const int lines_bottom = box.y + static_cast<int>(std::ceil(lines.height));
     layout.note = Rect{box.x, std::min(lines_bottom, room.bottom()), box.width, note_height}.intersection(box);
     layout.cut_characters = lines.cut_clusters;

@@ -88,21 +88,23 @@ TextLayout TextLayouter::layout(std::string_view text, double width, double heig
   // Largest size at which everything fits; at the minimum, as much as fits.
   double size = max_size;
   std::vector<LineSpan> spans;
-  std::size_t limit = 0;
-  bool fits = false;
-  for (;;) {
-    limit = static_cast<std::size_t>(std::floor(height / (line_em * size) + 1e-6));
+  // Wraps every paragraph at `size` into lines `room` px tall; false when they do not all fit.
+  auto wrap_all = [&](double room) {
+    std::size_t limit = static_cast<std::size_t>(std::floor(std::max(0.0, room) / (line_em * size) + 1e-6));
     if (style.max_lines > 0) limit = std::min<std::size_t>(limit, style.max_lines);
     spans.clear();
-    fits = true;
     for (const auto& paragraph : paragraphs)
-      if (!wrap(*paragraph, width / size, limit, spans)) {
-        fits = false;
-        break;
-      }
+      if (!wrap(*paragraph, width / size, limit, spans)) return false;
+    return true;
+  };
+  bool fits = false;
+  for (;;) {
+    fits = wrap_all(height);
     if (fits || size <= min_size) break;
     size = std::max(min_size, size * kSizeStep);
   }
+  // Cut: the lines shaped already are wrapped again with room kept under them (a note).
+  if (!fits && style.cut_reserve > 0) wrap_all(height - style.cut_reserve);
 
   // Shape the "…" once; it is drawn with the primary font.
   ShapedLine ellipsis;

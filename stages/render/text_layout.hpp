@@ -27,6 +27,9 @@ struct TextStyle {
   double line_spacing = 1.0;  // baseline distance, as a multiple of ascender + descender
   int max_lines = 0;          // 0: as many as the height holds
   Align align = Align::start;
+  // Px kept free under the text when it does not fit even at min_size (a note of what was
+  // cut goes there); the text wraps once more into the rest, its paragraphs shaped once.
+  double cut_reserve = 0;
 };
 
 // A glyph ready for the raster: `x`, `baseline` in px relative to the box's top-left corner.
