@@ -27,11 +27,11 @@ std::chrono::sys_seconds at(int hour, int minute) {
 class RichText {
  public:
   RichText& plain(std::string_view s) { return append(s); }
-  RichText& hashtag(std::string_view tag) { return entity(EntityKind::hashtag, "#", tag, tag); }
-  RichText& mention(std::string_view user) { return entity(EntityKind::mention, "@", user, user); }
-  RichText& cashtag(std::string_view symbol) { return entity(EntityKind::cashtag, "$", symbol, symbol); }
+  RichText& hashtag(std::string_view tag) { return entity(EntityKind::hashtag, "#", tag); }
+  RichText& mention(std::string_view user) { return entity(EntityKind::mention, "@", user); }
+  RichText& cashtag(std::string_view symbol) { return entity(EntityKind::cashtag, "$", symbol); }
   RichText& url(std::string_view tco, std::string_view display) {
-    entity(EntityKind::url, "", tco, tco);
+    entity(EntityKind::url, "", tco);
     entities_.back().display_url = std::string(display);
     return *this;
   }
@@ -44,13 +44,13 @@ class RichText {
     for (unsigned char c : s) code_points_ += (c & 0xC0) != 0x80 ? 1 : 0;
     return *this;
   }
-  RichText& entity(EntityKind kind, std::string_view sigil, std::string_view shown, std::string_view value) {
+  RichText& entity(EntityKind kind, std::string_view sigil, std::string_view shown) {
     Entity e;
     e.kind = kind;
     e.start = code_points_;
     append(sigil).append(shown);
     e.end = code_points_;
-    e.text = std::string(value);
+    e.text = std::string(shown);
     entities_.push_back(std::move(e));
     return *this;
   }
@@ -58,6 +58,12 @@ class RichText {
   std::string text_;
   std::vector<Entity> entities_;
   int code_points_ = 0;
+};
+
+// An author with a picture: every post of theirs carries the same avatar.
+struct Persona {
+  Author author;
+  items::Image avatar;
 };
 
 // Builds the list; `next_` numbers the posts so each has its own id and time of day.
@@ -79,6 +85,12 @@ class SampleBuilder {
     media.post.entities = rich.entities();
     return media;
   }
+  template <class Text>
+  MediaPost post(const Persona& who, Text&& text) {
+    MediaPost media = post(who.author, std::forward<Text>(text));
+    media.avatar = who.avatar;
+    return media;
+  }
 
   void add(std::string name, SampleGroup group, std::string summary, MediaPost media) {
     samples_.push_back({std::move(name), std::move(summary), group, std::move(media)});
@@ -90,13 +102,7 @@ class SampleBuilder {
     samples_.push_back({std::move(name), std::move(summary), SampleGroup::title, std::move(end)});
   }
 
-  std::vector<CardSample> done() {
-    int posts = 0;
-    for (const auto& s : samples_) posts += std::holds_alternative<MediaPost>(s.card) ? 1 : 0;
-    for (auto& s : samples_)
-      if (auto* media = std::get_if<MediaPost>(&s.card)) media->post.day_count = posts;
-    return std::move(samples_);
-  }
+  std::vector<CardSample> done() { return std::move(samples_); }
 
  private:
   int next_ = 0;
@@ -130,8 +136,10 @@ void photo(MediaPost& media, int width, int height, P pattern, std::uint32_t fro
   attach(media, "photo", sample_picture(width, height, pattern, Color::rgb(from), Color::rgb(to)));
 }
 
-void give_avatar(MediaPost& media, std::uint32_t from, std::uint32_t to, std::uint32_t figure) {
-  media.avatar = sample_avatar(200, Color::rgb(from), Color::rgb(to), Color::rgb(figure));
+Persona persona(std::string username, std::string name, std::uint32_t from, std::uint32_t to,
+                std::uint32_t figure) {
+  return {author(std::move(username), std::move(name), true),
+          sample_avatar(200, Color::rgb(from), Color::rgb(to), Color::rgb(figure))};
 }
 
 void add_scripts(SampleBuilder& b) {
@@ -206,15 +214,14 @@ std::string long_text() {
 }
 
 void add_layouts(SampleBuilder& b) {
-  const Author ada = author("ada_lovelace", "Ada Lovelace", true);
-  const Author orbit = author("orbit_daily", "Orbit Daily", true);
-  const Author lab = author("sakura_lab", "さくら研究室", true);
+  const Persona ada = persona("ada_lovelace", "Ada Lovelace", 0x7856FF, 0x1D9BF0, 0xFFD7B5);
+  const Persona orbit = persona("orbit_daily", "Orbit Daily", 0x0F1419, 0x1D9BF0, 0xE6ECF0);
+  const Persona lab = persona("sakura_lab", "さくら研究室", 0xF91880, 0xFFB3D1, 0xFFFFFF);
   const auto layout = [&b](std::string name, std::string summary, MediaPost media) {
     b.add(std::move(name), SampleGroup::layout, std::move(summary), std::move(media));
   };
 
   MediaPost m = b.post(ada, "Good morning! \u2600\uFE0F");
-  give_avatar(m, 0x7856FF, 0x1D9BF0, 0xFFD7B5);
   layout("layout-text-short", "a few words: the text at its largest size, a picture avatar", m);
 
   m = b.post(orbit,
@@ -223,29 +230,24 @@ void add_layouts(SampleBuilder& b) {
              "2. The pad's water deluge works at half flow.\n"
              "3. Nobody should park next to the flame trench.\n\n"
              "Full write-up tomorrow.");
-  give_avatar(m, 0x0F1419, 0x1D9BF0, 0xE6ECF0);
   layout("layout-text-paragraphs", "text only, with paragraphs and line breaks", m);
 
   m = b.post(orbit, "Sunrise over the launch site this morning. Clear skies for Thursday's attempt.");
-  give_avatar(m, 0x0F1419, 0x1D9BF0, 0xE6ECF0);
   photo(m, 1600, 900, P::landscape, 0x3B6FD8, 0x2E8B57);
   layout("layout-photos-1", "one 16:9 photo", m);
 
   m = b.post(lab, "本日の二枚：縦長の雲と横長のパノラマ。");
-  give_avatar(m, 0xF91880, 0xFFB3D1, 0xFFFFFF);
   photo(m, 900, 1200, P::rings, 0xF91880, 0x7856FF);
   photo(m, 1800, 600, P::landscape, 0xFF7A00, 0x6B8E23);
   layout("layout-photos-2", "two photos: 3:4 and a 3:1 panorama", m);
 
   m = b.post(ada, "Sketches from the notebook, in three shapes.");
-  give_avatar(m, 0x7856FF, 0x1D9BF0, 0xFFD7B5);
   photo(m, 1000, 1000, P::checker, 0x1D9BF0, 0x00BA7C);
   photo(m, 1200, 900, P::stripes, 0xE11D48, 0xFF7A00);
   photo(m, 720, 1280, P::landscape, 0x0EA5E9, 0x8B5CF6);
   layout("layout-photos-3", "three photos: square, 4:3 and 9:16", m);
 
   m = b.post(orbit, "Four views of the booster, from the tiny thumbnail to the tall crane shot.");
-  give_avatar(m, 0x0F1419, 0x1D9BF0, 0xE6ECF0);
   photo(m, 64, 64, P::checker, 0x000000, 0xFFFFFF);
   photo(m, 400, 1200, P::stripes, 0x00BA7C, 0x0EA5E9);
   photo(m, 1600, 900, P::rings, 0xFF7A00, 0xF91880);
@@ -253,13 +255,11 @@ void add_layouts(SampleBuilder& b) {
   layout("layout-photos-4", "four photos: a 64 px thumbnail (scaled up), 1:3, 16:9, 4:3", m);
 
   m = b.post(orbit, "");
-  give_avatar(m, 0x0F1419, 0x1D9BF0, 0xE6ECF0);
   photo(m, 1200, 800, P::landscape, 0x1D9BF0, 0x556B2F);
   photo(m, 800, 1200, P::rings, 0x8B5CF6, 0x0EA5E9);
   layout("layout-photos-no-text", "two photos and no text: the photos take the whole card", m);
 
   m = b.post(ada, "Two pictures today, but the second one would not load.");
-  give_avatar(m, 0x7856FF, 0x1D9BF0, 0xFFD7B5);
   photo(m, 1200, 900, P::stripes, 0x1D9BF0, 0x7856FF);
   attach(m, "photo", std::nullopt, "A diagram of the analytical engine", 1200, 900);
   m.notes.push_back("post " + m.post.id + ": media " + m.post.media.back().key +
@@ -268,13 +268,11 @@ void add_layouts(SampleBuilder& b) {
   layout("layout-missing-image", "a photo that could not be had: its placeholder", m);
 
   m = b.post(orbit, "Watch the landing from the droneship camera \U0001F680");
-  give_avatar(m, 0x0F1419, 0x1D9BF0, 0xE6ECF0);
   attach(m, "video", sample_picture(1280, 720, P::landscape, Color::rgb(0x0B1E3F), Color::rgb(0x3A5F0B)),
          "The booster lands on the droneship");
   layout("layout-video", "a video: its preview image (play badge)", m);
 
   m = b.post(lab, "今日の気分");
-  give_avatar(m, 0xF91880, 0xFFB3D1, 0xFFFFFF);
   attach(m, "animated_gif", sample_picture(480, 480, P::rings, Color::rgb(0xFFD400), Color::rgb(0xF91880)));
   layout("layout-gif", "an animated GIF: its preview image (GIF badge)", m);
 
@@ -284,14 +282,12 @@ void add_layouts(SampleBuilder& b) {
   quoted.text =
       "Why does a satellite not fall down? It does, all the time. It just keeps missing the Earth, "
       "because it moves sideways at 7.8 km/s.";
-  quoted.author = orbit;
+  quoted.author = orbit.author;
   m = b.post(ada, "The best explanation of orbital mechanics I have read all year \U0001F447");
-  give_avatar(m, 0x7856FF, 0x1D9BF0, 0xFFD7B5);
   m.post.referenced.push_back(quoted);
   layout("layout-quote", "a quote post: the quoted post's author and text in a box", m);
 
   m = b.post(ada, "And here is the picture that goes with it.");
-  give_avatar(m, 0x7856FF, 0x1D9BF0, 0xFFD7B5);
   m.post.referenced.push_back(quoted);
   photo(m, 1600, 900, P::rings, 0x0B1E3F, 0x1D9BF0);
   layout("layout-quote-photo", "a quote post with a photo of its own", m);
@@ -300,7 +296,6 @@ void add_layouts(SampleBuilder& b) {
   gone.type = "quoted";
   gone.id = "1861200000000000002";
   m = b.post(ada, "Quoting a post that has since been deleted.");
-  give_avatar(m, 0x7856FF, 0x1D9BF0, 0xFFD7B5);
   m.post.referenced.push_back(gone);
   layout("layout-quote-missing", "a quote of a post the API did not include (deleted)", m);
 
@@ -308,34 +303,30 @@ void add_layouts(SampleBuilder& b) {
   reposted.type = "retweeted";
   reposted.id = "1861200000000000003";
   reposted.text = "The booster landed on the droneship for the 25th time. Recovery crews are heading out now.";
-  reposted.author = orbit;
+  reposted.author = orbit.author;
   m = b.post(ada, RichText()
                       .plain("RT ")
                       .mention("orbit_daily")
                       .plain(": The booster landed on the droneship for the 25th time. Recovery crews "
                              "are heading out now."));
-  give_avatar(m, 0x7856FF, 0x1D9BF0, 0xFFD7B5);
   m.post.referenced.push_back(reposted);
   layout("layout-repost", "a repost (\"RT @orbit_daily: ...\")", m);
 
   items::ReferencedPost replied;
   replied.type = "replied_to";
   replied.id = "1861200000000000004";
-  replied.author = ada;
+  replied.author = ada.author;
   m = b.post(orbit, RichText()
                         .mention("ada_lovelace")
                         .plain(" Congratulations on the launch! Which engine did you use for the upper stage?"));
-  give_avatar(m, 0x0F1419, 0x1D9BF0, 0xE6ECF0);
   m.post.referenced.push_back(replied);
   layout("layout-reply", "a reply, starting with the @mention it answers", m);
 
   m = b.post(orbit, "Thank you for 10,000 followers! \U0001F389 Tomorrow: a live Q&A from mission control.");
-  give_avatar(m, 0x0F1419, 0x1D9BF0, 0xE6ECF0);
   m.post.metrics = {.replies = 56, .reposts = 1234, .likes = 7890, .quotes = 12};
   layout("layout-metrics", "footer counts: 56 replies, 1234 reposts, 7890 likes, 12 quotes", m);
 
   m = b.post(orbit, "The landing video, one day later.");
-  give_avatar(m, 0x0F1419, 0x1D9BF0, 0xE6ECF0);
   m.post.metrics = {.replies = 12034, .reposts = 345678, .likes = 1234567, .quotes = 9012};
   layout("layout-metrics-large", "footer counts in thousands and millions", m);
 
@@ -354,21 +345,18 @@ void add_layouts(SampleBuilder& b) {
                       .url("https://t.co/Xy7Qa91LmB", "noaa.gov/climate-report-2…")
                       .plain(" ")
                       .hashtag("OpenData"));
-  give_avatar(m, 0x7856FF, 0x1D9BF0, 0xFFD7B5);
   layout("layout-entities", "#hashtags, @mentions, $cashtags and a t.co link shown as its display URL", m);
 
-  m = b.post(author("noor_souk", "نور الهدى", true), RichText()
+  m = b.post(persona("noor_souk", "نور الهدى", 0x00BA7C, 0xFFD400, 0x6B3E26), RichText()
                                                          .plain("تقرير ")
                                                          .hashtag("المناخ")
                                                          .plain(" الجديد مع ")
                                                          .mention("orbit_daily")
                                                          .plain(" متاح الآن: ")
                                                          .url("https://t.co/Ar4bC9dE1f", "example.org/climate-ar"));
-  give_avatar(m, 0x00BA7C, 0xFFD400, 0x6B3E26);
   layout("layout-entities-rtl", "entities inside Arabic text (the @mention must read @name)", m);
 
   m = b.post(ada, long_text());
-  give_avatar(m, 0x7856FF, 0x1D9BF0, 0xFFD7B5);
   layout("layout-long", "a 25,000-character post: the smallest size, cut with an ellipsis", m);
 }
 
