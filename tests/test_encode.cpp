@@ -571,16 +571,22 @@ struct TracedSlice {
   int frame_num = -1;
 };
 
+// What ffmpeg's trace_headers bitstream filter prints for the stream's first `pictures`
+// pictures (0: all of them).
+std::string trace_headers(const fs::path& file, int pictures = 0) {
+  const auto result = pipectl::test::run_command(
+      "ffmpeg -hide_banner -nostats -i " + pipectl::test::shell_quote(file.string()) + " -c copy -bsf:v trace_headers" +
+      (pictures > 0 ? " -frames:v " + std::to_string(pictures) : std::string()) + " -f null - 2>&1");
+  REQUIRE(result.exit_code == 0);
+  return result.output;
+}
+
 // The syntax of every slice, read by ffmpeg itself (a decoder is lenient: wrong frame_num or
 // non-reference repeats still decode, so the fields are checked, not only the pictures).
 std::vector<TracedSlice> trace_slices(const fs::path& file) {
-  const auto result = pipectl::test::run_command(
-      "ffmpeg -hide_banner -nostats -i " + pipectl::test::shell_quote(file.string()) +
-      " -c copy -bsf:v trace_headers -f null - 2>&1");
-  REQUIRE(result.exit_code == 0);
   std::vector<TracedSlice> slices;
   TracedSlice current;
-  std::istringstream lines(result.output);
+  std::istringstream lines(trace_headers(file));
   auto value = [](const std::string& line) { return std::stoi(line.substr(line.rfind('=') + 1)); };
   for (std::string line; std::getline(lines, line);) {
     if (line.find(" nal_ref_idc ") != std::string::npos) current = TracedSlice{value(line)};
@@ -596,12 +602,8 @@ std::vector<TracedSlice> trace_slices(const fs::path& file) {
 
 // The fields of the stream's (first) SPS, by name, as trace_headers reads them.
 std::map<std::string, int> traced_sps(const fs::path& file) {
-  const auto result = pipectl::test::run_command(
-      "ffmpeg -hide_banner -nostats -i " + pipectl::test::shell_quote(file.string()) +
-      " -c copy -bsf:v trace_headers -frames:v 1 -f null - 2>&1");
-  REQUIRE(result.exit_code == 0);
   std::map<std::string, int> fields;
-  std::istringstream lines(result.output);
+  std::istringstream lines(trace_headers(file, 1));
   bool in_sps = false;
   for (std::string line; std::getline(lines, line);) {
     if (line.find("Sequence Parameter Set") != std::string::npos) in_sps = true;
