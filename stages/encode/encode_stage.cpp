@@ -72,7 +72,7 @@ StageInfo encode_stage_info() {
        "how a card stays on screen: skip (fps pictures a second; x264 encodes each card once and "
        "the repeats are all-skip P pictures), x264 (x264 encodes every repeat: slower, the same "
        "look), still (one picture per card lasting its duration: variable frame rate)",
-       {}, {}, false, {"skip", "x264", "still"}},
+       {}, {}, false, repeat_mode_names()},
   };
   info.create = [](const Params& params, const RunContext& context) -> std::unique_ptr<Stage> {
     return std::make_unique<EncodeStage>(encode_settings(params), context);

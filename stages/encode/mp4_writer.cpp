@@ -113,21 +113,21 @@ std::filesystem::path make_temp_path(const std::filesystem::path& final_path) {
   return stages::temp_path_for(final_path, ".mp4");
 }
 
+// By RepeatMode's value; null-terminated like x264's own name lists, for join().
+constexpr const char* kRepeatModeNames[] = {"skip", "x264", "still", nullptr};
+
 }  // namespace
 
-const char* to_string(RepeatMode mode) {
-  switch (mode) {
-    case RepeatMode::skip: return "skip";
-    case RepeatMode::x264: return "x264";
-    case RepeatMode::still: return "still";
-  }
-  return "?";
+const char* to_string(RepeatMode mode) { return kRepeatModeNames[static_cast<int>(mode)]; }
+
+std::vector<std::string> repeat_mode_names() {
+  return {std::begin(kRepeatModeNames), std::end(kRepeatModeNames) - 1};
 }
 
 RepeatMode repeat_mode_named(const std::string& name) {
-  for (RepeatMode mode : {RepeatMode::skip, RepeatMode::x264, RepeatMode::still})
-    if (name == to_string(mode)) return mode;
-  throw std::invalid_argument("unknown repeat mode '" + name + "': use skip, x264 or still");
+  for (int mode = 0; kRepeatModeNames[mode]; ++mode)
+    if (name == kRepeatModeNames[mode]) return static_cast<RepeatMode>(mode);
+  throw std::invalid_argument("unknown repeat mode '" + name + "': use one of " + join(kRepeatModeNames));
 }
 
 std::vector<std::filesystem::path> remove_stale_temp_files(const std::filesystem::path& final_path) {

@@ -35,9 +35,11 @@ struct Mp4WriterOptions {
   RepeatMode repeat = RepeatMode::skip;
 };
 
-// "skip", "x264", "still"; and back (std::invalid_argument naming the three).
+// "skip", "x264", "still"; and back (std::invalid_argument naming them all).
 const char* to_string(RepeatMode mode);
 RepeatMode repeat_mode_named(const std::string& name);
+// Every mode's name, in the enum's order (the encode stage's `repeat` choices).
+std::vector<std::string> repeat_mode_names();
 
 // Checks everything but the size (fps, crf, threads, preset, tune); std::invalid_argument
 // naming the valid values otherwise. Lets a stage refuse bad settings before any frame.
