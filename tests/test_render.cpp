@@ -716,6 +716,27 @@ TEST_CASE("the title card shows the name, handle, day and post count", "[render]
         100);
 }
 
+TEST_CASE("the end card shows the heading, handle and day, and the totals", "[render][title]") {
+  auto [width, height] = GENERATE(std::pair{1920, 1080}, std::pair{1080, 1920});
+  CAPTURE(width, height);
+  render::EndInfo info{"nasa", "2026-11-24", 12, {}};
+  info.totals.likes = 1234;
+  const auto end = renderer(width, height).render_end(info);
+  const auto& layout = end.layout;
+  for (const Rect* rect : {&layout.heading, &layout.who, &layout.totals}) {
+    require_inside(*rect, layout.card);
+    CHECK(count_pixels(end.canvas, *rect, [](Color c) { return c != kTheme.card; }) > 200);
+  }
+  CHECK(layout.heading.bottom() <= layout.who.y);
+  CHECK(layout.who.bottom() <= layout.totals.y);
+  CHECK(count_pixels(end.canvas, layout.totals, [](Color c) { return c == kTheme.accent; }) > 0);
+
+  // Without a handle or a day there is no line for them.
+  const auto bare = renderer(width, height).render_end({"", "", 0, {}});
+  CHECK(bare.layout.who.empty());
+  CHECK_FALSE(bare.layout.totals.empty());
+}
+
 // ---------------------------------------------------------------------------------------
 // Frame conversion
 
