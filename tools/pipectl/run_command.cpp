@@ -12,16 +12,19 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "day_window.hpp"
+#include "handle_list.hpp"
 #include "load_graph.hpp"
 #include "pipectl/executor.hpp"
 #include "pipectl/params.hpp"
+#include "shard.hpp"
 #include "supervisor.hpp"
 
 namespace pipectl::cli {
 
 namespace {
 
-const char* run_usage = R"(Usage: pipectl run GRAPH --handles a,b,c [--date YYYY-MM-DD] [--tz ZONE] [--out DIR]
+const char* run_usage = R"(Usage: pipectl run GRAPH (--handles a,b,c | --handles-file FILE) [--shard I/N | --shard auto]
+                   [--date YYYY-MM-DD] [--tz ZONE] [--out DIR]
                    [-j N] [--api-concurrency N] [--timeout DURATION] [--retry N] [--force] [--events FILE]
                    [--status-port P [--status-bind ADDR]] [--plain] [--no-fork]
                    [--set NODE.PARAM=VALUE]... [--plugin FILE]...
@@ -33,6 +36,16 @@ run left behind (<video>.part-*) is removed first. On a terminal, a live view sh
 running handle's stage and progress; elsewhere, plain log lines. A summary table ends the run.
 
   --handles a,b,c   the accounts to make videos of (X usernames: letters, digits, _)
+  --handles-file F  more accounts, one per line ('#' starts a comment; blank lines are
+                    ignored); - reads standard input. A bad or repeated handle is refused
+                    as F:LINE and nothing runs.
+  --shard I/N       run only shard I (from 0) of N: the handles whose hash lands in I. A
+                    handle's shard depends on the handle alone, so every task of a job array
+                    can be given the whole list. The shard's events go to
+                    DIR/.pipectl/events/I-of-N.jsonl unless --events says otherwise.
+  --shard auto      I and N from the batch engine: a Slurm array (SLURM_ARRAY_TASK_ID, N from
+                    PIPECTL_SHARDS, else SLURM_ARRAY_TASK_COUNT, else _MIN/_MAX), or a
+                    Kubernetes Indexed Job (JOB_COMPLETION_INDEX, N from PIPECTL_SHARDS)
   --date D          the day to show, in --tz (default: the graph's 'set date', else yesterday in UTC)
   --tz ZONE         IANA time zone of the day window and of the times on the cards (default UTC)
   --out DIR         output folder (default: out); nothing is written outside it
@@ -66,7 +79,8 @@ Exit codes: 0 every handle has its video, 1 some handle failed (the others are d
 
 struct RunArguments {
   std::string graph;
-  std::vector<std::string> handles;
+  HandleList handles;                // --handles and --handles-file, in order
+  std::optional<Shard> shard;        // --shard I/N or auto
   std::string date;
   std::string tz = "UTC";
   std::string out = "out";
@@ -84,15 +98,6 @@ struct RunArguments {
   bool plain = false;
 };
 
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> parts;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, ','))
-    if (!part.empty()) parts.push_back(part);
-  return parts;
-}
-
 std::string yesterday_utc() {
   auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   std::chrono::year_month_day day{today - std::chrono::days(1)};
@@ -102,25 +107,24 @@ std::string yesterday_utc() {
   return text;
 }
 
-// X usernames: 1 to 15 letters, digits or underscores. This also keeps a handle from
-// naming a path outside the output folder.
-bool valid_handle(const std::string& handle) {
-  if (handle.empty() || handle.size() > 15) return false;
-  for (char c : handle)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-  return true;
-}
-
 // Returns an error message, or empty when the arguments are usable.
 std::string parse_arguments(const std::vector<std::string>& args, RunArguments& parsed) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (arg == "--handles" || arg == "--date" || arg == "--tz" || arg == "--out") {
+    if (auto file = option_value(args, i, "--handles-file")) {
+      if (file->empty()) return "--handles-file needs a file (- for standard input)";
+      if (auto problem = parsed.handles.add_file(*file); !problem.empty()) return problem;
+    } else if (auto shard = option_value(args, i, "--shard")) {
+      std::string problem;
+      parsed.shard = *shard == "auto" ? shard_from_environment(process_environment, problem)
+                                      : parse_shard(*shard, problem);
+      if (!parsed.shard) return problem;
+    } else if (arg == "--handles" || arg == "--date" || arg == "--tz" || arg == "--out") {
       std::optional<std::string> given;
       if (i + 1 < args.size()) given = args[++i];
       if (!given) return arg + " needs a value";
       if (arg == "--handles") {
-        for (const auto& handle : split_commas(*given)) parsed.handles.push_back(handle);
+        if (auto problem = parsed.handles.add_commas(*given); !problem.empty()) return problem;
       } else if (arg == "--date") {
         parsed.date = *given;
       } else if (arg == "--tz") {
@@ -186,9 +190,8 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
     }
   }
   if (parsed.graph.empty()) return "give a graph file, e.g. graphs/demo.graph";
-  if (parsed.handles.empty()) return "give the handles to run with --handles a,b,c";
-  for (const auto& handle : parsed.handles)
-    if (!valid_handle(handle)) return "'" + handle + "' is not a handle (1-15 letters, digits or _)";
+  if (parsed.handles.handles().empty())
+    return "give the handles to run with --handles a,b,c or --handles-file FILE (the file had none)";
   if (!parsed.date.empty() && !fetch::parse_date(parsed.date))
     return "--date '" + parsed.date + "' is not a day written YYYY-MM-DD";
   try {
@@ -239,10 +242,29 @@ int run_command(const std::vector<std::string>& args) {
   plan.date = date;
   plan.tz = arguments.tz;
   plan.out = arguments.out;
-  plan.handles = arguments.handles;
+  plan.handles = arguments.handles.handles();
+  if (arguments.shard) {
+    plan.handles = handles_of_shard(plan.handles, *arguments.shard);
+    plan.shard_name = arguments.shard->name();
+    plan.shard_line = "shard " + std::to_string(arguments.shard->index) + " of " +
+                      std::to_string(arguments.shard->count) + " (" + arguments.shard->origin + "): " +
+                      std::to_string(plan.handles.size()) + " of " +
+                      std::to_string(arguments.handles.handles().size()) + " handles";
+  }
   plan.jobs = arguments.jobs ? arguments.jobs : default_jobs();
   plan.fork = arguments.fork;
   plan.events_path = arguments.events;
+  // Each shard of an array logs its own events into the shared output folder, where
+  // `pipectl status --events-dir` merges them.
+  if (plan.events_path.empty() && arguments.shard) {
+    auto folder = std::filesystem::path(arguments.out) / ".pipectl" / "events";
+    std::filesystem::create_directories(folder, error);
+    if (error) {
+      std::cerr << "pipectl run: cannot create " << folder.string() << ": " << error.message() << '\n';
+      return exit_usage;
+    }
+    plan.events_path = (folder / (arguments.shard->name() + ".jsonl")).string();
+  }
   plan.timeout_seconds = arguments.timeout;
   plan.retries = arguments.retries;
   plan.api_concurrency = arguments.api_concurrency;

@@ -405,6 +405,7 @@ int supervise(const RunPlan& plan) {
     }
     std::cout << "status page: " << server->url() << std::endl;
   }
+  if (!plan.shard_line.empty()) std::cout << plan.shard_line << std::endl;
   // Shared by the children through lock files in the output folder (api_gate.hpp).
   fetch::configure_api_gate(plan.api_concurrency, std::filesystem::path(plan.out) / ".pipectl" / "api-slots");
   TerminalView view(plan, board, plan.live_view);

@@ -20,7 +20,9 @@ struct RunPlan {
   std::string date;
   std::string tz;
   std::string out;
-  std::vector<std::string> handles;
+  std::vector<std::string> handles;  // this run's (this shard's) handles
+  std::string shard_name;       // "2-of-8" under --shard; empty otherwise
+  std::string shard_line;       // what is said first of the shard ("shard 2 of 8 (...): 12 of 100 handles")
   int jobs = 1;                 // children at a time (>= 1)
   bool fork = true;             // false: --no-fork, in this process
   std::string events_path;      // --events FILE; empty: none
