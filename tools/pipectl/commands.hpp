@@ -17,5 +17,7 @@ int check_command(const std::vector<std::string>& args);
 int stages_command(const std::vector<std::string>& args);
 int dot_command(const std::vector<std::string>& args);
 int contact_sheet_command(const std::vector<std::string>& args);
+int plan_command(const std::vector<std::string>& args);
+int status_command(const std::vector<std::string>& args);
 
 }  // namespace pipectl::cli

@@ -135,6 +135,13 @@ bool run_handle(const RunPlan& plan, const std::string& handle, int attempt, int
   auto started = make_event("started", handle);
   started["pid"] = static_cast<std::int64_t>(getpid());
   started["attempt"] = attempt;
+  // pipectl status merges the events of many machines: each attempt says what it runs, and where.
+  started["graph"] = plan.graph_path;
+  started["date"] = plan.date;
+  started["tz"] = plan.tz;
+  if (!plan.shard_name.empty()) started["shard"] = plan.shard_name;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) == 0) started["host"] = host;
   emit(std::move(started));
 
   ProgressReporter progress(handle, emit);

@@ -15,6 +15,9 @@ const char* usage = R"(pipectl - turns each handle's day of posts into an MP4 of
 
 Usage:
   pipectl run GRAPH --handles a,b,c [--date YYYY-MM-DD] [--tz ZONE] [--out DIR]
+  pipectl run GRAPH --handles-file FILE --shard auto --out /shared/videos   (one task of a job array)
+  pipectl plan --shards N --handles-file FILE   which handles each shard of an array runs
+  pipectl status --events-dir DIR   the progress of every shard of an array, merged
   pipectl check GRAPH          check a graph file and report every problem
   pipectl stages [NAME]        list the stages, or one stage's ports and parameters
   pipectl dot GRAPH            the graph as Graphviz DOT: pipectl dot GRAPH | dot -Tsvg > graph.svg
@@ -57,7 +60,9 @@ int main(int argc, char** argv) {
   if (command == "check") return pipectl::cli::check_command(args);
   if (command == "stages") return pipectl::cli::stages_command(args);
   if (command == "dot") return pipectl::cli::dot_command(args);
+  if (command == "plan") return pipectl::cli::plan_command(args);
+  if (command == "status") return pipectl::cli::status_command(args);
   if (command == "contact-sheet") return pipectl::cli::contact_sheet_command(args);
-  std::cerr << "pipectl: unknown command '" << command << "' (commands: run, check, stages, dot, contact-sheet; see pipectl --help)\n";
+  std::cerr << "pipectl: unknown command '" << command << "' (commands: run, plan, status, check, stages, dot, contact-sheet; see pipectl --help)\n";
   return pipectl::cli::exit_usage;
 }

@@ -67,6 +67,7 @@ RunBoard::RunBoard(std::string graph_path, std::string date, std::string tz, con
   for (const auto& name : handles) {
     HandleStatus status;
     status.handle = name;
+    index_.emplace(name, handles_.size());
     handles_.push_back(std::move(status));
   }
 }
@@ -144,6 +145,17 @@ void RunBoard::apply(std::size_t index, const json::object& event) {
   }
 }
 
+std::size_t RunBoard::index_of(const std::string& handle) {
+  std::lock_guard lock(mutex_);
+  auto [found, added] = index_.try_emplace(handle, handles_.size());
+  if (added) {
+    HandleStatus status;
+    status.handle = handle;
+    handles_.push_back(std::move(status));
+  }
+  return found->second;
+}
+
 void RunBoard::set_over(bool interrupted) {
   std::lock_guard lock(mutex_);
   over_ = true;
@@ -159,6 +171,11 @@ std::vector<HandleStatus> RunBoard::handles() const {
 HandleStatus RunBoard::handle(std::size_t index) const {
   std::lock_guard lock(mutex_);
   return handles_.at(index);
+}
+
+std::size_t RunBoard::handle_count() const {
+  std::lock_guard lock(mutex_);
+  return handles_.size();
 }
 
 StateCounts RunBoard::counts() const {

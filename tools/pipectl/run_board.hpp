@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace pipectl::cli {
@@ -67,11 +68,15 @@ class RunBoard {
   // One event of the handle at `index` (started, progress, waiting, warning, finished,
   // failed, retrying, skipped).
   void apply(std::size_t index, const boost::json::object& event);
+  // The index of `handle`, added as queued when the board does not know it yet (pipectl status
+  // learns the handles of an array from its events).
+  std::size_t index_of(const std::string& handle);
   // The run is over (or interrupted): the status page says so.
   void set_over(bool interrupted);
 
   std::vector<HandleStatus> handles() const;
   HandleStatus handle(std::size_t index) const;
+  std::size_t handle_count() const;
   StateCounts counts() const;
   double elapsed_seconds() const;
   // The body of /status.json (see the README).
@@ -87,6 +92,7 @@ class RunBoard {
   std::chrono::steady_clock::time_point started_at_;
   std::chrono::steady_clock::time_point over_at_{};  // elapsed time stops here once over
   std::vector<HandleStatus> handles_;
+  std::unordered_map<std::string, std::size_t> index_;  // handle -> its place in handles_
   bool over_ = false;
   bool interrupted_ = false;
 };

@@ -1,5 +1,7 @@
 #include "shard.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 #include "handle_list.hpp"
@@ -186,6 +188,21 @@ std::vector<std::string> handles_of_shard(const std::vector<std::string>& handle
   for (const auto& handle : handles)
     if (shard_of(handle, shard.count) == shard.index) mine.push_back(handle);
   return mine;
+}
+
+ShardPlan plan_shards(const std::vector<std::string>& handles, std::uint32_t count) {
+  ShardPlan plan;
+  plan.shards.resize(count == 0 ? 1 : count);
+  for (const auto& handle : handles) plan.shards[shard_of(handle, count)].push_back(handle);
+  auto [smallest, largest] = std::minmax_element(plan.shards.begin(), plan.shards.end(),
+                                                 [](const auto& a, const auto& b) { return a.size() < b.size(); });
+  plan.smallest = smallest->size();
+  plan.largest = largest->size();
+  plan.mean = static_cast<double>(handles.size()) / static_cast<double>(plan.shards.size());
+  double squares = 0;
+  for (const auto& shard : plan.shards) squares += std::pow(static_cast<double>(shard.size()) - plan.mean, 2);
+  plan.deviation = std::sqrt(squares / static_cast<double>(plan.shards.size()));
+  return plan;
 }
 
 }  // namespace pipectl::cli

@@ -40,6 +40,17 @@ std::optional<Shard> shard_from_environment(const EnvironmentLookup& lookup, std
 // The real environment, for shard_from_environment.
 std::optional<std::string> process_environment(const char* name);
 
+// How `handles` fall into `count` shards: for `pipectl plan` and for a person sizing an array.
+struct ShardPlan {
+  std::vector<std::vector<std::string>> shards;  // the handles of each shard, in the list's order
+  std::size_t smallest = 0, largest = 0;
+  double mean = 0;
+  double deviation = 0;  // the standard deviation of the shard sizes
+  // (largest - smallest) / mean: 0 is perfect balance.
+  double spread() const { return mean > 0 ? static_cast<double>(largest - smallest) / mean : 0; }
+};
+ShardPlan plan_shards(const std::vector<std::string>& handles, std::uint32_t count);
+
 // The handles of `shard`, in the order of `handles`.
 std::vector<std::string> handles_of_shard(const std::vector<std::string>& handles, const Shard& shard);
 

@@ -38,15 +38,15 @@ namespace pipectl::cli {
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 
-namespace {
-
 // Set by SIGINT/SIGTERM. In a child, the executor stops at the next item and the stages remove
 // their temporary files; in the parent, the supervisor forwards SIGINT to the children, waits
 // for them and exits 130. A child inherits the handler and its own copy of the flag; the
 // parent's time-outs stop a child with SIGTERM, which sets the child's flag.
 std::atomic<bool> interrupted{false};
 
+namespace {
 extern "C" void on_interrupt(int) { interrupted = true; }
+}  // namespace
 
 void catch_interrupts() {
   struct sigaction action {};
@@ -55,6 +55,8 @@ void catch_interrupts() {
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
 }
+
+namespace {
 
 int cores() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 

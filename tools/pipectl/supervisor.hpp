@@ -5,6 +5,7 @@
 // fork = false the handles run one after the other in this process and report the same events.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,13 @@ struct RunPlan {
   bool force = false;           // --force: remake videos that are already complete
   int status_port = -1;         // --status-port; -1: no status page, 0: any free port
   std::string status_bind = "127.0.0.1";
+  std::string title;            // the live view's first line; empty: "pipectl run GRAPH DATE (ZONE)"
   bool live_view = false;       // redraw a live view (stdout is a terminal) instead of log lines
 };
+
+// Set by SIGINT and SIGTERM once catch_interrupts() has installed the handler.
+extern std::atomic<bool> interrupted;
+void catch_interrupts();
 
 // Default for -j: the number of cores (at least 1).
 int default_jobs();

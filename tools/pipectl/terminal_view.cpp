@@ -97,8 +97,15 @@ void TerminalView::on_event(std::size_t index, const boost::json::object& event)
   if (name == "started") {
     if (status.attempt <= 1) ++started_;
     if (live_) return;  // the live view shows it
-    line << "[" << started_ << "/" << plan_.handles.size() << "] " << handle << ": running " << plan_.graph_path
-         << " for " << plan_.date << " (" << plan_.tz << ")" << attempt.str();
+    // The event says what it runs (pipectl status shows the attempts of many runs).
+    auto said = [&](const char* key, const std::string& otherwise) {
+      std::string value = text_of(event, key);
+      return value.empty() ? otherwise : value;
+    };
+    line << "[" << started_ << "/" << std::max(started_, board_.handle_count()) << "] " << handle << ": running "
+         << said("graph", plan_.graph_path) << " for " << said("date", plan_.date) << " (" << said("tz", plan_.tz)
+         << ")" << attempt.str();
+    if (auto host = text_of(event, "host"); !plan_.title.empty() && !host.empty()) line << " on " << host;
   } else if (name == "waiting") {
     if (live_) return;
     line << "  " << handle << ": waiting " << seconds_text(number_of(event, "seconds")) << ": "
@@ -148,8 +155,9 @@ void TerminalView::draw() {
   TerminalSize size = terminal_size();
   StateCounts counts = board_.counts();
   std::vector<std::string> lines;
-  lines.push_back("pipectl run " + plan_.graph_path + "  " + plan_.date + " (" + plan_.tz + ")  elapsed " +
-                  clock_text(board_.elapsed_seconds()));
+  lines.push_back((plan_.title.empty() ? "pipectl run " + plan_.graph_path + "  " + plan_.date + " (" + plan_.tz + ")"
+                                        : plan_.title) +
+                  "  elapsed " + clock_text(board_.elapsed_seconds()));
   lines.push_back("queued " + std::to_string(counts.queued) + "  running " + std::to_string(counts.running) +
                   "  done " + std::to_string(counts.done) + "  failed " + std::to_string(counts.failed) +
                   (counts.skipped ? "  skipped " + std::to_string(counts.skipped) : ""));
