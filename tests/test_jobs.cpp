@@ -471,3 +471,20 @@ TEST_CASE("pipectl plan prints each shard's handles and the balance") {
   CHECK(run_pipectl("plan --shards 4").exit_code == 2);
   CHECK(run_pipectl("plan --help").exit_code == 0);
 }
+
+TEST_CASE("status reads when things happened from the events: a failure's wall time, exit 1") {
+  test::TempDir folder;
+  std::ofstream(folder.path() / "0-of-1.jsonl")
+      << R"({"event":"started","time":"2026-11-25T10:00:00.000Z","handle":"alpha","pid":1,"attempt":1,"date":"2026-11-24","tz":"Europe/Paris","host":"node7"})"
+      << '\n'
+      << R"({"event":"failed","time":"2026-11-25T10:00:07.500Z","handle":"alpha","node":"fetch","error":"no such user"})"
+      << '\n'
+      << R"({"event":"skipped","time":"2026-11-25T10:00:08.000Z","handle":"beta","outputs":["out/beta/2026-11-24.mp4"],"video_seconds":12})"
+      << '\n';
+  auto status = run_pipectl("status --events-dir " + quoted(folder.path()));
+  INFO(status.output);
+  CHECK(status.exit_code == 1);
+  CHECK(status.output.find("Summary (2026-11-24, Europe/Paris)") != std::string::npos);
+  CHECK(status.output.find("7.5 s  FAILED: stage 'fetch': no such user") != std::string::npos);
+  CHECK(status.output.find("1 of 2 handles made their video (1 already complete, skipped)") != std::string::npos);
+}

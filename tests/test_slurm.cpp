@@ -7,12 +7,11 @@
 
 #include <boost/json.hpp>
 #include <chrono>
-#include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <set>
 #include <thread>
 
+#include "events.hpp"
 #include "shard.hpp"
 #include "support/fixture_graph.hpp"
 #include "support/handle_dataset.hpp"
@@ -31,21 +30,11 @@ constexpr int shards = 4;
 
 std::string quoted(const fs::path& path) { return test::shell_quote(path.string()); }
 
-// An event's "time" (2026-12-04T10:00:00.123Z) as seconds since the epoch.
-double event_seconds(const std::string& time) {
-  std::tm utc{};
-  int millis = 0;
-  if (std::sscanf(time.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &utc.tm_year, &utc.tm_mon, &utc.tm_mday, &utc.tm_hour,
-                  &utc.tm_min, &utc.tm_sec, &millis) != 7)
-    return 0;
-  utc.tm_year -= 1900;
-  utc.tm_mon -= 1;
-  return static_cast<double>(timegm(&utc)) + millis / 1000.0;
+double seconds_since_epoch(std::chrono::system_clock::time_point time) {
+  return std::chrono::duration<double>(time.time_since_epoch()).count();
 }
 
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+double now_seconds() { return seconds_since_epoch(std::chrono::system_clock::now()); }
 
 // Every event of every shard's file.
 std::vector<json::object> all_events(const fs::path& out) {
@@ -137,7 +126,9 @@ TEST_CASE("a Slurm array makes every video once; re-submitted it skips; a cancel
   for (const auto& event : all_events(out)) {
     if (test::string_field(event, "event") != "started") continue;
     started.insert(test::string_field(event, "handle"));
-    first_start = std::min(first_start, event_seconds(test::string_field(event, "time")));
+    auto time = cli::time_of(event);
+    REQUIRE(time);
+    first_start = std::min(first_start, seconds_since_epoch(*time));
   }
   CHECK(started.size() == handles.size());  // each handle ran once, in one shard
   for (int index = 0; index < shards; ++index)

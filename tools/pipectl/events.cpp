@@ -18,6 +18,20 @@ std::string now_text() {
   return text;
 }
 
+std::optional<std::chrono::system_clock::time_point> time_of(const boost::json::object& event) {
+  std::string text = text_of(event, "time");
+  std::tm utc{};
+  int millis = 0;
+  char zone = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &utc.tm_year, &utc.tm_mon, &utc.tm_mday, &utc.tm_hour,
+                  &utc.tm_min, &utc.tm_sec, &millis, &zone) != 8 ||
+      zone != 'Z')
+    return std::nullopt;
+  utc.tm_year -= 1900;
+  utc.tm_mon -= 1;
+  return std::chrono::system_clock::from_time_t(timegm(&utc)) + std::chrono::milliseconds(millis);
+}
+
 boost::json::object make_event(const char* name, const std::string& handle) {
   boost::json::object event;
   event["event"] = name;

@@ -4,12 +4,17 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <optional>
 #include <string>
 
 namespace pipectl::cli {
 
 // UTC now, as 2026-11-25T10:00:00.123Z.
 std::string now_text();
+
+// The event's "time" (2026-11-25T10:00:00.123Z), when it has one that reads as such.
+std::optional<std::chrono::system_clock::time_point> time_of(const boost::json::object& event);
 
 // {"event": name, "time": now, "handle": handle}.
 boost::json::object make_event(const char* name, const std::string& handle);

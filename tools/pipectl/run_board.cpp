@@ -93,7 +93,12 @@ void RunBoard::apply(std::size_t index, const json::object& event) {
   if (index >= handles_.size()) return;
   HandleStatus& status = handles_[index];
   std::string name = text_of(event, "event");
+  // When it happened, on the board's clock: pipectl status reads events written long ago.
   auto now = std::chrono::steady_clock::now();
+  if (auto at = time_of(event)) {
+    auto age = std::chrono::system_clock::now() - *at;
+    if (age > std::chrono::seconds(0)) now -= std::chrono::duration_cast<std::chrono::steady_clock::duration>(age);
+  }
   if (name == "started") {
     status.state = HandleState::running;
     status.attempt = static_cast<int>(number_of(event, "attempt", 1));
