@@ -85,7 +85,7 @@ TEST_CASE("the Kubernetes CronJob runs an Indexed Job whose pods shard the handl
   double cpus = std::stod(resources["requests"]["cpu"].as<std::string>());
   double request = mebibytes(resources["requests"]["memory"].as<std::string>());
   double limit = mebibytes(resources["limits"]["memory"].as<std::string>());
-  CHECK(request >= 150 * cpus);  // README: about 120 MiB a handle's process at 1920x1080
+  CHECK(request >= 150 * cpus);  // README: at most ~110 MiB a handle's process at 1920x1080
   CHECK(limit >= request);
   // The outputs on a volume every pod shares.
   std::string out = command[static_cast<std::size_t>(std::find(command.begin(), command.end(), "--out") - command.begin()) + 1];

@@ -488,3 +488,43 @@ TEST_CASE("status reads when things happened from the events: a failure's wall t
   CHECK(status.output.find("7.5 s  FAILED: stage 'fetch': no such user") != std::string::npos);
   CHECK(status.output.find("1 of 2 handles made their video (1 already complete, skipped)") != std::string::npos);
 }
+
+TEST_CASE("status --follow on a terminal: the live view of the array, until every listed handle has an outcome") {
+  test::TempDir folder;
+  fs::path events = folder.path() / "events";
+  fs::create_directories(events);
+  fs::path list = folder.path() / "handles.txt";
+  test::write_handles_file(list, {"alpha", "beta"});
+  std::ofstream(events / "0-of-2.jsonl")
+      << R"({"event":"started","time":"2026-11-25T10:00:00.000Z","handle":"alpha","pid":1,"attempt":1,"date":"2026-11-24","tz":"UTC"})"
+      << '\n'
+      << R"({"event":"progress","time":"2026-11-25T10:00:01.000Z","handle":"alpha","node":"fetch","stage":"fetch","position":0,"received":0,"emitted":10,"expected":10,"done":true})"
+      << '\n'
+      << R"({"event":"progress","time":"2026-11-25T10:00:01.000Z","handle":"alpha","node":"render","stage":"render","position":1,"received":4,"emitted":4,"done":false})"
+      << '\n';
+  fs::path transcript = folder.path() / "terminal.txt";
+  // The other shard reports while status follows: beta starts and both finish.
+  std::string later = R"({"event":"started","time":"2026-11-25T10:00:02.000Z","handle":"beta","pid":2,"attempt":1,"host":"node9"})"
+                      "\n"
+                      R"({"event":"finished","time":"2026-11-25T10:00:03.000Z","handle":"beta","outputs":["v/beta.mp4"],"seconds":1,"posts":3,"cards":5,"video_seconds":15})"
+                      "\n";
+  std::string finish_alpha = R"({"event":"finished","time":"2026-11-25T10:00:04.000Z","handle":"alpha","outputs":["v/alpha.mp4"],"seconds":4,"posts":10,"cards":12,"video_seconds":36})"
+                             "\n";
+  std::string command = "stty cols 120 rows 40; TERM=xterm " + test::shell_quote(test::pipectl_binary()) +
+                        " status --follow --events-dir " + quoted(events) + " --handles-file " + quoted(list) +
+                        " & sleep 1.5; printf '%s' " + test::shell_quote(later) + " > " +
+                        quoted(events / "1-of-2.jsonl") + "; sleep 1; printf '%s' " + test::shell_quote(finish_alpha) +
+                        " >> " + quoted(events / "0-of-2.jsonl") + "; wait $!";
+  auto result = test::run_command("timeout 30 script -qfec " + test::shell_quote(command) + " " + quoted(transcript) +
+                                  " >/dev/null");
+  std::ifstream in(transcript);
+  std::string screen((std::istreambuf_iterator<char>(in)), {});
+  INFO(screen);
+  CHECK(result.exit_code == 0);
+  CHECK(screen.find("pipectl status " + events.string() + "  elapsed 0:0") != std::string::npos);
+  CHECK(screen.find("queued 1  running 1  done 0  failed 0") != std::string::npos);
+  CHECK(screen.find("  alpha   [#") != std::string::npos);  // padded to the width of "handle"
+  CHECK(screen.find("render 4 of 10") != std::string::npos);
+  CHECK(screen.find("  beta: done in 1.0 s -> v/beta.mp4") != std::string::npos);
+  CHECK(screen.find("2 of 2 handles made their video") != std::string::npos);
+}
