@@ -414,6 +414,8 @@ TEST_CASE("status --status-port serves the merged array while following; Ctrl-C 
   CHECK(counts.at("done").to_number<int>() == 4);
   CHECK(counts.at("queued").to_number<int>() == 1);
   CHECK(counts.at("total").to_number<int>() == 5);
+  CHECK(body.at("date").as_string() == "2026-11-24");  // from the shards' started events
+  CHECK(body.at("graph").as_string() == array.graph.string());
   CHECK(result.output.find("exit=130") != std::string::npos);
 }
 

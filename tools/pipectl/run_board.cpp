@@ -161,6 +161,13 @@ std::size_t RunBoard::index_of(const std::string& handle) {
   return found->second;
 }
 
+void RunBoard::describe_run(std::string graph_path, std::string date, std::string tz) {
+  std::lock_guard lock(mutex_);
+  graph_path_ = std::move(graph_path);
+  date_ = std::move(date);
+  tz_ = std::move(tz);
+}
+
 void RunBoard::set_over(bool interrupted) {
   std::lock_guard lock(mutex_);
   over_ = true;

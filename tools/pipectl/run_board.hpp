@@ -71,6 +71,8 @@ class RunBoard {
   // The index of `handle`, added as queued when the board does not know it yet (pipectl status
   // learns the handles of an array from its events).
   std::size_t index_of(const std::string& handle);
+  // What the run is (pipectl status learns it from the first started event).
+  void describe_run(std::string graph_path, std::string date, std::string tz);
   // The run is over (or interrupted): the status page says so.
   void set_over(bool interrupted);
 

@@ -140,6 +140,7 @@ int status_command(const std::vector<std::string>& args) {
       if (plan.date.empty() && text_of(event, "event") == "started") {
         plan.date = text_of(event, "date");
         plan.tz = text_of(event, "tz");
+        board.describe_run(text_of(event, "graph"), plan.date, plan.tz);
       }
       if (replayed) view.on_event(index, event);
     }
