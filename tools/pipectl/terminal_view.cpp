@@ -105,6 +105,7 @@ void TerminalView::on_event(std::size_t index, const boost::json::object& event)
     line << "[" << started_ << "/" << std::max(started_, board_.handle_count()) << "] " << handle << ": running "
          << said("graph", plan_.graph_path) << " for " << said("date", plan_.date) << " (" << said("tz", plan_.tz)
          << ")" << attempt.str();
+    // A view with a title of its own shows other machines' runs (pipectl status): say which.
     if (auto host = text_of(event, "host"); !plan_.title.empty() && !host.empty()) line << " on " << host;
   } else if (name == "waiting") {
     if (live_) return;
