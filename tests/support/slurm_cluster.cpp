@@ -2,9 +2,11 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <stdexcept>
@@ -25,20 +27,63 @@ std::string installed(const std::string& name) {
   return {};
 }
 
-// A TCP port on 127.0.0.1 that nothing listens on now.
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    if (fd >= 0) close(fd);
-    throw std::runtime_error("no free port on 127.0.0.1");
+// `count` distinct TCP ports on 127.0.0.1 that nothing listens on now: all held open while
+// chosen, so the kernel cannot hand out the same one twice.
+std::vector<int> free_ports(int count) {
+  std::vector<int> sockets, ports;
+  for (int i = 0; i < count; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    bool bound = fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                 getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+    if (fd >= 0) sockets.push_back(fd);
+    if (!bound) break;
+    ports.push_back(ntohs(address.sin_port));
   }
-  close(fd);
-  return ntohs(address.sin_port);
+  for (int fd : sockets) close(fd);
+  if (static_cast<int>(ports.size()) != count) throw std::runtime_error("no free port on 127.0.0.1");
+  return ports;
+}
+
+// The key the package made if this user can read it, else a new one (mungekey, or random
+// bytes: munged accepts any key of 32 bytes or more). munged wants it private to its user.
+void write_munge_key(const fs::path& key) {
+  std::error_code error;
+  if (access("/etc/munge/munge.key", R_OK) != 0 ||
+      !fs::copy_file("/etc/munge/munge.key", key, fs::copy_options::overwrite_existing, error)) {
+    std::string mungekey = installed("mungekey");
+    if (mungekey.empty() ||
+        run_command(shell_quote(mungekey) + " -c -f -b 1024 -k " + shell_quote(key.string())).exit_code != 0) {
+      if (run_command("head -c 1024 /dev/urandom > " + shell_quote(key.string())).exit_code != 0)
+        throw std::runtime_error("could not make a munge key at " + key.string());
+    }
+  }
+  fs::permissions(key, fs::perms::owner_read);
+}
+
+// Ends what is left of the cluster's jobs (slurmstepd and the tasks under it, or a client
+// still waiting for the controller) if scancel did not: the processes whose environment
+// names this cluster's slurm.conf. slurmstepd leaves slurmd's process tree, so this is how
+// they are found; no other cluster's processes carry that path.
+void kill_stragglers(const std::string& conf) {
+  const std::string mark = "SLURM_CONF=" + conf;
+  std::error_code error;  // error codes, not exceptions: this runs in a destructor
+  for (fs::directory_iterator it("/proc", error), end; !error && it != end; it.increment(error)) {
+    std::string name = it->path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    pid_t pid = std::stoi(name);
+    if (pid == getpid()) continue;
+    std::ifstream in(it->path() / "environ", std::ios::binary);
+    std::string variable;
+    while (std::getline(in, variable, '\0'))
+      if (variable == mark) {
+        kill(pid, SIGKILL);
+        break;
+      }
+  }
 }
 
 std::string short_host_name() {
@@ -63,7 +108,7 @@ bool wait_for(Ready ready, std::chrono::seconds limit) {
 
 bool SlurmCluster::available(std::string& why) {
   std::string missing;
-  for (const char* program : {"munged", "mungekey", "slurmctld", "slurmd", "sbatch", "squeue", "scancel", "sinfo"})
+  for (const char* program : {"munged", "slurmctld", "slurmd", "sbatch", "squeue", "scancel", "sinfo"})
     if (installed(program).empty()) missing += std::string(missing.empty() ? "" : ", ") + program;
   if (missing.empty()) return true;
   why = "Slurm is not installed (missing: " + missing + "; tools/setup installs slurmctld, slurmd, slurm-client, munge)";
@@ -71,6 +116,12 @@ bool SlurmCluster::available(std::string& why) {
 }
 
 SlurmCluster::SlurmCluster(const fs::path& folder, int cpus, int memory_mib) : folder_(folder) {
+  if (cpus <= 0) cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (memory_mib <= 0) throw std::invalid_argument("SlurmCluster: memory_mib must be positive");
+  // A second cluster in the same folder would overwrite the first one's slurm.conf, and its
+  // slurmd would kill the first slurmd named in the shared pid file.
+  if (fs::exists(folder_) && !fs::is_empty(folder_))
+    throw std::runtime_error("SlurmCluster needs a new or empty folder: " + folder_.string() + " is not");
   // munged refuses a socket its clients cannot reach: every folder on the way needs o+x.
   fs::create_directories(folder_);
   fs::permissions(folder_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
@@ -79,8 +130,7 @@ SlurmCluster::SlurmCluster(const fs::path& folder, int cpus, int memory_mib) : f
   fs::path munge = folder_ / "munge";
   fs::permissions(munge, fs::perms::owner_all | fs::perms::others_exec | fs::perms::group_exec);
   fs::path key = munge / "munge.key";
-  if (run_command(shell_quote(installed("mungekey")) + " -c -b 1024 -k " + shell_quote(key.string())).exit_code != 0)
-    throw std::runtime_error("mungekey could not make a key in " + munge.string());
+  write_munge_key(key);
   fs::path socket = munge / "munge.sock";
   daemons_.push_back(std::make_unique<DaemonProcess>(
       std::vector<std::string>{installed("munged"), "-F", "--socket=" + socket.string(), "--key-file=" + key.string(),
@@ -93,11 +143,12 @@ SlurmCluster::SlurmCluster(const fs::path& folder, int cpus, int memory_mib) : f
 
   // Everything on 127.0.0.1: the host name may resolve to an IPv6 address.
   std::string node = short_host_name();
+  auto ports = free_ports(2);
   conf_ = (folder_ / "slurm.conf").string();
   std::ofstream(conf_) << "ClusterName=pipectltest\n"
                        << "SlurmctldHost=" << node << "(127.0.0.1)\n"
                        << "SlurmUser=root\nSlurmdUser=root\n"
-                       << "SlurmctldPort=" << free_port() << "\nSlurmdPort=" << free_port() << "\n"
+                       << "SlurmctldPort=" << ports[0] << "\nSlurmdPort=" << ports[1] << "\n"
                        << "AuthType=auth/munge\nCredType=cred/munge\nAuthInfo=socket=" << socket.string() << "\n"
                        << "StateSaveLocation=" << (folder_ / "state").string() << "\n"
                        << "SlurmdSpoolDir=" << (folder_ / "spool").string() << "\n"
@@ -107,16 +158,23 @@ SlurmCluster::SlurmCluster(const fs::path& folder, int cpus, int memory_mib) : f
                        << "ProctrackType=proctrack/linuxproc\nTaskPlugin=task/none\n"
                        << "JobAcctGatherType=jobacct_gather/none\nAccountingStorageType=accounting_storage/none\n"
                        << "SelectType=select/cons_tres\nSelectTypeParameters=CR_Core_Memory\n"
+                       // A job without --mem would otherwise take all the node's memory: one at a time.
+                       << "DefMemPerCPU=" << std::max(1, memory_mib / cpus) << "\n"
                        << "MpiDefault=none\nReturnToService=2\nSlurmdParameters=config_overrides\n"
                        // Without these the scheduler waits seconds between waves of array tasks.
                        << "SchedulerParameters=batch_sched_delay=0,sched_min_interval=0\n"
                        << "KillWait=10\n"
                        << "NodeName=" << node << " NodeAddr=127.0.0.1 CPUs=" << cpus << " RealMemory=" << memory_mib
                        << "\nPartitionName=debug Nodes=" << node << " Default=YES State=UP MaxTime=INFINITE\n";
+  // slurmd 22.05 loads a cgroup plugin even with the plugins above, and autodetect fails
+  // where /sys/fs/cgroup is not mounted (a chroot: the fresh-machine check). cgroup/v1
+  // starts without it, and is what this kernel has (scale-out.md).
+  std::ofstream(folder_ / "cgroup.conf") << "CgroupPlugin=cgroup/v1\n";
   daemons_.push_back(std::make_unique<DaemonProcess>(
       std::vector<std::string>{installed("slurmctld"), "-D", "-i", "-f", conf_}, folder_ / "log" / "slurmctld.log"));
   daemons_.push_back(std::make_unique<DaemonProcess>(
-      std::vector<std::string>{installed("slurmd"), "-D", "-f", conf_, "-N", node}, folder_ / "log" / "slurmd.log"));
+      std::vector<std::string>{installed("slurmd"), "-D", "-f", conf_, "-N", node}, folder_ / "log" / "slurmd.log",
+      std::vector<std::string>{"SLURM_CONF=" + conf_}));  // inherited by slurmstepd: see kill_stragglers
   bool idle = wait_for(
       [&] {
         for (const auto& daemon : daemons_)
@@ -133,11 +191,12 @@ SlurmCluster::SlurmCluster(const fs::path& folder, int cpus, int memory_mib) : f
 }
 
 SlurmCluster::~SlurmCluster() {
-  if (daemons_.size() == 3 && daemons_[1]->running()) {
+  if (pids().size() == 3) {
     run_quietly("scancel --full --quiet --partition=debug");
     wait_for([&] { return run_quietly("squeue -h -o %i").empty(); }, std::chrono::seconds(20));
   }
   for (auto it = daemons_.rbegin(); it != daemons_.rend(); ++it) (*it)->stop();
+  if (!conf_.empty()) kill_stragglers(conf_);
 }
 
 std::string SlurmCluster::environment() const { return "SLURM_CONF=" + shell_quote(conf_) + " "; }

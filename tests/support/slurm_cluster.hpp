@@ -19,11 +19,13 @@ class SlurmCluster {
   // missing (the test then SKIPs, saying so).
   static bool available(std::string& why);
 
-  // Starts the daemons with their files in `folder`; `cpus` and `memory_mib` are what the
-  // node offers to jobs. Returns once the node is idle; throws std::runtime_error with the
-  // daemons' logs if it does not come up within 30 s.
+  // Starts the daemons with their files in `folder` (new or empty); `cpus` (0: this
+  // machine's cores) and `memory_mib` are what the node offers to jobs (one without --mem
+  // gets memory_mib / cpus a CPU). Returns once the node is idle; throws std::runtime_error
+  // with the daemons' logs if it does not come up within 30 s.
   SlurmCluster(const std::filesystem::path& folder, int cpus = 8, int memory_mib = 4000);
-  // Cancels what is left of the test's jobs, then stops slurmd, slurmctld and munged.
+  // Cancels what is left of the test's jobs, stops slurmd, slurmctld and munged by PID, then
+  // kills any process still carrying this cluster's SLURM_CONF (a job scancel missed).
   ~SlurmCluster();
   SlurmCluster(const SlurmCluster&) = delete;
   SlurmCluster& operator=(const SlurmCluster&) = delete;
