@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -35,6 +36,16 @@ double seconds_since_epoch(std::chrono::system_clock::time_point time) {
 }
 
 double now_seconds() { return seconds_since_epoch(std::chrono::system_clock::now()); }
+
+// The UTC day before now, YYYY-MM-DD.
+std::string yesterday_utc() {
+  std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) -
+                                  std::chrono::days(1)};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                static_cast<unsigned>(day.day()));
+  return text;
+}
 
 // Every event of every shard's file.
 std::vector<json::object> all_events(const fs::path& out) {
@@ -75,11 +86,13 @@ struct Submitter {
   test::SlurmCluster& cluster;
   fs::path folder, list, graph;
   std::string extra_args;  // PIPECTL_ARGS
+  std::string date = "2026-11-24";  // PIPECTL_DATE; empty: the script's default
 
   test::CommandResult submit(const fs::path& out, const std::string& sbatch_options) const {
     std::string environment = cluster.environment() + "PIPECTL=" + test::shell_quote(test::pipectl_binary()) +
                               " PIPECTL_GRAPH=" + quoted(graph) + " PIPECTL_HANDLES_FILE=" + quoted(list) +
-                              " PIPECTL_OUT=" + quoted(out) + " PIPECTL_DATE=2026-11-24 PIPECTL_SHARDS=" +
+                              " PIPECTL_OUT=" + quoted(out) + (date.empty() ? "" : " PIPECTL_DATE=" + date) +
+                              " PIPECTL_SHARDS=" +
                               std::to_string(shards) + " PIPECTL_ARGS=" + test::shell_quote(extra_args) + " ";
     return test::run_command(environment + "sbatch " + sbatch_options + " --chdir=" + quoted(folder) +
                              " --output=" + quoted(folder / "task-%A_%a.log") + " " +
@@ -151,6 +164,23 @@ TEST_CASE("a Slurm array makes every video once; re-submitted it skips; a cancel
   CHECK(rerun.size() == handles.size());
   for (const auto& event : rerun) CHECK(test::string_field(event, "event") == "skipped");
   CHECK(fs::last_write_time(out / handles[0] / "2026-11-24.mp4") == before);
+
+  // Without PIPECTL_DATE every task shows the day before the array was submitted (UTC).
+  Submitter undated = array;
+  undated.date.clear();
+  std::set<std::string> days{yesterday_utc()};
+  fs::path dated = folder.path() / "undated";
+  auto default_day = undated.submit(dated, "--wait --array=0-" + std::to_string(shards - 1));
+  days.insert(yesterday_utc());  // the submission may have crossed midnight
+  INFO(default_day.output << task_logs(folder.path()));
+  REQUIRE(default_day.exit_code == 0);
+  std::size_t started_events = 0;
+  for (const auto& event : all_events(dated)) {
+    if (test::string_field(event, "event") != "started") continue;
+    ++started_events;
+    CHECK(days.count(test::string_field(event, "date")) == 1);
+  }
+  CHECK(started_events == handles.size());
 }
 
 TEST_CASE("a Slurm array task cancelled mid-encode leaves no partial video; its index submitted again fills the gap") {
