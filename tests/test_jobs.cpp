@@ -320,7 +320,7 @@ TEST_CASE("run --handles-file: bad lists are refused before anything runs; - rea
   CHECK(missing.output.find("none.txt: cannot be read") != std::string::npos);
   auto empty = run_pipectl("run " + quoted(array.graph) + " --handles-file /dev/null");
   CHECK(empty.exit_code == 2);
-  CHECK(empty.output.find("the file had none") != std::string::npos);
+  CHECK(empty.output.find("the handles file holds no handle") != std::string::npos);
 
   auto from_stdin = test::run_command("printf '" + array.handles[1] + "\\n# end\\n' | " +
                                       test::shell_quote(test::pipectl_binary()) + " run " + quoted(array.graph) +

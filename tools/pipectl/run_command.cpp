@@ -80,6 +80,7 @@ Exit codes: 0 every handle has its video, 1 some handle failed (the others are d
 struct RunArguments {
   std::string graph;
   HandleList handles;                // --handles and --handles-file, in order
+  bool handles_file = false;         // some --handles-file was read
   std::optional<Shard> shard;        // --shard I/N or auto
   std::string date;
   std::string tz = "UTC";
@@ -114,6 +115,7 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
     if (auto file = option_value(args, i, "--handles-file")) {
       if (file->empty()) return "--handles-file needs a file (- for standard input)";
       if (auto problem = parsed.handles.add_file(*file); !problem.empty()) return problem;
+      parsed.handles_file = true;
     } else if (auto shard = option_value(args, i, "--shard")) {
       std::string problem;
       parsed.shard = *shard == "auto" ? shard_from_environment(process_environment, problem)
@@ -191,7 +193,8 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
   }
   if (parsed.graph.empty()) return "give a graph file, e.g. graphs/demo.graph";
   if (parsed.handles.handles().empty())
-    return "give the handles to run with --handles a,b,c or --handles-file FILE (the file had none)";
+    return parsed.handles_file ? std::string("the handles file holds no handle (only comments or blank lines)")
+                               : std::string("give the handles to run with --handles a,b,c or --handles-file FILE");
   if (!parsed.date.empty() && !fetch::parse_date(parsed.date))
     return "--date '" + parsed.date + "' is not a day written YYYY-MM-DD";
   try {
