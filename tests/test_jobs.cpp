@@ -468,6 +468,8 @@ TEST_CASE("pipectl plan prints each shard's handles and the balance") {
   }
   auto counts = run_pipectl("plan --shards 4 --counts --handles-file " + quoted(list));
   CHECK(counts.output.find(handles[0]) == std::string::npos);
+  CHECK(run_pipectl("plan --shards 100000 --counts --handles-file " + quoted(list)).exit_code == 0);  // the top of the range
+  CHECK(run_pipectl("plan --shards 100001 --handles-file " + quoted(list)).exit_code == 2);
   CHECK(run_pipectl("plan --shards 0 --handles-file " + quoted(list)).exit_code == 2);
   CHECK(run_pipectl("plan --handles-file " + quoted(list)).exit_code == 2);
   CHECK(run_pipectl("plan --shards 4").exit_code == 2);

@@ -13,7 +13,7 @@ std::optional<std::string> option_value(const std::vector<std::string>& args, st
 }
 
 std::optional<int> parse_count(const std::string& text, int low, int high) {
-  if (text.empty() || text.size() > 5) return std::nullopt;
+  if (text.empty() || text.size() > 9) return std::nullopt;  // 9 digits always fit an int
   for (char c : text)
     if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
   const int value = std::stoi(text);

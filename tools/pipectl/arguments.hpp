@@ -13,7 +13,7 @@ namespace pipectl::cli {
 std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i,
                                         const std::string& name);
 
-// A whole number from `low` to `high` (at most 5 digits); nullopt otherwise.
+// A whole number from `low` to `high` (at most 9 digits); nullopt otherwise.
 std::optional<int> parse_count(const std::string& text, int low, int high);
 
 }  // namespace pipectl::cli
