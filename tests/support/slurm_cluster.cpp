@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <random>
 #include <stdexcept>
 #include <thread>
 
@@ -48,19 +49,13 @@ std::vector<int> free_ports(int count) {
   return ports;
 }
 
-// The key the package made if this user can read it, else a new one (mungekey, or random
-// bytes: munged accepts any key of 32 bytes or more). munged wants it private to its user.
+// A key of the cluster's own: 1024 random bytes, as mungekey makes (munged takes any key of
+// 32 bytes or more), private to its user, as munged insists.
 void write_munge_key(const fs::path& key) {
-  std::error_code error;
-  if (access("/etc/munge/munge.key", R_OK) != 0 ||
-      !fs::copy_file("/etc/munge/munge.key", key, fs::copy_options::overwrite_existing, error)) {
-    std::string mungekey = installed("mungekey");
-    if (mungekey.empty() ||
-        run_command(shell_quote(mungekey) + " -c -f -b 1024 -k " + shell_quote(key.string())).exit_code != 0) {
-      if (run_command("head -c 1024 /dev/urandom > " + shell_quote(key.string())).exit_code != 0)
-        throw std::runtime_error("could not make a munge key at " + key.string());
-    }
-  }
+  std::random_device random;
+  std::string bytes(1024, '\0');
+  for (char& byte : bytes) byte = static_cast<char>(random() & 0xff);
+  if (!(std::ofstream(key, std::ios::binary) << bytes)) throw std::runtime_error("cannot write " + key.string());
   fs::permissions(key, fs::perms::owner_read);
 }
 

@@ -21,4 +21,20 @@ std::optional<int> parse_count(const std::string& text, int low, int high) {
   return value;
 }
 
+std::optional<std::string> status_page_option(const std::vector<std::string>& args, std::size_t& i, int& port,
+                                              std::string& bind) {
+  if (auto value = option_value(args, i, "--status-port")) {
+    auto number = parse_count(*value, 0, 65535);
+    if (!number) return "--status-port '" + *value + "' is not a port from 0 to 65535";
+    port = *number;
+    return std::string();
+  }
+  if (auto value = option_value(args, i, "--status-bind")) {
+    if (value->empty()) return std::string("--status-bind needs an IP address");
+    bind = *value;
+    return std::string();
+  }
+  return std::nullopt;
+}
+
 }  // namespace pipectl::cli

@@ -13,6 +13,11 @@ namespace pipectl::cli {
 std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i,
                                         const std::string& name);
 
+// --status-port P (0 to 65535) and --status-bind ADDR at args[i], shared by run and status:
+// nullopt when args[i] is neither; else "" once read into `port` or `bind`, or the problem.
+std::optional<std::string> status_page_option(const std::vector<std::string>& args, std::size_t& i, int& port,
+                                              std::string& bind);
+
 // A whole number from `low` to `high` (at most 9 digits); nullopt otherwise.
 std::optional<int> parse_count(const std::string& text, int low, int high);
 

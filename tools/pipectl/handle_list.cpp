@@ -24,15 +24,11 @@ std::string HandleList::add(const std::string& handle, const std::string& where)
     std::string shown = handle.size() > 40 ? handle.substr(0, 40) + "..." : handle;
     return "'" + shown + "' is not a handle (1-15 letters, digits or _)";
   }
-  std::string folded = folded_handle(handle);
-  if (!seen_.insert(folded).second) {
-    auto index = static_cast<std::size_t>(
-        std::find_if(handles_.begin(), handles_.end(), [&](const auto& h) { return folded_handle(h) == folded; }) -
-        handles_.begin());
-    return "'" + handle + "' is given twice (first as '" + handles_[index] + "' at " + first_seen_[index] + ")";
-  }
+  auto [found, added] = index_.try_emplace(folded_handle(handle), handles_.size());
+  if (!added)
+    return "'" + handle + "' is given twice (first as '" + handles_[found->second] + "' at " + given_at_[found->second] + ")";
   handles_.push_back(handle);
-  first_seen_.push_back(where);
+  given_at_.push_back(where);
   return {};
 }
 

@@ -6,7 +6,7 @@
 #include <istream>
 #include <optional>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 namespace pipectl::cli {
@@ -35,8 +35,8 @@ class HandleList {
   std::string add(const std::string& handle, const std::string& where);
 
   std::vector<std::string> handles_;
-  std::unordered_set<std::string> seen_;  // lower case
-  std::vector<std::string> first_seen_;   // where each handle was given, for duplicate errors
+  std::vector<std::string> given_at_;                    // where each handle was given, for duplicate errors
+  std::unordered_map<std::string, std::size_t> index_;  // lower-case handle -> its place in handles_
 };
 
 // The lower-case form shards and duplicates are decided by.

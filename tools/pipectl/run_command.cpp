@@ -1,13 +1,9 @@
 // pipectl run: the graph once per handle, each in a child process (supervisor.cpp), with a summary.
-#include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <cctype>
-#include <sstream>
 
 #include "arguments.hpp"
 #include "commands.hpp"
@@ -18,6 +14,7 @@
 #include "pipectl/params.hpp"
 #include "shard.hpp"
 #include "supervisor.hpp"
+#include "terminal_view.hpp"
 
 namespace pipectl::cli {
 
@@ -164,13 +161,8 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
       auto count = parse_count(*retries, 0, 100);
       if (!count) return "--retry '" + *retries + "' is not a number from 0 to 100";
       parsed.retries = *count;
-    } else if (auto port = option_value(args, i, "--status-port")) {
-      auto number = parse_count(*port, 0, 65535);
-      if (!number) return "--status-port '" + *port + "' is not a port from 0 to 65535";
-      parsed.status_port = *number;
-    } else if (auto bind = option_value(args, i, "--status-bind")) {
-      if (bind->empty()) return "--status-bind needs an IP address";
-      parsed.status_bind = *bind;
+    } else if (auto problem = status_page_option(args, i, parsed.status_port, parsed.status_bind)) {
+      if (!problem->empty()) return *problem;
     } else if (arg == "--force") {
       parsed.force = true;
     } else if (arg == "--plain") {
@@ -274,9 +266,7 @@ int run_command(const std::vector<std::string>& args) {
   plan.force = arguments.force;
   plan.status_port = arguments.status_port;
   plan.status_bind = arguments.status_bind;
-  // The live view needs a terminal that understands cursor movement.
-  const char* term = std::getenv("TERM");
-  plan.live_view = !arguments.plain && isatty(STDOUT_FILENO) && term && std::string(term) != "dumb";
+  plan.live_view = !arguments.plain && terminal_can_redraw();
   return supervise(plan);
 }
 

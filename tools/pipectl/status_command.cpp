@@ -1,10 +1,7 @@
 // pipectl status: one view of a job array. Every shard of `pipectl run --shard` writes its
 // events into <out>/.pipectl/events/; this merges those files into the same board, live view,
 // summary and status page as a run of its own.
-#include <unistd.h>
-
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -66,14 +63,8 @@ std::string parse_arguments(const std::vector<std::string>& args, StatusArgument
     } else if (auto file = option_value(args, i, "--handles-file")) {
       if (file->empty()) return "--handles-file needs a file (- for standard input)";
       if (auto problem = parsed.handles.add_file(*file); !problem.empty()) return problem;
-    } else if (auto port = option_value(args, i, "--status-port")) {
-      auto number = parse_count(*port, 0, 65535);
-      if (!number) return "--status-port '" + *port + "' is not a port from 0 to 65535";
-      parsed.status_port = *number;
-      parsed.follow = true;
-    } else if (auto bind = option_value(args, i, "--status-bind")) {
-      if (bind->empty()) return "--status-bind needs an IP address";
-      parsed.status_bind = *bind;
+    } else if (auto problem = status_page_option(args, i, parsed.status_port, parsed.status_bind)) {
+      if (!problem->empty()) return *problem;
     } else if (arg == "--follow") {
       parsed.follow = true;
     } else if (arg == "--plain") {
@@ -83,6 +74,7 @@ std::string parse_arguments(const std::vector<std::string>& args, StatusArgument
     }
   }
   if (parsed.events_dir.empty()) return "give the folder of event files with --events-dir DIR";
+  if (parsed.status_port >= 0) parsed.follow = true;  // a page is only worth it while following
   std::error_code error;
   if (!parsed.follow && !std::filesystem::is_directory(parsed.events_dir, error))
     return "--events-dir " + parsed.events_dir + ": no such folder (the shards make it when they start; --follow waits for it)";
@@ -113,20 +105,11 @@ int status_command(const std::vector<std::string>& args) {
   RunPlan plan;  // what the view and the summary read: the array's handles, date and zone
   plan.handles = arguments.handles.handles();
   plan.title = "pipectl status " + arguments.events_dir;
-  const char* term = std::getenv("TERM");
-  plan.live_view = arguments.follow && !arguments.plain && isatty(STDOUT_FILENO) && term && std::string(term) != "dumb";
+  plan.live_view = arguments.follow && !arguments.plain && terminal_can_redraw();
 
   RunBoard board("", "", "", plan.handles);
   std::optional<StatusServer> server;
-  if (arguments.status_port >= 0) {
-    try {
-      server.emplace(arguments.status_bind, static_cast<unsigned short>(arguments.status_port), board);
-    } catch (const std::exception& error) {
-      std::cerr << "pipectl status: --status-port: " << error.what() << '\n';
-      return exit_usage;
-    }
-    std::cout << "status page: " << server->url() << std::endl;
-  }
+  if (!start_status_page(server, arguments.status_bind, arguments.status_port, board, "status")) return exit_usage;
   catch_interrupts();
 
   // Replaying what is already written prints nothing per event: only the live part is news.

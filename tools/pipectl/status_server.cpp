@@ -22,6 +22,7 @@
 #include <boost/beast/http/write.hpp>
 #include <chrono>
 #include <csignal>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -184,6 +185,19 @@ StatusServer::~StatusServer() {
 }
 
 unsigned short StatusServer::port() const { return serving_->endpoint.port(); }
+
+bool start_status_page(std::optional<StatusServer>& server, const std::string& bind_address, int port,
+                       const RunBoard& board, const std::string& command) {
+  if (port < 0) return true;
+  try {
+    server.emplace(bind_address, static_cast<unsigned short>(port), board);
+  } catch (const std::exception& error) {
+    std::cerr << "pipectl " << command << ": --status-port: " << error.what() << '\n';
+    return false;
+  }
+  std::cout << "status page: " << server->url() << std::endl;
+  return true;
+}
 
 std::string StatusServer::url() const {
   tcp::endpoint shown = serving_->endpoint;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace pipectl::cli {
@@ -31,5 +32,10 @@ class StatusServer {
   struct Serving;  // the io_context, acceptor and thread (status_server.cpp)
   std::unique_ptr<Serving> serving_;
 };
+
+// Starts `server` for `board` when port >= 0 and prints "status page: URL" first; on failure
+// prints "pipectl COMMAND: --status-port: why" and returns false. Port -1: no page, true.
+bool start_status_page(std::optional<StatusServer>& server, const std::string& bind_address, int port,
+                       const RunBoard& board, const std::string& command);
 
 }  // namespace pipectl::cli

@@ -398,15 +398,7 @@ int supervise(const RunPlan& plan) {
   }
   RunBoard board(plan.graph_path, plan.date, plan.tz, plan.handles);
   std::optional<StatusServer> server;
-  if (plan.status_port >= 0) {
-    try {
-      server.emplace(plan.status_bind, static_cast<unsigned short>(plan.status_port), board);
-    } catch (const std::exception& error) {
-      std::cerr << "pipectl run: --status-port: " << error.what() << '\n';
-      return exit_usage;
-    }
-    std::cout << "status page: " << server->url() << std::endl;
-  }
+  if (!start_status_page(server, plan.status_bind, plan.status_port, board, "run")) return exit_usage;
   if (!plan.shard_line.empty()) std::cout << plan.shard_line << std::endl;
   // Shared by the children through lock files in the output folder (api_gate.hpp).
   fetch::configure_api_gate(plan.api_concurrency, std::filesystem::path(plan.out) / ".pipectl" / "api-slots");

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -71,6 +72,11 @@ std::string clock_text(double seconds) {
   else
     std::snprintf(text, sizeof text, "%ld:%02ld", whole / 60, whole % 60);
   return text;
+}
+
+bool terminal_can_redraw() {
+  const char* term = std::getenv("TERM");
+  return isatty(STDOUT_FILENO) && term && std::string(term) != "dumb";
 }
 
 TerminalView::TerminalView(const RunPlan& plan, const RunBoard& board, bool live)

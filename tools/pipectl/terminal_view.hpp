@@ -45,6 +45,9 @@ class TerminalView {
 // returns the number of handles without their video.
 std::size_t print_summary(const RunPlan& plan, const RunBoard& board, std::ostream& out);
 
+// Whether stdout is a terminal that can move the cursor (not TERM=dumb): the live view needs it.
+bool terminal_can_redraw();
+
 // "0:33", "1:02:03".
 std::string clock_text(double seconds);
 
