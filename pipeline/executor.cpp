@@ -152,7 +152,9 @@ class Run {
       run_node.context.threads = threads_;
       if (run_node.context.graph_dir.empty()) run_node.context.graph_dir = graph.folder();
       std::string name = run_node.node->name;
-      run_node.context.warn = [this, name](const std::string& message) { warn(name + ": " + message); };
+      run_node.context.warn = [this, name](const std::string& kind, const std::string& message) {
+        warn(kind, name + ": " + message);
+      };
       run_node.context.notify_wait = [this, name](const std::string& reason, double seconds) {
         if (options_.on_wait) options_.on_wait(name, reason, seconds);
       };
@@ -356,11 +358,14 @@ class Run {
     try {
       call();
     } catch (const ItemError& error) {
-      warn(nodes_[index].node->name + ": " + error.what());
+      warn(error.kind(), nodes_[index].node->name + ": " + error.what());
     } catch (const Cancelled&) {
       throw;
     } catch (const std::exception& error) {
-      fail(StageFailure{nodes_[index].node->name, error.what()});
+      // A stage that gives up because the run is being stopped (a download cut short by Ctrl-C,
+      // RunContext::cancelled) reports the cancellation, not a failure of its own.
+      if (cancelled()) fail(std::nullopt);
+      else fail(StageFailure{nodes_[index].node->name, error.what()});
     }
   }
 
@@ -388,10 +393,10 @@ class Run {
     options_.on_progress(progress);
   }
 
-  void warn(const std::string& message) {
+  void warn(const std::string& kind, const std::string& message) {
     std::lock_guard lock(warning_mutex_);
     warnings_.push_back(message);
-    if (options_.on_warning) options_.on_warning(message);
+    options_.on_warning(kind, message);
   }
 
   size_t index_of(const std::string& name) const {

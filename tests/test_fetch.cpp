@@ -9,6 +9,7 @@
 #include "day_window.hpp"
 #include "legacy_tweet.hpp"
 #include "select_day.hpp"
+#include "text_repair.hpp"
 #include "stored_pages.hpp"
 #include "support/fixture_graph.hpp"
 #include "support/paths.hpp"
@@ -112,20 +113,29 @@ TEST_CASE("a real X API v2 timeline page parses completely") {
   std::string line;
   REQUIRE(std::getline(in, line));
   TimelinePage page = parse_timeline_page(line, "users_id_tweets_page.jsonl");
-  CHECK(page.rejected.empty());
+  for (const auto& found : page.problems) WARN(found.kind << ": " << found.message);
+  CHECK(page.problems.empty());
   CHECK(page.posts.size() == 100);
   CHECK(page.next_token == std::optional<std::string>("7140dibdnow9c7btw3t3bne6afapt2a6nif3ncl044raq"));
   CHECK_FALSE(page.errors.empty());
   CHECK(page.errors.front().resource_type == "tweet");
+  // The first post is a repost: drawn as frankgore's original, in the repost's place.
   const items::Post& first = page.posts.front();
   CHECK(first.id == "1257786232978968578");
   CHECK(iso(first.created_at) == "2020-05-05T21:36:21Z");
-  CHECK(first.referenced.at(0).type == "retweeted");
-  REQUIRE(first.entities.size() == 2);
-  CHECK(first.entities[0].kind == items::EntityKind::mention);
-  CHECK(first.entities[0].text == "frankgore");
+  REQUIRE(first.repost);
+  CHECK(first.repost->original_id == "1257755870282334208");
+  CHECK(first.repost->by.username == "PhillyNEFL");
+  CHECK(first.author.username == "frankgore");
+  CHECK(first.text.rfind("#Year16", 0) == 0);
+  REQUIRE_FALSE(first.entities.empty());
+  CHECK(first.entities[0].kind == items::EntityKind::hashtag);
+  CHECK(first.entities[0].text == "Year16");
   CHECK(first.metrics.reposts == 732);
-  CHECK_FALSE(first.author.username.empty());
+  CHECK(first.is_repost());
+  size_t reposts = 0;
+  for (const auto& post : page.posts) reposts += post.repost ? 1 : 0;
+  CHECK(reposts == 34);  // every repost on the page has its original in includes.tweets
   size_t with_media = 0;
   for (const auto& post : page.posts) with_media += post.media.empty() ? 0 : 1;
   CHECK(with_media > 0);
@@ -142,6 +152,7 @@ TEST_CASE("every sample handle reads cleanly, in day order") {
     std::vector<std::string> warnings;
     StoredDay stored = read_stored_pages(sample().string(), handle, [&](const std::string& w) { warnings.push_back(w); });
     INFO(handle);
+    for (const auto& warning : warnings) WARN(warning);
     CHECK(warnings.empty());
     CHECK(stored.user.username == handle);
     auto day = select_day(stored.posts, window);
@@ -167,17 +178,29 @@ TEST_CASE("every sample handle reads cleanly, in day order") {
 
 TEST_CASE("bad posts are rejected one by one, naming the file and the post") {
   std::vector<std::string> warnings;
-  StoredDay stored = read_stored_pages(fixtures().string(), "broken_posts", [&](const std::string& w) { warnings.push_back(w); });
-  REQUIRE(stored.posts.size() == 2);
+  std::map<std::string, int> kinds;
+  StoredDay stored = read_stored_pages(fixtures().string(), "broken_posts", [&](const std::string& kind, const std::string& w) {
+    warnings.push_back(w);
+    ++kinds[kind];
+  });
+  // Only posts without an id, a time or a text are skipped; a bad media key or entities field
+  // costs only itself.
+  REQUIRE(stored.posts.size() == 4);
   CHECK(stored.posts[0].id == "1001");
-  CHECK(stored.posts[1].text == "good post & a missing photo");
+  CHECK(stored.posts[1].id == "1005");
+  CHECK(stored.posts[1].text == "media key nobody included");
+  CHECK(stored.posts[1].media.empty());
+  CHECK(stored.posts[2].id == "1006");
+  CHECK(stored.posts[2].entities.empty());
+  CHECK(stored.posts[3].text == "good post & a missing photo");
   CHECK(warnings.size() == 5);
+  CHECK(kinds == std::map<std::string, int>{{problem::post_skipped, 3}, {problem::bad_media, 1}, {problem::bad_entities, 1}});
   std::string page = (fixtures() / "broken_posts" / "pages" / "page-1.json").string();
   CHECK(any_contains(warnings, page + ": post 1002: missing field 'created_at'"));
   CHECK(any_contains(warnings, page + ": post 1003: field 'text' should be a string, not a number"));
   CHECK(any_contains(warnings, page + ": data[3]: missing field 'id'"));
-  CHECK(any_contains(warnings, page + ": post 1005: media '3_ghost' is not in includes.media"));
-  CHECK(any_contains(warnings, page + ": post 1006: field 'entities' should be an object, not a string"));
+  CHECK(any_contains(warnings, page + ": post 1005: media '3_ghost' is not in includes.media (dropped; the post is kept)"));
+  CHECK(any_contains(warnings, page + ": post 1006: entities is not an object"));
 }
 
 TEST_CASE("a truncated first page fails the handle, naming the file, line and column") {
@@ -293,11 +316,13 @@ TEST_CASE("an X archive: every field of every kind of tweet, local media first")
   fs::path data = archive_fixture() / "data";
   std::string tweets_js = (data / "tweets.js").string();
 
-  // Two bad tweets, each named with its file and id; the rest are read.
+  // A tweet without a time is skipped; a bad entity costs only itself. Both are named with
+  // their file and id.
   REQUIRE(warnings.size() == 2);
   CHECK(any_contains(warnings, tweets_js + ": tweet 2125258137400315904: created_at '2026-11-24 16:00:00' is not a time"));
-  CHECK(any_contains(warnings, tweets_js + ": tweet 2125265687147515905: entities.hashtags needs 'indices' [start, end]"));
-  CHECK(stored.posts.size() == 9);  // 10 in tweets.js, 1 in tweets-part1.js, minus the 2 bad ones
+  CHECK(any_contains(warnings, tweets_js + ": tweet 2125265687147515905: entities.hashtags needs 'indices' [start, end] "
+                               "(dropped; the post is kept)"));
+  CHECK(stored.posts.size() == 10);  // 10 in tweets.js, 1 in tweets-part1.js, minus the one without a time
 
   CHECK(stored.user.id == "1598312345678901248");
   CHECK(stored.user.username == "harbor_notes");
@@ -305,17 +330,19 @@ TEST_CASE("an X archive: every field of every kind of tweet, local media first")
   CHECK(stored.user.avatar_url == file_url(data / "profile_media" / "1598312345678901248-AnchorAvatar_400x400.png"));
 
   auto day = select_day(stored.posts, day_window("2026-11-24", "UTC"));
-  REQUIRE(day.size() == 7);  // not the posts of 23:58 the day before and of midnight after
+  REQUIRE(day.size() == 8);  // not the posts of 23:58 the day before and of midnight after
   std::vector<std::string> ids;
   for (const auto& post : day) ids.push_back(post.id);
   CHECK(ids == std::vector<std::string>{"2125132853539835904", "2125156215813115904", "2125190210647035904",
                                         "2125198427288571904", "2125215355499515904", "2125233097405435904",
-                                        "2125299661009915904"});
+                                        "2125265687147515905", "2125299661009915904"});
   check_entity_offsets(stored.posts);
   for (const auto& post : day) {
-    CHECK(post.author.username == "harbor_notes");
-    CHECK(post.author.avatar_url == stored.user.avatar_url);
-    CHECK(post.day_count == 7);
+    const items::Author& poster = post.repost ? post.repost->by : post.author;
+    CHECK(poster.username == "harbor_notes");
+    CHECK(poster.avatar_url == stored.user.avatar_url);
+    CHECK(post.day_count == 8);
+    CHECK(post.day_reposts == 2);
   }
 
   // A photo, kept in tweets_media: a file:// URL; "&amp;" decoded, offsets moved with it.
@@ -390,21 +417,25 @@ TEST_CASE("an X archive: every field of every kind of tweet, local media first")
   CHECK(archive_retweet.referenced[0].author->name == "Port Authority");
   CHECK(archive_retweet.metrics.reposts == 31);
 
-  // A retweet with the v1.1 retweeted_status: the whole original, decoded, and its author.
+  // A retweet with the v1.1 retweeted_status: drawn as the whole original, decoded, by its author.
   const items::Post& retweet = day[5];
-  REQUIRE(retweet.referenced.size() == 1);
-  CHECK(retweet.referenced[0].type == "retweeted");
-  CHECK(retweet.referenced[0].id == "2125137341445115908");
-  CHECK(retweet.referenced[0].text == std::optional<std::string>(
-                                          "Our #saltmarsh survey starts tomorrow: volunteers & waders welcome, meet at "
-                                          "the north slipway at 07:30"));
-  REQUIRE(retweet.referenced[0].author);
-  CHECK(retweet.referenced[0].author->name == "Salt Marsh Lab \U0001F33E");
-  CHECK(retweet.referenced[0].author->avatar_url ==
-        "https://pbs.twimg.com/profile_images/1402987654321098752/Marsh_normal.jpg");
+  REQUIRE(retweet.repost);
+  CHECK(retweet.repost->original_id == "2125137341445115908");
+  CHECK(retweet.repost->by.username == "harbor_notes");
+  CHECK(retweet.referenced.empty());
+  CHECK(retweet.text == "Our #saltmarsh survey starts tomorrow: volunteers & waders welcome, meet at "
+                        "the north slipway at 07:30");
+  REQUIRE_FALSE(retweet.entities.empty());
+  CHECK(retweet.entities[0].text == "saltmarsh");
+  CHECK(retweet.author.name == "Salt Marsh Lab \U0001F33E");
+  CHECK(retweet.author.avatar_url == "https://pbs.twimg.com/profile_images/1402987654321098752/Marsh_normal.jpg");
+
+  // A tweet whose hashtag had no indices: kept, without that entity.
+  CHECK(day[6].text == "Buoy #7 is back on station");
+  CHECK(day[6].entities.empty());
 
   // From the second part file: an animated GIF, shown by its preview.
-  const items::Post& gif = day[6];
+  const items::Post& gif = day[7];
   CHECK(gif.source == (data / "tweets-part1.js").string());
   REQUIRE(gif.media.size() == 1);
   CHECK(gif.media[0].type == "animated_gif");
@@ -501,7 +532,7 @@ TEST_CASE("a twarc2 file: the handle's posts from every good line, every field m
   REQUIRE(day.size() == 4);  // not the post of the 23rd
   CHECK(day[0].id == "2125153699230740480");
   CHECK(day[3].id == "2125321051960340480");
-  for (const auto& post : day) CHECK(post.author.username == "Lumen_Atlas");
+  for (const auto& post : day) CHECK((post.repost ? post.repost->by : post.author).username == "Lumen_Atlas");
 
   const items::Post& photo = day[0];
   CHECK(photo.source == file + ":3");
@@ -536,14 +567,17 @@ TEST_CASE("a twarc2 file: the handle's posts from every good line, every field m
   CHECK(video.media[0].type == "video");
   CHECK(video.media[0].url == "https://pbs.twimg.com/ext_tw_video_thumb/2125280534983700482/pu/img/BeamThumb4k.jpg");
 
+  // The retweet is drawn as cartofest's original, in the retweet's place.
   const items::Post& retweet = day[3];
   CHECK(retweet.source == file + ":1");
-  REQUIRE(retweet.referenced.size() == 1);
-  CHECK(retweet.referenced[0].type == "retweeted");
-  CHECK(retweet.referenced[0].id == "2125303435883540480");
-  CHECK(retweet.referenced[0].text == std::optional<std::string>(
-                                          "Call for maps: the 2027 festival theme is \u201c"
-                                          "coastlines & light\u201d. Entries open today! #CartoFest2027"));
+  CHECK(retweet.id == "2125321051960340480");
+  REQUIRE(retweet.repost);
+  CHECK(retweet.repost->original_id == "2125303435883540480");
+  CHECK(retweet.repost->by.username == "Lumen_Atlas");
+  CHECK(retweet.author.username == "cartofest");
+  CHECK(retweet.referenced.empty());
+  CHECK(retweet.text == "Call for maps: the 2027 festival theme is \u201c"
+                        "coastlines & light\u201d. Entries open today! #CartoFest2027");
 }
 
 TEST_CASE("a twarc2 file: other handles, empty files, error lines, flattened lines") {
@@ -626,7 +660,9 @@ TEST_CASE("the reference archive and v1.1 tweets read in place") {
       tweets.push_back(&document.get_object());
     for (const auto* tweet : tweets) {
       INFO(file);
-      posts.push_back(parse_legacy_tweet(*tweet, author, file));
+      PostProblems problems;
+      posts.push_back(parse_legacy_tweet(*tweet, author, file, problems));
+      CHECK(problems.empty());
     }
   }
   CHECK(posts.size() == 10);
@@ -636,12 +672,13 @@ TEST_CASE("the reference archive and v1.1 tweets read in place") {
   CHECK(video.media[0].type == "video");
   CHECK(video.media[0].url == "https://pbs.twimg.com/media/CswaoY4UAAA8-Zj.jpg");
   CHECK(video.media[0].width == 1280);
+  // A v1.1 retweet carries its original whole: it is drawn as Square's post.
   const items::Post& retweet = post_with_id(posts, "757986440818987008");
-  REQUIRE_FALSE(retweet.referenced.empty());
-  CHECK(retweet.referenced[0].type == "retweeted");
-  CHECK(retweet.referenced[0].id == "757985605737443328");
-  REQUIRE(retweet.referenced[0].author);
-  CHECK(retweet.referenced[0].author->username == "Square");
+  REQUIRE(retweet.repost);
+  CHECK(retweet.repost->original_id == "757985605737443328");
+  CHECK(retweet.repost->by.username == "someone");
+  CHECK(retweet.author.username == "Square");
+  CHECK(retweet.text.rfind("RT @", 0) == std::string::npos);
   const items::Post& quote = post_with_id(posts, "850413178534211584");
   REQUIRE_FALSE(quote.referenced.empty());
   CHECK(quote.referenced[0].type == "quoted");
@@ -671,4 +708,225 @@ TEST_CASE("real twarc2 captures read in place") {
   CHECK(lookup.posts[0].media[0].type == "video");
   CHECK(lookup.posts[0].media[0].url.rfind("https://", 0) == 0);
   check_entity_offsets(lookup.posts);
+}
+
+// ---- No post lost to something wrong elsewhere (issue 14) ----
+
+namespace {
+
+// A v2 page around `data` entries, with one included user (the author of every post).
+std::string page_of(const std::string& data, const std::string& more_includes = "", const std::string& more_users = "") {
+  return R"({"data": [)" + data + R"(], "includes": {"users": [{"id": "7", "name": "Seven", "username": "seven"})" +
+         more_users + "]" + more_includes + R"(}, "meta": {"result_count": 3}})";
+}
+
+std::map<std::string, int> kinds_of(const std::vector<Problem>& problems) {
+  std::map<std::string, int> kinds;
+  for (const auto& found : problems) ++kinds[found.kind];
+  return kinds;
+}
+
+}  // namespace
+
+TEST_CASE("lone surrogates are marked only inside strings and only when alone") {
+  CHECK_FALSE(mark_lone_surrogates(R"({"a": "\ud83d\ude00 fine", "b": "\u00e9"})"));
+  // An escaped backslash followed by "ud800" is text, not an escape.
+  CHECK_FALSE(mark_lone_surrogates(R"({"a": "\\ud800"})"));
+  CHECK(mark_lone_surrogates(R"({"a": "x\ud800y"})") == std::optional<std::string>("{\"a\": \"x\xED\xA0\x80y\"}"));
+  // A low half alone, and a high half followed by something that is not a low half.
+  CHECK(mark_lone_surrogates(R"(["\udc00", "\ud83d\u0041"])") ==
+        std::optional<std::string>("[\"\xED\xB0\x80\", \"\xED\xA0\xBD\\u0041\"]"));
+  // Cut off at the very end of the text: left for the parser to call truncated.
+  CHECK_FALSE(mark_lone_surrogates(R"(["\ud8)"));
+
+  std::string text = "ok \xFF then \xED\xA0\x80 and \xE2\x82 end \xF0\x9F\x98\x80";
+  CHECK(repair_utf8(text) == 3);
+  // One U+FFFD for an encoded surrogate (ED A0 80), one for each maximal ill-formed subpart.
+  CHECK(text == "ok \xEF\xBF\xBD then \xEF\xBF\xBD and \xEF\xBF\xBD end \xF0\x9F\x98\x80");
+  std::string clean = "caf\xC3\xA9";
+  CHECK(repair_utf8(clean) == 0);
+}
+
+TEST_CASE("one bad character costs one character, never the page") {
+  std::string page = page_of(
+      R"({"id": "1", "author_id": "7", "created_at": "2026-11-24T09:00:00Z", "text": "cut emoji \ud83d"},)"
+      R"({"id": "2", "author_id": "7", "created_at": "2026-11-24T10:00:00Z", "text": "bad byte )" "\xFF" R"( here"},)"
+      R"({"id": "3", "author_id": "7", "created_at": "2026-11-24T11:00:00Z", "text": "whole \ud83d\ude00 #tag",)"
+      R"( "entities": {"hashtags": [{"start": 8, "end": 12, "tag": "tag"}]}})");
+  TimelinePage parsed = parse_timeline_page(page, "page.json");
+  REQUIRE(parsed.posts.size() == 3);
+  CHECK(parsed.posts[0].text == "cut emoji \xEF\xBF\xBD");
+  CHECK(parsed.posts[1].text == "bad byte \xEF\xBF\xBD here");
+  CHECK(parsed.posts[2].text == "whole \xF0\x9F\x98\x80 #tag");
+  REQUIRE(parsed.posts[2].entities.size() == 1);
+  CHECK(kinds_of(parsed.problems) == std::map<std::string, int>{{problem::invalid_text, 2}});
+  CHECK(any_contains({parsed.problems[0].message}, "page.json: post 1: 1 invalid characters"));
+  CHECK(any_contains({parsed.problems[1].message}, "page.json: post 2: 1 invalid characters"));
+
+  // A display name with a lone surrogate is repaired where it is: includes.users.
+  TimelinePage named = parse_timeline_page(
+      std::string_view(R"({"data": [{"id": "1", "author_id": "8", "created_at": "2026-11-24T09:00:00Z", "text": "hi"}],)"
+                       R"( "includes": {"users": [{"id": "8", "name": "Ann \udc00", "username": "ann"}]}})"),
+      "page.json");
+  REQUIRE(named.posts.size() == 1);
+  CHECK(named.posts[0].author.name == "Ann \xEF\xBF\xBD");
+  CHECK(kinds_of(named.problems) == std::map<std::string, int>{{problem::invalid_text, 1}});
+  CHECK(any_contains({named.problems[0].message}, "page.json: includes.users[0]: 1 invalid characters"));
+}
+
+TEST_CASE("a bad entity, media key or reference is dropped; the post stays") {
+  std::string page = page_of(
+      R"({"id": "1", "author_id": "7", "created_at": "2026-11-24T09:00:00Z", "text": "hello @amy and @bob #x",)"
+      R"( "entities": {"mentions": [{"start": -3, "end": 4, "username": "neg"}, {"start": 6, "end": 10, "username": "amy"},)"
+      R"(   {"start": 8, "end": 12, "username": "overlap"}, {"start": 15, "end": 19, "username": "bob"},)"
+      R"(   {"start": 20, "end": 99, "username": "past"}, {"username": "no range"}, "not an object"],)"
+      R"(   "hashtags": {"oops": 1}},)"
+      R"( "attachments": {"media_keys": ["3_ok", "3_ghost", 5]},)"
+      R"( "referenced_tweets": [{"type": "quoted"}, {"type": "quoted", "id": "99"}],)"
+      R"( "public_metrics": {"like_count": "many"}})",
+      R"(, "media": [{"media_key": "3_ok", "type": "photo", "url": "https://example.org/a.jpg"}])");
+  TimelinePage parsed = parse_timeline_page(page, "page.json");
+  REQUIRE(parsed.posts.size() == 1);
+  const items::Post& post = parsed.posts[0];
+  CHECK(post.text == "hello @amy and @bob #x");
+  REQUIRE(post.entities.size() == 2);
+  CHECK(post.entities[0].text == "amy");
+  CHECK(post.entities[1].text == "bob");
+  REQUIRE(post.media.size() == 1);
+  CHECK(post.media[0].key == "3_ok");
+  REQUIRE(post.referenced.size() == 1);  // the quote that is not included: drawn as unavailable
+  CHECK(post.referenced[0].id == "99");
+  CHECK_FALSE(post.referenced[0].text);
+  CHECK(post.metrics.likes == 0);
+  // One warning per post and kind, however many entities were bad.
+  CHECK(kinds_of(parsed.problems) == std::map<std::string, int>{{problem::bad_entities, 1},
+                                                                {problem::bad_media, 1},
+                                                                {problem::bad_reference, 1},
+                                                                {problem::bad_field, 1}});
+  for (const auto& found : parsed.problems) {
+    INFO(found.message);
+    CHECK(found.message.rfind("page.json: post 1: ", 0) == 0);
+  }
+  auto entities = std::find_if(parsed.problems.begin(), parsed.problems.end(),
+                               [](const Problem& p) { return p.kind == problem::bad_entities; });
+  CHECK(entities->message.find("a mention at [-1, 4) is not a range") != std::string::npos);
+  CHECK(entities->message.find("and 3 more") != std::string::npos);
+
+  // Only a missing id, time or text skips a post; its page goes on.
+  TimelinePage skipped = parse_timeline_page(
+      page_of(R"({"id": "1", "author_id": "7", "created_at": "2026-11-24T09:00:00Z"},)"
+              R"({"id": "2", "author_id": "7", "created_at": "yesterday", "text": "t"},)"
+              R"({"id": "3", "author_id": "7", "created_at": "2026-11-24T09:00:00Z", "text": "kept"},)"
+              R"({"id": "4", "author_id": "nobody", "created_at": "2026-11-24T09:00:00Z", "text": "kept too"})"),
+      "page.json");
+  REQUIRE(skipped.posts.size() == 2);
+  CHECK(skipped.posts[1].author.id == "nobody");
+  CHECK(kinds_of(skipped.problems) ==
+        std::map<std::string, int>{{problem::post_skipped, 2}, {problem::no_author, 1}});
+}
+
+TEST_CASE("a page that cannot be parsed is one lost page, with the posts it said it held") {
+  CHECK(result_count_in(R"({"data": [], "meta": {"newest_id": "5", "result_count" : 42}})") == 42);
+  CHECK_FALSE(result_count_in(R"({"data": [)"));
+  test::TempDir temp;
+  fs::path file = temp.path() / "day.jsonl";
+  write_file(file, page_of(R"({"id": "1", "author_id": "7", "created_at": "2026-11-24T09:00:00Z", "text": "a"})") +
+                       "\n" + R"({"data": [{"id": "2" "text": "no comma"}], "meta": {"result_count": 17}})" + "\n" +
+                       page_of(R"({"id": "3", "author_id": "7", "created_at": "2026-11-24T09:00:00Z", "text": "\ud800"})") +
+                       "\n");
+  std::vector<Problem> found;
+  StoredDay day = read_twarc2(file.string(), "seven", [&](const std::string& kind, const std::string& message) {
+    found.push_back({kind, message});
+  });
+  CHECK(day.posts.size() == 2);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].kind == problem::page_lost);
+  CHECK(found[0].message.find(file.string() + ":2:") == 0);
+  CHECK(found[0].message.find("17 posts by its meta.result_count") != std::string::npos);
+  CHECK(found[1].kind == problem::invalid_text);
+}
+
+TEST_CASE("reposts are the original post, in the repost's place; select_day counts them") {
+  std::string page = page_of(
+      R"({"id": "20", "author_id": "7", "created_at": "2026-11-24T09:00:00Z", "text": "RT @ann: the start of a long te\u2026",)"
+      R"( "referenced_tweets": [{"type": "retweeted", "id": "10"}], "public_metrics": {"retweet_count": 500}},)"
+      R"({"id": "21", "author_id": "7", "created_at": "2026-11-24T10:00:00Z", "text": "RT @gone: cut",)"
+      R"( "referenced_tweets": [{"type": "retweeted", "id": "11"}]},)"
+      R"({"id": "22", "author_id": "7", "created_at": "2026-11-24T11:00:00Z", "text": "mine",)"
+      R"( "public_metrics": {"retweet_count": 2, "like_count": 3}})",
+      R"(, "tweets": [{"id": "10", "author_id": "8", "created_at": "2026-11-20T08:00:00Z", "text": "the start of a long text",)"
+      R"(   "note_tweet": {"text": "the start of a long text, and all the rest of it @bob",)"
+      R"(      "entities": {"mentions": [{"start": 49, "end": 53, "username": "bob"}]}},)"
+      R"(   "attachments": {"media_keys": ["3_p"]}, "public_metrics": {"retweet_count": 500, "like_count": 9000},)"
+      R"(   "referenced_tweets": [{"type": "quoted", "id": "5"}]}],)"
+      R"( "media": [{"media_key": "3_p", "type": "photo", "url": "https://example.org/p.jpg"}])",
+      R"(, {"id": "8", "name": "Ann", "username": "ann"})");
+  TimelinePage parsed = parse_timeline_page(page, "page.json");
+  for (const auto& found : parsed.problems) WARN(found.message);
+  CHECK(parsed.problems.empty());
+  REQUIRE(parsed.posts.size() == 3);
+  const items::Post& repost = parsed.posts[0];
+  REQUIRE(repost.repost);
+  CHECK(repost.id == "20");
+  CHECK(iso(repost.created_at) == "2026-11-24T09:00:00Z");
+  CHECK(repost.repost->original_id == "10");
+  CHECK(iso(repost.repost->original_created_at) == "2026-11-20T08:00:00Z");
+  CHECK(repost.repost->by.username == "seven");
+  CHECK(repost.author.username == "ann");
+  CHECK(repost.text == "the start of a long text, and all the rest of it @bob");
+  REQUIRE(repost.entities.size() == 1);
+  CHECK(repost.entities[0].text == "bob");
+  REQUIRE(repost.media.size() == 1);
+  CHECK(repost.media[0].url == "https://example.org/p.jpg");
+  CHECK(repost.metrics.likes == 9000);
+  REQUIRE(repost.referenced.size() == 1);
+  CHECK(repost.referenced[0].type == "quoted");
+  // Not included: the repost's own text, still known as a repost.
+  CHECK_FALSE(parsed.posts[1].repost);
+  CHECK(parsed.posts[1].is_repost());
+  CHECK_FALSE(parsed.posts[2].is_repost());
+
+  std::vector<items::Post> posts = parsed.posts;
+  posts.push_back(parsed.posts[2]);  // the same post twice, as on two pages
+  std::vector<std::string> warnings;
+  auto day = select_day(posts, day_window("2026-11-24", "UTC"), [&](const std::string& kind, const std::string& message) {
+    CHECK(kind == problem::duplicate);
+    warnings.push_back(message);
+  });
+  REQUIRE(day.size() == 3);
+  CHECK(day[0].day_reposts == 2);
+  CHECK(warnings.size() == 1);
+}
+
+TEST_CASE("the real page's reposts of 2020-04-24 are drawn as the originals, with full texts") {
+  fs::path shared = test::shared_dir();
+  if (shared.empty()) {
+    WARN("SKIPPED: ../shared/reference is absent, the real-payload test cannot run");
+    return;
+  }
+  std::vector<std::string> warnings;
+  StoredDay stored = read_twarc2((shared / "reference" / "x-api-v2-payloads" / "users_id_tweets_page.jsonl").string(),
+                                 "phillynefl", [&](const std::string& w) { warnings.push_back(w); });
+  CHECK(warnings.empty());
+  auto day = select_day(stored.posts, day_window("2020-04-24", "America/New_York"));
+  std::map<std::string, const items::Post*> reposts;
+  for (const auto& post : day)
+    if (post.repost) reposts[post.author.username] = &post;
+  REQUIRE(reposts.size() == 3);
+  const items::Post& sports = *reposts.at("SportsCenter");
+  CHECK(sports.id == "1253794386602844161");
+  CHECK(sports.repost->by.username == "PhillyNEFL");
+  CHECK(sports.text ==
+        "For the first time in the common draft era, the top 3 picks in the #NFLDraft were teammates at some point in "
+        "college. https://t.co/TsoXtB6Tst");
+  CHECK(sports.metrics.reposts == 3138);
+  // twarc2 did not ask for the originals' media (referenced_tweets.id.attachments.media_keys):
+  // what the page includes is drawn, and a missing picture is no fault of the data.
+  const items::Post& bleacher = *reposts.at("BleacherReport");
+  REQUIRE(bleacher.media.size() == 1);
+  CHECK(bleacher.media[0].type == "video");
+  CHECK(bleacher.text.find("\xF0\x9F\x8C\x80") != std::string::npos);  // the cyclone emoji, whole
+  CHECK(bleacher.text.find("\xE2\x80\xA6") == std::string::npos);      // no "…" of a cut text
+  CHECK(reposts.at("marshawright")->text.find("#influencermarketing") != std::string::npos);
+  CHECK(day.front().day_reposts == 3);
 }

@@ -64,7 +64,7 @@ class FetchStage : public Stage {
   }
 
   void start(Emitter& out) override {
-    auto day = fetch::select_day(read_day().posts, window_);
+    auto day = fetch::select_day(read_day().posts, window_, warn_);
     if (context_.expect_items) context_.expect_items(day.size());
     for (auto& post : day) out.emit(Item::make(std::move(post)));
   }
@@ -72,14 +72,17 @@ class FetchStage : public Stage {
  private:
   fetch::StoredDay read_day() {
     const std::string& handle = context_.handle;
-    if (source_ == "stored") return fetch::read_stored_pages(path_.string(), handle, context_.warn);
-    if (source_ == "archive") return fetch::read_x_archive(path_.string(), handle, context_.warn);
-    if (source_ == "twarc2") return fetch::read_twarc2(path_.string(), handle, context_.warn);
-    fetch::XApiHooks hooks{context_.warn, context_.notify_wait, context_.cancelled};
+    if (source_ == "stored") return fetch::read_stored_pages(path_.string(), handle, warn_);
+    if (source_ == "archive") return fetch::read_x_archive(path_.string(), handle, warn_);
+    if (source_ == "twarc2") return fetch::read_twarc2(path_.string(), handle, warn_);
+    fetch::XApiHooks hooks{warn_, context_.notify_wait, context_.cancelled};
     return fetch::read_x_api(x_api_, handle, window_, hooks);
   }
 
   RunContext context_;
+  fetch::Warn warn_ = [this](const std::string& kind, const std::string& message) {
+    if (context_.warn) context_.warn(kind, message);
+  };
   std::string source_;
   fs::path path_;
   fetch::XApiSettings x_api_;

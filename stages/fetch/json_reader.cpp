@@ -1,6 +1,9 @@
 #include "json_reader.hpp"
 
+#include "text_repair.hpp"
+
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace pipectl::fetch {
@@ -29,8 +32,13 @@ std::string wrong_type(std::string_view name, const char* expected, const json::
 }
 }  // namespace
 
-json::value parse_json(std::string_view text, const std::string& source, int first_line) {
-  json::stream_parser parser;
+json::value parse_json(std::string_view original, const std::string& source, int first_line) {
+  // Broken text inside a string costs only that string (see text_repair.hpp), never the document.
+  std::optional<std::string> marked = mark_lone_surrogates(original);
+  std::string_view text = marked ? std::string_view(*marked) : original;
+  json::parse_options options;
+  options.allow_invalid_utf8 = true;
+  json::stream_parser parser({}, options);
   boost::system::error_code error;
   size_t consumed = parser.write(text.data(), text.size(), error);
   if (!error) {

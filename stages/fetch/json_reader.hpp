@@ -23,6 +23,8 @@ class FieldError : public std::runtime_error {
 };
 
 // Parses `text`; on a syntax error throws DocumentError naming `source`, line and column.
+// Lone surrogate escapes and invalid UTF-8 inside strings are not errors: they stay in the
+// strings as ill-formed UTF-8, for repair_strings (text_repair.hpp) to replace and count.
 // `first_line` is the line of `source` that `text` starts on (one line of a JSONL file).
 boost::json::value parse_json(std::string_view text, const std::string& source, int first_line = 1);
 

@@ -7,6 +7,7 @@
 #include "day_window.hpp"
 #include "fixed_digits.hpp"
 #include "json_reader.hpp"
+#include "problems.hpp"
 #include "timeline_page.hpp"
 
 namespace pipectl::fetch {
@@ -50,9 +51,13 @@ std::pair<int, int> read_indices(const json::object& entity, const std::string& 
   return {static_cast<int>(start), static_cast<int>(end)};
 }
 
-void read_entities(const json::object& tweet, std::vector<Entity>& out) {
-  const json::object* entities = optional_object(tweet, "entities");
-  if (!entities) return;
+void read_entities(const json::object& tweet, std::vector<Entity>& out, PostProblems& problems) {
+  const json::value* entities = tweet.if_contains("entities");
+  if (!entities || entities->is_null()) return;
+  if (!entities->is_object()) {
+    problems.add(problem::bad_entities, "entities is not an object");
+    return;
+  }
   struct Kind {
     const char* array;
     EntityKind kind;
@@ -65,25 +70,31 @@ void read_entities(const json::object& tweet, std::vector<Entity>& out) {
                                // v2 lists a photo's t.co link among the URLs, so does the post.
                                {"media", EntityKind::url, "url"}};
   for (const auto& kind : kinds) {
-    const json::array* list = optional_array(*entities, kind.array);
-    if (!list) continue;
-    for (const auto& item : *list) {
-      std::string where = std::string("entities.") + kind.array;
-      const json::object& object = as_object(item, "an entry of " + where);
-      Entity entity;
-      entity.kind = kind.kind;
-      std::tie(entity.start, entity.end) = read_indices(object, where);
-      entity.text = required_string(object, kind.text_field);
-      if (kind.kind == EntityKind::url) entity.display_url = optional_string(object, "display_url");
-      // Several photos share one t.co link; it is one entity.
-      bool repeated = std::any_of(out.begin(), out.end(), [&](const Entity& other) {
-        return other.start == entity.start && other.end == entity.end && other.kind == entity.kind;
-      });
-      if (!repeated) out.push_back(std::move(entity));
+    std::string where = std::string("entities.") + kind.array;
+    const json::value* list = entities->get_object().if_contains(kind.array);
+    if (!list || list->is_null()) continue;
+    if (!list->is_array()) {
+      problems.add(problem::bad_entities, where + " is " + kind_name(list->kind()) + ", not an array");
+      continue;
+    }
+    for (const auto& item : list->get_array()) {
+      try {
+        const json::object& object = as_object(item, "an entry of " + where);
+        Entity entity;
+        entity.kind = kind.kind;
+        std::tie(entity.start, entity.end) = read_indices(object, where);
+        entity.text = required_string(object, kind.text_field);
+        if (kind.kind == EntityKind::url) entity.display_url = optional_string(object, "display_url");
+        // Several photos share one t.co link; it is one entity.
+        bool repeated = std::any_of(out.begin(), out.end(), [&](const Entity& other) {
+          return other.start == entity.start && other.end == entity.end && other.kind == entity.kind;
+        });
+        if (!repeated) out.push_back(std::move(entity));
+      } catch (const FieldError& error) {
+        problems.add(problem::bad_entities, error.what());
+      }
     }
   }
-  // Grouped by kind in the file; a card wants them in reading order.
-  std::stable_sort(out.begin(), out.end(), [](const Entity& a, const Entity& b) { return a.start < b.start; });
 }
 
 std::string media_key_prefix(const std::string& type) {
@@ -113,14 +124,25 @@ items::MediaRef read_media(const json::object& media) {
   return ref;
 }
 
-void read_all_media(const json::object& tweet, std::vector<items::MediaRef>& out) {
+void read_all_media(const json::object& tweet, std::vector<items::MediaRef>& out, PostProblems& problems) {
   // extended_entities holds every photo; entities.media only the first (older archives have
   // no extended_entities at all).
-  const json::object* holder = optional_object(tweet, "extended_entities");
-  if (!holder || !holder->if_contains("media")) holder = optional_object(tweet, "entities");
+  auto object_field = [&](const char* name) -> const json::object* {
+    const json::value* value = tweet.if_contains(name);
+    return value && value->is_object() ? &value->get_object() : nullptr;
+  };
+  const json::object* holder = object_field("extended_entities");
+  if (!holder || !holder->if_contains("media")) holder = object_field("entities");
   if (!holder) return;
-  if (const json::array* media = optional_array(*holder, "media"))
-    for (const auto& entry : *media) out.push_back(read_media(as_object(entry, "an entry of media")));
+  const json::value* media = holder->if_contains("media");
+  if (!media || !media->is_array()) return;
+  for (const auto& entry : media->get_array()) {
+    try {
+      out.push_back(read_media(as_object(entry, "an entry of media")));
+    } catch (const FieldError& error) {
+      problems.add(problem::bad_media, error.what());
+    }
+  }
 }
 
 std::string tweet_text(const json::object& tweet) {
@@ -201,6 +223,39 @@ void read_references(const json::object& tweet, const std::string& text, std::ve
   }
 }
 
+// v1.1 embeds the whole retweeted post, with its user: the repost is drawn as that original.
+// (Archive retweets have no retweeted_status; they stay "RT @name: ..." as written.)
+void show_retweeted_original(const json::object& tweet, items::Post& post, const std::string& source,
+                             PostProblems& problems) {
+  const json::value* embedded = tweet.if_contains("retweeted_status");
+  if (!embedded || !embedded->is_object()) return;
+  const json::object& retweeted = embedded->get_object();
+  std::optional<Author> original_author;
+  try {
+    original_author = legacy_user(retweeted);
+  } catch (const FieldError&) {
+  }
+  if (!original_author || retweeted.contains("retweeted_status")) {
+    problems.add(problem::bad_reference, "retweeted_status has no user (drawn from the repost's own text)");
+    return;
+  }
+  PostProblems original_problems;
+  items::Post original;
+  try {
+    original = parse_legacy_tweet(retweeted, *original_author, source, original_problems);
+  } catch (const FieldError& error) {
+    problems.add(problem::bad_reference,
+                 "retweeted_status: " + std::string(error.what()) + " (drawn from the repost's own text)");
+    return;
+  }
+  items::Repost repost{post.author, original.id, original.created_at};
+  original.id = post.id;
+  original.created_at = post.created_at;
+  original.repost = std::move(repost);
+  problems.merge(original_problems, "the reposted post " + original.repost->original_id + ": ");
+  post = std::move(original);
+}
+
 }  // namespace
 
 std::optional<std::chrono::sys_seconds> parse_legacy_time(const std::string& text) {
@@ -235,7 +290,8 @@ std::optional<std::chrono::sys_seconds> parse_legacy_time(const std::string& tex
   return sys_days(date) + hours(*hour) + minutes(*minute) + seconds(*second) - offset;
 }
 
-items::Post parse_legacy_tweet(const json::object& tweet, const Author& author, const std::string& source) {
+items::Post parse_legacy_tweet(const json::object& tweet, const Author& author, const std::string& source,
+                               PostProblems& problems) {
   items::Post post;
   post.source = source;
   post.id = required_string(tweet, "id_str");
@@ -245,15 +301,27 @@ items::Post parse_legacy_tweet(const json::object& tweet, const Author& author, 
   post.created_at = *time;
   std::string escaped_text = tweet_text(tweet);
   post.text = escaped_text;
-  read_entities(tweet, post.entities);
+  read_entities(tweet, post.entities, problems);
+  for (const std::string& reason : drop_bad_entities(post.text, post.entities))
+    problems.add(problem::bad_entities, reason);
   decode_post_text(post.text, post.entities);
   post.author = author;
-  read_all_media(tweet, post.media);
-  read_references(tweet, escaped_text, post.referenced);
-  post.metrics.likes = legacy_integer(tweet, "favorite_count");
-  post.metrics.reposts = legacy_integer(tweet, "retweet_count");
-  post.metrics.replies = legacy_integer(tweet, "reply_count");
-  post.metrics.quotes = legacy_integer(tweet, "quote_count");
+  read_all_media(tweet, post.media, problems);
+  try {
+    read_references(tweet, escaped_text, post.referenced);
+  } catch (const FieldError& error) {
+    problems.add(problem::bad_reference, error.what());
+  }
+  try {
+    post.metrics.likes = std::max<std::int64_t>(0, legacy_integer(tweet, "favorite_count"));
+    post.metrics.reposts = std::max<std::int64_t>(0, legacy_integer(tweet, "retweet_count"));
+    post.metrics.replies = std::max<std::int64_t>(0, legacy_integer(tweet, "reply_count"));
+    post.metrics.quotes = std::max<std::int64_t>(0, legacy_integer(tweet, "quote_count"));
+  } catch (const FieldError& error) {
+    post.metrics = {};
+    problems.add(problem::bad_field, error.what());
+  }
+  show_retweeted_original(tweet, post, source, problems);
   return post;
 }
 

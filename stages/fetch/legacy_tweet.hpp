@@ -16,16 +16,19 @@
 #include <string>
 
 #include "items/post.hpp"
+#include "problems.hpp"
 
 namespace pipectl::fetch {
 
-// Throws FieldError (json_reader.hpp) naming the field when the tweet cannot be read. The
+// Throws FieldError (json_reader.hpp) naming the field when the tweet has no id, no time or no
+// text; anything else wrong (an entity, a media entry, a count) is dropped and noted in
+// `problems`. A v1.1 retweet with its retweeted_status is the original post (items::Repost). The
 // author is the account the tweet belongs to: archive tweets do not carry their user. Media
 // URLs are the https ones (the archive reader swaps in local files). An archive retweet
 // ("RT @name: ..." with no retweeted_status) references the retweeted account with an empty
 // post id: the archive does not say which post it was.
 items::Post parse_legacy_tweet(const boost::json::object& tweet, const items::Author& author,
-                               const std::string& source);
+                               const std::string& source, PostProblems& problems);
 
 // "Tue Nov 24 14:05:09 +0000 2026", the v1.1 created_at; nullopt when malformed.
 std::optional<std::chrono::sys_seconds> parse_legacy_time(const std::string& text);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "timeline_page.hpp"
@@ -35,10 +37,17 @@ std::string known_handles(const fs::path& dir) {
   return list.empty() ? "none" : list;
 }
 
+// ", N posts by its meta.result_count" when the broken page still says how many it held.
+std::string posts_held(const fs::path& page_file) {
+  std::ifstream in(page_file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto count = result_count_in(text);
+  return count ? ", " + std::to_string(*count) + " by its meta.result_count" : "";
+}
+
 }  // namespace
 
-StoredDay read_stored_pages(const std::string& dir, const std::string& handle,
-                            const std::function<void(const std::string&)>& warn) {
+StoredDay read_stored_pages(const std::string& dir, const std::string& handle, const Warn& warn) {
   fs::path root(dir);
   fs::path folder = root / handle;
   if (!fs::is_directory(folder) || !fs::exists(folder / "user.json"))
@@ -62,24 +71,25 @@ StoredDay read_stored_pages(const std::string& dir, const std::string& handle,
     } catch (const DocumentError& error) {
       // Without the first page there is nothing; a later bad page loses only its own posts.
       if (first) throw std::runtime_error(error.what());
-      warn(std::string(error.what()) + " (its posts are skipped)");
+      warn(problem::page_lost, std::string(error.what()) + " (its posts are lost" + posts_held(page_file) + ")");
       break;
     }
     // A page of errors and nothing else is the API refusing the request (unauthorised, an
     // unknown or suspended account). Errors beside data are partial, such as a referenced
     // post that was deleted, and leave the day whole.
-    if (page.posts.empty() && page.rejected.empty() && !page.errors.empty()) {
+    if (page.entries == 0 && !page.errors.empty()) {
       const auto& error = page.errors.front();
       std::string message = page_file.string() + ": the API answered with an error: " + error.title +
                             (error.detail.empty() ? "" : ": " + error.detail);
       if (first) throw std::runtime_error(message);
-      warn(message + " (stopping at this page)");
+      warn(problem::api_error, message + " (stopping at this page)");
       break;
     }
-    for (const auto& message : page.rejected) warn(message + " (post skipped)");
+    for (const auto& found : page.problems) report(warn, found);
     for (auto& post : page.posts) {
       for (auto& media : post.media) media.url = resolve_url(media.url, root);
       post.author.avatar_url = resolve_url(post.author.avatar_url, root);
+      if (post.repost) post.repost->by.avatar_url = resolve_url(post.repost->by.avatar_url, root);
       for (auto& reference : post.referenced)
         if (reference.author) reference.author->avatar_url = resolve_url(reference.author->avatar_url, root);
       day.posts.push_back(std::move(post));
@@ -87,7 +97,7 @@ StoredDay read_stored_pages(const std::string& dir, const std::string& handle,
     if (!page.next_token) break;
     token = *page.next_token;
     if (!is_safe_token(token) || seen.count(token)) {
-      warn(page_file.string() + ": meta.next_token '" + token + "' does not name a new page; stopping there");
+      warn(problem::page_lost, page_file.string() + ": meta.next_token '" + token + "' does not name a new page; stopping there");
       break;
     }
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "items/post.hpp"
+#include "problems.hpp"
 
 namespace pipectl::fetch {
 
@@ -21,7 +22,6 @@ struct StoredDay {
 // Throws std::runtime_error naming the handle when it has no stored data, or naming the file
 // when user.json or the first page is unusable. A later page or a single post that cannot be
 // read is reported through `warn` and skipped.
-StoredDay read_stored_pages(const std::string& dir, const std::string& handle,
-                            const std::function<void(const std::string&)>& warn);
+StoredDay read_stored_pages(const std::string& dir, const std::string& handle, const Warn& warn);
 
 }  // namespace pipectl::fetch

@@ -2,6 +2,7 @@
 
 #include "day_window.hpp"
 #include "fixed_digits.hpp"
+#include "text_repair.hpp"
 
 #include <algorithm>
 #include <map>
@@ -26,7 +27,10 @@ Author parse_author(const json::object& user) {
   return author;
 }
 
-void parse_entities(const json::object& entities, std::vector<Entity>& out) {
+// Offsets far outside any text are bad ranges, not numbers to wrap around an int.
+int clamp_offset(std::int64_t offset) { return static_cast<int>(std::clamp<std::int64_t>(offset, -1, 1 << 24)); }
+
+void parse_entities(const json::object& entities, std::vector<Entity>& out, PostProblems& problems) {
   struct Kind {
     const char* array;
     EntityKind kind;
@@ -37,24 +41,28 @@ void parse_entities(const json::object& entities, std::vector<Entity>& out) {
                                {"urls", EntityKind::url, "url"},
                                {"cashtags", EntityKind::cashtag, "tag"}};
   for (const auto& kind : kinds) {
-    const json::array* list = optional_array(entities, kind.array);
-    if (!list) continue;
-    for (const auto& item : *list) {
-      const json::object& object = as_object(item, std::string("an entry of entities.") + kind.array);
-      Entity entity;
-      entity.kind = kind.kind;
-      entity.start = static_cast<int>(optional_integer(object, "start"));
-      entity.end = static_cast<int>(optional_integer(object, "end"));
-      if (entity.start < 0 || entity.end < entity.start)
-        throw FieldError(std::string("entities.") + kind.array + " has a bad range [" +
-                         std::to_string(entity.start) + ", " + std::to_string(entity.end) + ")");
-      entity.text = required_string(object, kind.text_field);
-      if (kind.kind == EntityKind::url) entity.display_url = optional_string(object, "display_url");
-      out.push_back(std::move(entity));
+    const std::string where = std::string("entities.") + kind.array;
+    const json::value* list = entities.if_contains(kind.array);
+    if (!list || list->is_null()) continue;
+    if (!list->is_array()) {
+      problems.add(problem::bad_entities, where + " is " + kind_name(list->kind()) + ", not an array");
+      continue;
+    }
+    for (const auto& item : list->get_array()) {
+      try {
+        const json::object& object = as_object(item, "an entry of " + where);
+        Entity entity;
+        entity.kind = kind.kind;
+        entity.start = clamp_offset(optional_integer(object, "start"));
+        entity.end = clamp_offset(optional_integer(object, "end"));
+        entity.text = required_string(object, kind.text_field);
+        if (kind.kind == EntityKind::url) entity.display_url = optional_string(object, "display_url");
+        out.push_back(std::move(entity));
+      } catch (const FieldError& error) {
+        problems.add(problem::bad_entities, where + ": " + error.what());
+      }
     }
   }
-  // The API groups entities by kind; a card wants them in reading order.
-  std::stable_sort(out.begin(), out.end(), [](const Entity& a, const Entity& b) { return a.start < b.start; });
 }
 
 struct Includes {
@@ -63,11 +71,24 @@ struct Includes {
   std::map<std::string, const json::object*> tweets;
 };
 
+// Repairs the strings of every entry of includes.<list> (reported under `where`), then indexes them.
+void repair_included(json::array& list, const char* name, std::vector<Problem>& problems, const std::string& source) {
+  for (size_t i = 0; i < list.size(); ++i)
+    if (int replaced = repair_strings(list[i]))
+      problems.push_back({problem::invalid_text, source + ": includes." + name + "[" + std::to_string(i) + "]: " +
+                                                     std::to_string(replaced) + " invalid characters (replaced by U+FFFD)"});
+}
+
 Includes read_includes(const json::object& page) {
   Includes includes;
-  const json::object* object = optional_object(page, "includes");
-  if (!object) return includes;
-  if (const json::array* users = optional_array(*object, "users"))
+  const json::value* value = page.if_contains("includes");
+  if (!value || !value->is_object()) return includes;
+  const json::object& object = value->get_object();
+  auto list = [&](const char* name) -> const json::array* {
+    const json::value* entry = object.if_contains(name);
+    return entry && entry->is_array() ? &entry->get_array() : nullptr;
+  };
+  if (const json::array* users = list("users"))
     for (const auto& user : *users) {
       // A malformed included user only loses the author line of the posts that need it.
       if (!user.is_object()) continue;
@@ -77,12 +98,12 @@ Includes read_includes(const json::object& page) {
       } catch (const FieldError&) {
       }
     }
-  if (const json::array* media = optional_array(*object, "media"))
+  if (const json::array* media = list("media"))
     for (const auto& entry : *media)
       if (entry.is_object())
         if (const json::value* key = entry.get_object().if_contains("media_key"); key && key->is_string())
           includes.media[std::string(key->get_string())] = &entry.get_object();
-  if (const json::array* tweets = optional_array(*object, "tweets"))
+  if (const json::array* tweets = list("tweets"))
     for (const auto& entry : *tweets)
       if (entry.is_object())
         if (const json::value* id = entry.get_object().if_contains("id"); id && id->is_string())
@@ -96,49 +117,69 @@ items::MediaRef parse_media(const json::object& media) {
   ref.type = required_string(media, "type");
   // Videos and GIFs are shown by their preview image.
   ref.url = optional_string(media, ref.type == "photo" ? "url" : "preview_image_url");
-  ref.width = static_cast<int>(optional_integer(media, "width"));
-  ref.height = static_cast<int>(optional_integer(media, "height"));
+  ref.width = static_cast<int>(std::clamp<std::int64_t>(optional_integer(media, "width"), 0, 1 << 20));
+  ref.height = static_cast<int>(std::clamp<std::int64_t>(optional_integer(media, "height"), 0, 1 << 20));
   ref.alt_text = optional_string(media, "alt_text");
   return ref;
 }
 
-Post parse_post(const json::object& tweet, const Includes& includes, const std::optional<Author>& fallback_author,
-                const std::string& source) {
-  Post post;
-  post.source = source;
-  post.id = required_string(tweet, "id");
-  std::string created_at = required_string(tweet, "created_at");
-  auto time = parse_api_time(created_at);
-  if (!time) throw FieldError("created_at '" + created_at + "' is not a time like 2026-11-24T14:05:09.000Z");
-  post.created_at = *time;
+// The post's text and entities: note_tweet's when the post is long (`text` is then cut short).
+void read_text(const json::object& tweet, Post& post, PostProblems& problems) {
   post.text = required_string(tweet, "text");
-  if (const json::object* entities = optional_object(tweet, "entities")) parse_entities(*entities, post.entities);
-
-  // Long posts carry their full text in note_tweet; `text` is then cut short.
-  if (const json::object* note = optional_object(tweet, "note_tweet")) {
-    post.text = required_string(*note, "text");
-    post.entities.clear();
-    if (const json::object* entities = optional_object(*note, "entities")) parse_entities(*entities, post.entities);
+  const json::value* entities = tweet.if_contains("entities");
+  const json::value* note = tweet.if_contains("note_tweet");
+  if (note && !note->is_null()) {
+    const json::value* note_text = note->is_object() ? note->get_object().if_contains("text") : nullptr;
+    if (note_text && note_text->is_string()) {
+      post.text = std::string(note_text->get_string());
+      entities = note->get_object().if_contains("entities");
+    } else {
+      problems.add(problem::bad_field, "note_tweet has no text (the short text is shown)");
+    }
   }
+  if (entities && entities->is_object()) parse_entities(entities->get_object(), post.entities, problems);
+  else if (entities && !entities->is_null()) problems.add(problem::bad_entities, "entities is not an object");
+  for (const std::string& reason : drop_bad_entities(post.text, post.entities))
+    problems.add(problem::bad_entities, reason);
   decode_post_text(post.text, post.entities);
+}
 
-  std::string author_id = optional_string(tweet, "author_id");
-  if (auto it = includes.users.find(author_id); it != includes.users.end()) post.author = it->second;
-  else if (fallback_author) post.author = *fallback_author;
-  else throw FieldError("its author (author_id '" + author_id + "') is not in includes.users");
+// An original (the post a repost shows) may have media keys the request did not expand
+// (referenced_tweets.id.attachments.media_keys): not a fault of the data, so not a warning.
+void read_media(const json::object& tweet, const Includes& includes, Post& post, PostProblems& problems,
+                bool is_original) {
+  const json::value* attachments = tweet.if_contains("attachments");
+  if (!attachments || !attachments->is_object()) return;
+  const json::value* keys = attachments->get_object().if_contains("media_keys");
+  if (!keys || !keys->is_array()) return;
+  for (const auto& key : keys->get_array()) {
+    if (!key.is_string()) {
+      problems.add(problem::bad_media, std::string("attachments.media_keys holds ") + kind_name(key.kind()));
+      continue;
+    }
+    auto it = includes.media.find(std::string(key.get_string()));
+    if (it == includes.media.end()) {
+      if (is_original) continue;
+      problems.add(problem::bad_media, "media '" + std::string(key.get_string()) + "' is not in includes.media");
+      continue;
+    }
+    try {
+      post.media.push_back(parse_media(*it->second));
+    } catch (const FieldError& error) {
+      problems.add(problem::bad_media, "media '" + std::string(key.get_string()) + "': " + error.what());
+    }
+  }
+}
 
-  if (const json::object* attachments = optional_object(tweet, "attachments"))
-    if (const json::array* keys = optional_array(*attachments, "media_keys"))
-      for (const auto& key : *keys) {
-        if (!key.is_string()) throw FieldError("attachments.media_keys holds " + std::string(kind_name(key.kind())));
-        auto it = includes.media.find(std::string(key.get_string()));
-        if (it == includes.media.end())
-          throw FieldError("media '" + std::string(key.get_string()) + "' is not in includes.media");
-        post.media.push_back(parse_media(*it->second));
-      }
-
-  if (const json::array* references = optional_array(tweet, "referenced_tweets"))
-    for (const auto& entry : *references) {
+void read_references(const json::object& tweet, const Includes& includes, Post& post, PostProblems& problems) {
+  const json::value* references = tweet.if_contains("referenced_tweets");
+  if (!references || references->is_null()) return;
+  if (!references->is_array()) {
+    problems.add(problem::bad_reference, "referenced_tweets is not an array");
+    return;
+  }
+  for (const auto& entry : references->get_array()) {
+    try {
       const json::object& object = as_object(entry, "an entry of referenced_tweets");
       items::ReferencedPost reference;
       reference.type = required_string(object, "type");
@@ -152,15 +193,98 @@ Post parse_post(const json::object& tweet, const Includes& includes, const std::
             reference.author = user->second;
       }
       post.referenced.push_back(std::move(reference));
+    } catch (const FieldError& error) {
+      problems.add(problem::bad_reference, error.what());
     }
-
-  if (const json::object* metrics = optional_object(tweet, "public_metrics")) {
-    post.metrics.replies = optional_integer(*metrics, "reply_count");
-    post.metrics.reposts = optional_integer(*metrics, "retweet_count");
-    post.metrics.likes = optional_integer(*metrics, "like_count");
-    post.metrics.quotes = optional_integer(*metrics, "quote_count");
   }
+}
+
+void read_metrics(const json::object& tweet, Post& post, PostProblems& problems) {
+  try {
+    if (const json::object* metrics = optional_object(tweet, "public_metrics")) {
+      auto count = [&](const char* name) { return std::max<std::int64_t>(0, optional_integer(*metrics, name)); };
+      post.metrics.replies = count("reply_count");
+      post.metrics.reposts = count("retweet_count");
+      post.metrics.likes = count("like_count");
+      post.metrics.quotes = count("quote_count");
+    }
+  } catch (const FieldError& error) {
+    post.metrics = {};
+    problems.add(problem::bad_field, std::string("public_metrics: ") + error.what());
+  }
+}
+
+// Only a post without an id, a time or a text is skipped (FieldError); anything else wrong is
+// dropped from it and noted in `problems`. An original (the post a repost shows) also needs its
+// author: without it the repost is drawn as itself.
+Post parse_post(const json::object& tweet, const Includes& includes, const std::optional<Author>& fallback_author,
+                const std::string& source, PostProblems& problems, bool is_original = false) {
+  Post post;
+  post.source = source;
+  post.id = required_string(tweet, "id");
+  std::string created_at = required_string(tweet, "created_at");
+  auto time = parse_api_time(created_at);
+  if (!time) throw FieldError("created_at '" + created_at + "' is not a time like 2026-11-24T14:05:09.000Z");
+  post.created_at = *time;
+  read_text(tweet, post, problems);
+
+  const json::value* author_id = tweet.if_contains("author_id");
+  std::string author = author_id && author_id->is_string() ? std::string(author_id->get_string()) : "";
+  if (auto it = includes.users.find(author); it != includes.users.end()) {
+    post.author = it->second;
+  } else if (is_original) {
+    throw FieldError("its author (author_id '" + author + "') is not in includes.users");
+  } else if (fallback_author) {
+    post.author = *fallback_author;
+  } else {
+    post.author.id = author;
+    problems.add(problem::no_author, "its author (author_id '" + author + "') is not in includes.users");
+  }
+
+  read_media(tweet, includes, post, problems, is_original);
+  read_references(tweet, includes, post, problems);
+  read_metrics(tweet, post, problems);
   return post;
+}
+
+std::string repost_id_text(const Post& post) { return post.repost ? post.repost->original_id : post.id; }
+
+// A repost whose original the page includes becomes that original, drawn as X draws it; the
+// repost keeps its own id and time, its place in the day.
+void show_original(Post& post, const Includes& includes, const std::string& source, PostProblems& problems) {
+  auto reposted = std::find_if(post.referenced.begin(), post.referenced.end(),
+                               [](const items::ReferencedPost& ref) { return ref.type == "retweeted"; });
+  if (reposted == post.referenced.end()) return;
+  auto included = includes.tweets.find(reposted->id);
+  if (included == includes.tweets.end()) return;  // not expanded: the repost's own text is all there is
+  PostProblems original_problems;
+  Post original;
+  try {
+    original = parse_post(*included->second, includes, std::nullopt, source, original_problems, true);
+  } catch (const FieldError& error) {
+    problems.add(problem::bad_reference, "the reposted post " + reposted->id + ": " + std::string(error.what()) +
+                                             " (drawn from the repost's own text)");
+    return;
+  }
+  items::Repost repost{post.author, original.id, original.created_at};
+  original.id = post.id;
+  original.created_at = post.created_at;
+  original.repost = std::move(repost);
+  // A repost of a repost does not happen on X; the original's own references stay (a quote).
+  std::erase_if(original.referenced, [](const items::ReferencedPost& ref) { return ref.type == "retweeted"; });
+  post = std::move(original);
+  problems.merge(original_problems, "the reposted post " + repost_id_text(post) + ": ");
+}
+
+const json::object* meta_of(const json::object& page) {
+  const json::value* meta = page.if_contains("meta");
+  return meta && meta->is_object() ? &meta->get_object() : nullptr;
+}
+
+std::optional<std::string> next_token(const json::object& meta) {
+  const json::value* token = meta.if_contains("next_token");
+  if (!token || !token->is_string() || token->get_string().empty()) return std::nullopt;
+  return std::string(token->get_string());
 }
 
 std::vector<ApiError> read_errors(const json::object& response) {
@@ -231,6 +355,33 @@ std::string decode_html_entities(const std::string& text, std::vector<int>* posi
   return result;
 }
 
+std::vector<std::string> drop_bad_entities(const std::string& text, std::vector<Entity>& entities) {
+  auto is_continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
+  const int length = static_cast<int>(std::count_if(text.begin(), text.end(), [&](char c) { return !is_continuation(c); }));
+  static const char* const names[] = {"hashtag", "mention", "URL", "cashtag"};
+  std::stable_sort(entities.begin(), entities.end(), [](const Entity& a, const Entity& b) { return a.start < b.start; });
+  std::vector<std::string> dropped;
+  std::vector<Entity> kept;
+  for (auto& entity : entities) {
+    std::string what = "a ";
+    what.append(names[static_cast<int>(entity.kind)]).append(" at [").append(std::to_string(entity.start));
+    what.append(", ").append(std::to_string(entity.end)).append(")");
+    if (entity.start < 0 || entity.end <= entity.start)
+      dropped.push_back(what + " is not a range");
+    else if (entity.end > length)
+      dropped.push_back(what + " ends past the text (" + std::to_string(length) + " characters)");
+    else if (!kept.empty() && entity.start == kept.back().start && entity.end == kept.back().end &&
+             entity.kind == kept.back().kind)
+      continue;  // one link listed once per photo it shows: one entity
+    else if (!kept.empty() && entity.start < kept.back().end)
+      dropped.push_back(what + " overlaps the one before");
+    else
+      kept.push_back(std::move(entity));
+  }
+  entities = std::move(kept);
+  return dropped;
+}
+
 // Decoding shortens the text (an entity is several escaped code points that become one), so
 // every offset moves to its place in the decoded text.
 void decode_post_text(std::string& text, std::vector<Entity>& entities) {
@@ -255,33 +406,67 @@ TimelinePage parse_timeline_page(const json::value& document, const std::string&
                                  const std::optional<Author>& fallback_author) {
   if (!document.is_object())
     throw DocumentError(source + ": expected a response object with 'data', not " + kind_name(document.kind()));
-  const json::object& page = document.get_object();
   TimelinePage result;
-  result.errors = read_errors(page);
-  try {
-    Includes includes = read_includes(page);
-    if (const json::object* meta = optional_object(page, "meta")) {
-      std::string token = optional_string(*meta, "next_token");
-      if (!token.empty()) result.next_token = token;
+  result.errors = read_errors(document.get_object());
+  const json::value* data_value = document.get_object().if_contains("data");
+  if (!data_value || data_value->is_null()) {
+    if (const json::object* meta = meta_of(document.get_object())) result.next_token = next_token(*meta);
+    return result;  // a page with no posts (or only errors) is valid
+  }
+  if (!data_value->is_array())
+    throw DocumentError(source + ": field 'data' should be an array of posts, not " + kind_name(data_value->kind()));
+
+  // Strings are repaired in a copy, post by post, so each repair names its post.
+  json::value copy = document;
+  json::object& page = copy.get_object();
+  if (json::value* included = page.if_contains("includes"); included && included->is_object())
+    for (auto& [name, list] : included->get_object())
+      if (list.is_array()) repair_included(list.get_array(), std::string(name).c_str(), result.problems, source);
+  const Includes includes = read_includes(page);
+  if (const json::object* meta = meta_of(page)) result.next_token = next_token(*meta);
+
+  json::array& data = page.at("data").get_array();
+  result.entries = data.size();
+  for (size_t i = 0; i < data.size(); ++i) {
+    json::value& entry = data[i];
+    std::string name = "data[" + std::to_string(i) + "]";
+    if (entry.is_object())
+      if (const json::value* id = entry.get_object().if_contains("id"); id && id->is_string())
+        name = "post " + std::string(id->get_string());
+    PostProblems problems;
+    if (int replaced = repair_strings(entry))
+      problems.add(problem::invalid_text, std::to_string(replaced) + " invalid characters (a lone UTF-16 surrogate or "
+                                          "bytes that are not UTF-8)");
+    try {
+      Post post = parse_post(as_object(entry, name), includes, fallback_author, source, problems);
+      show_original(post, includes, source, problems);
+      result.posts.push_back(std::move(post));
+    } catch (const FieldError& error) {
+      result.problems.push_back({problem::post_skipped, source + ": " + name + ": " + error.what() + " (post skipped)"});
+      continue;
     }
-    const json::array* data = optional_array(page, "data");
-    if (!data) return result;  // a page with no posts (or only errors) is valid
-    for (size_t i = 0; i < data->size(); ++i) {
-      const json::value& entry = (*data)[i];
-      std::string name = "data[" + std::to_string(i) + "]";
-      if (entry.is_object())
-        if (const json::value* id = entry.get_object().if_contains("id"); id && id->is_string())
-          name = "post " + std::string(id->get_string());
-      try {
-        result.posts.push_back(parse_post(as_object(entry, name), includes, fallback_author, source));
-      } catch (const FieldError& error) {
-        result.rejected.push_back(source + ": " + name + ": " + error.what());
-      }
-    }
-  } catch (const FieldError& error) {
-    throw DocumentError(source + ": " + error.what());
+    problems.report(source + ": " + name, result.problems);
   }
   return result;
+}
+
+std::optional<long> result_count_in(std::string_view text) {
+  static constexpr std::string_view key = "\"result_count\"";
+  size_t at = text.rfind(key);  // meta comes last
+  if (at == std::string_view::npos) return std::nullopt;
+  at += key.size();
+  auto skip_spaces = [&] {
+    while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r')) ++at;
+  };
+  skip_spaces();
+  if (at >= text.size() || text[at] != ':') return std::nullopt;
+  ++at;
+  skip_spaces();
+  long count = 0;
+  size_t digits = 0;
+  for (; at < text.size() && text[at] >= '0' && text[at] <= '9' && digits < 6; ++at, ++digits) count = count * 10 + (text[at] - '0');
+  if (digits == 0 || digits == 6) return std::nullopt;
+  return count;
 }
 
 items::Author parse_user_response(std::string_view text, const std::string& source) {

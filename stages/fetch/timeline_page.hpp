@@ -10,6 +10,7 @@
 
 #include "items/post.hpp"
 #include "json_reader.hpp"
+#include "problems.hpp"
 
 namespace pipectl::fetch {
 
@@ -23,14 +24,18 @@ struct ApiError {
 };
 
 struct TimelinePage {
-  std::vector<items::Post> posts;   // in the order of the page (the API gives newest first)
-  std::vector<std::string> rejected;  // one message per post that could not be read, naming it
+  std::vector<items::Post> posts;  // in the order of the page (the API gives newest first)
+  std::size_t entries = 0;         // how many posts 'data' held, read or not
+  std::vector<Problem> problems;   // what was wrong in its posts, each naming the post
   std::vector<ApiError> errors;
   std::optional<std::string> next_token;
 };
 
 // `source` names the file or URL in messages. Throws DocumentError when the page as a whole
-// is unusable; a bad post only lands in `rejected`. `fallback_author` is used when the page
+// is unusable (not JSON, not an object, 'data' not an array). A post without an id, a time or
+// a text is skipped; anything else wrong in a post (an entity, a media key, a reference,
+// invalid characters) is dropped or repaired, the post kept, and each is one of `problems`.
+// A repost whose original the page includes is the original (items::Repost). `fallback_author` is used when the page
 // does not include the author of a post.
 TimelinePage parse_timeline_page(std::string_view json, const std::string& source,
                                  const std::optional<items::Author>& fallback_author = std::nullopt);
@@ -38,6 +43,10 @@ TimelinePage parse_timeline_page(std::string_view json, const std::string& sourc
 // reports with its own line number).
 TimelinePage parse_timeline_page(const boost::json::value& page, const std::string& source,
                                  const std::optional<items::Author>& fallback_author = std::nullopt);
+
+// The page's "result_count" (in meta), read from its text without parsing it: how many posts a
+// page that cannot be parsed held. nullopt when the text does not say.
+std::optional<long> result_count_in(std::string_view page_text);
 
 // The user object of GET /2/users/by/username/:username. Throws DocumentError naming the
 // source when the response is an error (unknown or suspended user) or malformed.
@@ -50,6 +59,10 @@ std::optional<std::chrono::sys_seconds> parse_api_time(const std::string& text);
 // receives for each code point of `text` the index of the code point it became in the result,
 // plus one last entry: the decoded length in code points.
 std::string decode_html_entities(const std::string& text, std::vector<int>* positions = nullptr);
+
+// Drops the entities whose range is not within `text` (offsets in code points), is empty, or
+// overlaps an earlier one, and sorts the rest in reading order; returns why each was dropped.
+std::vector<std::string> drop_bad_entities(const std::string& text, std::vector<items::Entity>& entities);
 
 // Decodes a post's text and moves its entities' offsets (code points of the escaped text, as
 // the X API v2 and v1.1 both count them) to the same characters in the decoded text.

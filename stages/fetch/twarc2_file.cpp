@@ -23,8 +23,7 @@ bool looks_like_flattened_post(const json::value& line) {
 
 }  // namespace
 
-StoredDay read_twarc2(const std::string& file, const std::string& handle,
-                      const std::function<void(const std::string&)>& warn) {
+StoredDay read_twarc2(const std::string& file, const std::string& handle, const Warn& warn) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error(file + ": cannot read the file");
   StoredDay day;
@@ -38,27 +37,31 @@ StoredDay read_twarc2(const std::string& file, const std::string& handle,
     try {
       json::value document = parse_json(line, file, number);
       page = parse_timeline_page(document, source);
-      if (page.posts.empty() && page.rejected.empty()) {
+      if (page.entries == 0) {
         if (looks_like_flattened_post(document)) {
-          warn(source + ": a single post, not an API response page (a flattened file? pipectl reads what "
+          warn(problem::page_lost, source + ": a single post, not an API response page (a flattened file? pipectl reads what "
                         "twarc2 timeline writes) (line skipped)");
           continue;
         }
         if (!page.errors.empty()) {
           const ApiError& error = page.errors.front();
-          warn(source + ": the API answered with an error: " + error.title +
+          warn(problem::api_error, source + ": the API answered with an error: " + error.title +
                (error.detail.empty() ? "" : ": " + error.detail) + " (line skipped)");
           continue;
         }
       }
     } catch (const DocumentError& error) {
-      warn(std::string(error.what()) + " (line skipped)");
+      auto count = result_count_in(line);
+      warn(problem::page_lost, std::string(error.what()) + " (line skipped" +
+                                   (count ? ", " + std::to_string(*count) + " posts by its meta.result_count" : "") + ")");
       continue;
     }
-    for (const auto& message : page.rejected) warn(message + " (post skipped)");
+    for (const auto& found : page.problems) report(warn, found);
     for (auto& post : page.posts) {
-      if (!same_username(post.author.username, handle)) continue;
-      if (!user_known) day.user = post.author;
+      // A repost is drawn as its original, by someone else; it is still the handle's post.
+      const items::Author& poster = post.repost ? post.repost->by : post.author;
+      if (!same_username(poster.username, handle)) continue;
+      if (!user_known) day.user = poster;
       user_known = true;
       day.posts.push_back(std::move(post));
     }

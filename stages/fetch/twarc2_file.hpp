@@ -18,6 +18,6 @@ namespace pipectl::fetch {
 // through `warn` as "file:line: ..." and skipped. An empty file or one without a post by
 // `handle` gives an empty day whose user only has the handle as username.
 StoredDay read_twarc2(const std::string& file, const std::string& handle,
-                      const std::function<void(const std::string&)>& warn);
+                      const Warn& warn);
 
 }  // namespace pipectl::fetch

@@ -23,7 +23,8 @@ namespace {
 // What the cards need, and nothing more.
 constexpr const char* tweet_fields = "created_at,text,entities,attachments,referenced_tweets,public_metrics,note_tweet";
 constexpr const char* expansions =
-    "attachments.media_keys,author_id,referenced_tweets.id,referenced_tweets.id.author_id";
+    "attachments.media_keys,author_id,referenced_tweets.id,referenced_tweets.id.author_id,"
+    "referenced_tweets.id.attachments.media_keys";
 constexpr const char* media_fields = "url,preview_image_url,type,width,height,alt_text";
 constexpr const char* user_fields = "name,username,profile_image_url";
 // A day of more posts than this is not a day of a person: stop rather than page for ever.
@@ -103,9 +104,8 @@ class XApiCalls {
       if (++faults > settings_.retries)
         throw std::runtime_error("gave up after " + std::to_string(faults) + " attempts: " + fault);
       auto delay = backoff_.delay(faults, random_);
-      if (hooks_.warn)
-        hooks_.warn("attempt " + std::to_string(faults) + " failed, retrying in " +
-                    seconds_text(std::chrono::duration<double>(delay).count()) + ": " + fault);
+      hooks_.warn(problem::api_retry, "attempt " + std::to_string(faults) + " failed, retrying in " +
+                                          seconds_text(std::chrono::duration<double>(delay).count()) + ": " + fault);
       pause(std::chrono::duration<double>(delay));
     }
   }
@@ -220,8 +220,7 @@ StoredDay read_x_api(const XApiSettings& settings, const std::string& handle, co
       return parse_timeline_page(body, source, day.user);
     });
     if (number == 1) refuse_error_page(page, handle);
-    for (const auto& message : page.rejected)
-      if (hooks.warn) hooks.warn(message);
+    for (const auto& found : page.problems) report(hooks.warn, found);
     for (auto& post : page.posts) day.posts.push_back(std::move(post));
     if (!page.next_token) break;
     if (!seen_tokens.insert(*page.next_token).second)

@@ -13,6 +13,7 @@
 
 #include "day_window.hpp"
 #include "net/http_client.hpp"
+#include "problems.hpp"
 #include "stored_pages.hpp"
 
 namespace pipectl::fetch {
@@ -28,7 +29,7 @@ struct XApiSettings {
 };
 
 struct XApiHooks {
-  std::function<void(const std::string&)> warn;
+  Warn warn;
   std::function<void(const std::string& reason, double seconds)> notify_wait;
   std::function<bool()> cancelled;  // waits end early (std::runtime_error) once this is true
 };

@@ -6,6 +6,7 @@
 
 #include "json_reader.hpp"
 #include "legacy_tweet.hpp"
+#include "text_repair.hpp"
 #include "username.hpp"
 
 namespace pipectl::fetch {
@@ -90,7 +91,7 @@ std::string prefer_local_copy(const std::string& url, const fs::path& folder, co
   return fs::is_regular_file(local, error) ? file_url(local) : url;
 }
 
-void read_avatar(const fs::path& data, items::Author& user, const std::function<void(const std::string&)>& warn) {
+void read_avatar(const fs::path& data, items::Author& user, const Warn& warn) {
   fs::path profile_js = data / "profile.js";
   if (!fs::exists(profile_js)) return;
   std::string file = profile_js.string();
@@ -99,9 +100,9 @@ void read_avatar(const fs::path& data, items::Author& user, const std::function<
     std::string url = optional_string(first_entry(document, "profile"), "avatarMediaUrl");
     if (!url.empty()) user.avatar_url = prefer_local_copy(url, data / "profile_media", user.id);
   } catch (const FieldError& error) {
-    warn(file + ": " + error.what() + " (no avatar)");
+    warn(problem::no_avatar, file + ": " + error.what() + " (no avatar)");
   } catch (const DocumentError& error) {
-    warn(std::string(error.what()) + " (no avatar)");
+    warn(problem::no_avatar, std::string(error.what()) + " (no avatar)");
   }
 }
 
@@ -119,33 +120,39 @@ std::vector<fs::path> tweet_files(const fs::path& data) {
   return files;
 }
 
-void read_tweets(const std::string& file, const fs::path& media_folder, StoredDay& day,
-                 const std::function<void(const std::string&)>& warn) {
+void read_tweets(const std::string& file, const fs::path& media_folder, StoredDay& day, const Warn& warn) {
   json::value document = parse_archive_js(read_file(file), file);
   if (!document.is_array())
     throw DocumentError(file + ": expected an array of tweets, not " + kind_name(document.kind()));
-  const json::array& tweets = document.get_array();
+  json::array& tweets = document.get_array();
   for (size_t i = 0; i < tweets.size(); ++i) {
     std::string name = "entry " + std::to_string(i);
+    PostProblems problems;
+    if (int replaced = repair_strings(tweets[i]))
+      problems.add(problem::invalid_text, std::to_string(replaced) + " invalid characters (a lone UTF-16 surrogate or "
+                                          "bytes that are not UTF-8)");
     try {
       const json::object& entry = as_object(tweets[i], name);
       const json::value* wrapped = entry.if_contains("tweet");
       const json::object& tweet = wrapped ? as_object(*wrapped, "field 'tweet'") : entry;
       if (const json::value* id = tweet.if_contains("id_str"); id && id->is_string())
         name = "tweet " + std::string(id->get_string());
-      items::Post post = parse_legacy_tweet(tweet, day.user, file);
+      items::Post post = parse_legacy_tweet(tweet, day.user, file, problems);
       for (auto& media : post.media) media.url = prefer_local_copy(media.url, media_folder, post.id);
       day.posts.push_back(std::move(post));
     } catch (const FieldError& error) {
-      warn(file + ": " + name + ": " + error.what() + " (post skipped)");
+      warn(problem::post_skipped, file + ": " + name + ": " + error.what() + " (post skipped)");
+      continue;
     }
+    std::vector<Problem> found;
+    problems.report(file + ": " + name, found);
+    for (const auto& each : found) report(warn, each);
   }
 }
 
 }  // namespace
 
-StoredDay read_x_archive(const std::string& archive_dir, const std::string& handle,
-                         const std::function<void(const std::string&)>& warn) {
+StoredDay read_x_archive(const std::string& archive_dir, const std::string& handle, const Warn& warn) {
   fs::path data = fs::path(archive_dir) / "data";
   if (!fs::is_directory(data))
     throw std::runtime_error(data.string() +

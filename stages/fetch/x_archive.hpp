@@ -23,6 +23,6 @@ namespace pipectl::fetch {
 // that cannot be read is reported through `warn`, naming the file and tweet id, and skipped;
 // so is a broken profile.js (the avatar is then unknown).
 StoredDay read_x_archive(const std::string& archive_dir, const std::string& handle,
-                         const std::function<void(const std::string&)>& warn);
+                         const Warn& warn);
 
 }  // namespace pipectl::fetch

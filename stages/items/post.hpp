@@ -46,6 +46,16 @@ struct ReferencedPost {
   std::optional<Author> author;
 };
 
+// The handle's repost of someone else's post. The Post that holds it is then drawn as the
+// original post, as X and embed libraries draw it: author, text, entities, media and metrics
+// are the original's, under a "<name> reposted" line naming `by`. `Post::id` and
+// `Post::created_at` stay the repost's own: they place it in the handle's day.
+struct Repost {
+  Author by;                                   // the account that reposted: the handle's
+  std::string original_id;
+  std::chrono::sys_seconds original_created_at{};  // when the original was posted (the card's time)
+};
+
 struct Metrics {
   std::int64_t replies = 0;
   std::int64_t reposts = 0;
@@ -64,9 +74,21 @@ struct Post {
   std::vector<MediaRef> media;
   std::vector<ReferencedPost> referenced;
   Metrics metrics;
+  // Set for a repost whose original the source delivered; day totals count only posts without it.
+  std::optional<Repost> repost;
 
   int index = 0;      // position in the day, 0-based, in created_at order
   int day_count = 0;  // how many posts the day has
+  // A repost: drawn as the original (`repost`), or, when the source did not deliver the
+  // original, its own "RT @name: ..." text referencing a "retweeted" post.
+  bool is_repost() const {
+    if (repost) return true;
+    for (const auto& reference : referenced)
+      if (reference.type == "retweeted") return true;
+    return false;
+  }
+  int day_reposts = 0;  // how many of them are reposts (`repost` set): the title card, drawn
+                        // before the day's posts arrive, counts the handle's own posts
   std::string source;  // file or URL the post came from, for error messages
 };
 

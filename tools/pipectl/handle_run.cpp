@@ -148,10 +148,15 @@ bool run_handle(const RunPlan& plan, const std::string& handle, int attempt, int
   RunOptions options = options_for(plan, handle);
   options.cancel = cancel;
   options.threads = threads;
-  options.on_warning = [&](const std::string& message) {
+  json::object warning_counts;  // by kind, for the finished and failed events
+  options.on_warning = [&](const std::string& kind, const std::string& message) {
     auto event = make_event("warning", handle);
+    event["kind"] = kind;
     event["message"] = message;
     emit(std::move(event));
+    // The executor calls this under its lock: one at a time.
+    if (auto* count = warning_counts.if_contains(kind)) *count = count->as_int64() + 1;
+    else warning_counts[kind] = 1;
   };
   options.on_progress = [&](const NodeProgress& node) { progress.report(node); };
   options.on_wait = [&](const std::string& node, const std::string& reason, double seconds) {
@@ -170,6 +175,7 @@ bool run_handle(const RunPlan& plan, const std::string& handle, int attempt, int
     event["node"] = result.failed_node;
     event["error"] = result.error;
     if (result.cancelled) event["cancelled"] = true;
+    event["warnings"] = warning_counts;
     emit(std::move(event));
     return false;
   }
@@ -193,6 +199,7 @@ bool run_handle(const RunPlan& plan, const std::string& handle, int attempt, int
   event["posts"] = posts;
   event["cards"] = cards;
   event["video_seconds"] = video_seconds;
+  event["warnings"] = std::move(warning_counts);
   emit(std::move(event));
   return true;
 }

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <string_view>
 
 #include "events.hpp"
+#include "pipectl/warn.hpp"
 
 namespace pipectl::cli {
 
@@ -127,6 +130,8 @@ void RunBoard::apply(std::size_t index, const json::object& event) {
     status.waiting_node = text_of(event, "node");
   } else if (name == "warning") {
     ++status.warnings;
+    std::string kind = text_of(event, "kind");
+    ++status.warning_kinds[kind.empty() ? Warn::default_kind : kind];
   } else if (name == "finished") {
     status.state = HandleState::done;
     status.outputs = strings_of(event, "outputs");
@@ -247,6 +252,9 @@ json::object RunBoard::status_json() const {
     handle["cards"] = entry.cards;
     handle["video_seconds"] = entry.video_seconds;
     handle["warnings"] = entry.warnings;
+    json::object kinds;
+    for (const auto& [kind, count] : entry.warning_kinds) kinds[kind] = count;
+    handle["warning_kinds"] = std::move(kinds);
     handle["error"] = entry.error;
     json::array nodes;
     for (const auto& node : entry.nodes)
@@ -273,6 +281,32 @@ std::optional<std::string> RunBoard::video_file(const std::string& handle, std::
     return entry.outputs[output];
   }
   return std::nullopt;
+}
+
+namespace {
+// A kind is a phrase led by its noun: "post with bad entities" counts as "posts with bad entities".
+std::string plural_of(const std::string& kind) {
+  size_t end = kind.find(' ');
+  std::string noun = kind.substr(0, end);
+  std::string rest = end == std::string::npos ? "" : kind.substr(end);
+  auto ends_with = [&](std::string_view tail) { return noun.size() >= tail.size() && noun.ends_with(tail); };
+  if (ends_with("y") && noun.size() > 1 && std::string_view("aeiou").find(noun[noun.size() - 2]) == std::string_view::npos)
+    noun = noun.substr(0, noun.size() - 1) + "ies";
+  else if (ends_with("s") || ends_with("x") || ends_with("ch") || ends_with("sh"))
+    noun += "es";
+  else
+    noun += "s";
+  return noun + rest;
+}
+}  // namespace
+
+std::string warnings_text(const std::map<std::string, std::size_t>& kinds) {
+  std::string text;
+  for (const auto& [kind, count] : kinds) {
+    if (!text.empty()) text += ", ";
+    text += std::to_string(count) + " " + (count == 1 ? kind : plural_of(kind));
+  }
+  return text;
 }
 
 }  // namespace pipectl::cli

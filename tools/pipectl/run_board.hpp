@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -45,6 +46,7 @@ struct HandleStatus {
   std::vector<std::string> outputs;  // the videos, once finished (or found complete: skipped)
   std::string error;          // why it failed, naming the stage
   std::size_t warnings = 0;
+  std::map<std::string, std::size_t> warning_kinds;  // warnings by kind (pipectl/warn.hpp)
 
   // The first node that has not finished ("fetch", "render", ...), or "" when all have.
   std::string stage() const;
@@ -56,6 +58,9 @@ struct HandleStatus {
   // "render 4/10", "fetch 20", "waiting: rate limit (12 s)", "" when not running.
   std::string activity() const;
 };
+
+// "2 posts with bad entities, 1 picture not loaded": a handle's warnings counted by kind.
+std::string warnings_text(const std::map<std::string, std::size_t>& kinds);
 
 struct StateCounts {
   std::size_t queued = 0, running = 0, done = 0, failed = 0, skipped = 0;

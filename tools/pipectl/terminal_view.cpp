@@ -220,7 +220,7 @@ std::size_t print_summary(const RunPlan& plan, const RunBoard& board, std::ostre
       result = "FAILED: " + status.error;
     }
     if (status.attempt > 1) result += " [attempt " + std::to_string(status.attempt) + "]";
-    if (status.warnings) result += " (" + std::to_string(status.warnings) + " warnings above)";
+    if (status.warnings) result += " (" + warnings_text(status.warning_kinds) + ")";
     out << "  " << padded(status.handle, width) << "  "
         << right_aligned(status.state == HandleState::done ? std::to_string(status.posts) : "-", 5) << "  "
         << right_aligned(has_video ? clock_text(status.video_seconds) : "-", 5) << "  "

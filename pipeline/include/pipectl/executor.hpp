@@ -47,8 +47,9 @@ struct RunOptions {
   RunContext context;  // handle, date, tz, out_dir; `warn` is filled by the executor
   // Overrides for run variables beyond those in `context` (and the graph's `set` defaults).
   std::map<std::string, std::string> variables;
-  // Called as each warning happens (for live output); warnings are also in RunResult.
-  std::function<void(const std::string&)> on_warning;
+  // Called as each warning happens, with its kind (for live output and counts); warnings are
+  // also in RunResult.
+  Warn on_warning;
   // Called once for every node when the run starts (in topological order, all counts zero),
   // then after each item a node processes or sends on, and when it finishes. Called from the
   // pool's threads, possibly at the same time: it must be thread-safe, and quick.

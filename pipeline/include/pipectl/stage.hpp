@@ -13,6 +13,7 @@
 
 #include "pipectl/item.hpp"
 #include "pipectl/params.hpp"
+#include "pipectl/warn.hpp"
 
 namespace pipectl {
 
@@ -29,7 +30,8 @@ struct RunContext {
   // side by side do not oversubscribe the cores. 0: not known, use every core.
   int threads = 0;
   // Reports a problem with one item that the stage skipped or downgraded; the run goes on.
-  std::function<void(const std::string& message)> warn;
+  // warn(kind, message) or warn(message) (kind "warning"): see pipectl/warn.hpp.
+  Warn warn;
   // Tells the people watching that the stage is about to wait `seconds` for `reason` (an API
   // rate limit, say), so a silent pause is not taken for a hang. May be empty in test harnesses.
   std::function<void(const std::string& reason, double seconds)> notify_wait;
@@ -46,7 +48,13 @@ struct RunContext {
 // and with it the graph.
 class ItemError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit ItemError(const std::string& message, std::string kind = "item skipped")
+      : std::runtime_error(message), kind_(std::move(kind)) {}
+  // The warning's kind (pipectl/warn.hpp).
+  const std::string& kind() const noexcept { return kind_; }
+
+ private:
+  std::string kind_;
 };
 
 // Where a stage sends its output items.
