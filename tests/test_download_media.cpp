@@ -6,9 +6,15 @@
 // avatars, https with a throwaway CA; and the choice of X photo variants for the card size.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -445,4 +451,215 @@ TEST_CASE("X photos are fetched in the smallest variant that covers their box on
   post.media.resize(1);
   post.media[0].width = post.media[0].height = 0;  // size not declared: the whole cell
   CHECK(media::photo_side_on_card(card, post, 0) == 971);
+}
+
+namespace {
+
+// Lowers this process's file size limit (RLIMIT_FSIZE, `ulimit -f`) to `bytes` with SIGXFSZ
+// ignored, so that a write past it fails with EFBIG as in pipectl (main.cpp ignores SIGXFSZ);
+// both are restored when the object goes away. Only the soft limit moves, so it can go back up.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    REQUIRE(getrlimit(RLIMIT_FSIZE, &saved_) == 0);
+    previous_ = std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit lowered = saved_;
+    lowered.rlim_cur = bytes;
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &lowered) == 0);
+  }
+  ~FileSizeLimit() {
+    setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, previous_);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  struct rlimit saved_ {};
+  void (*previous_)(int) = SIG_DFL;
+};
+
+std::vector<fs::path> files_in(const fs::path& folder) {
+  std::vector<fs::path> files;
+  if (fs::exists(folder))
+    for (const auto& entry : fs::recursive_directory_iterator(folder))
+      if (entry.is_regular_file()) files.push_back(entry.path());
+  return files;
+}
+
+// Sets the last use of a cache entry (its modification time) to `seconds` after the epoch.
+void set_last_use(const fs::path& entry, long seconds) {
+  const struct timespec times[2] = {{seconds, 0}, {seconds, 0}};
+  REQUIRE(utimensat(AT_FDCWD, entry.c_str(), times, 0) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("a download the cache cannot keep (file size limit) is a warning; the picture is used from memory",
+          "[download][cache][faults]") {
+  test::TempDir folder;
+  // A test pattern: a few kilobytes of PNG, over the limit below.
+  const fs::path made = folder.path() / "noise.png";
+  REQUIRE(test::run_command("ffmpeg -v error -y -f lavfi -i testsrc=s=320x200 -frames:v 1 " +
+                            test::shell_quote(made.string()))
+              .exit_code == 0);
+  const std::string png = read_bytes(made);
+  REQUIRE(png.size() > 2048);
+  test::LoopbackServer server([&](const test::LoopbackRequest&) { return test::reply_with(200, png); });
+  const fs::path cache = folder.path() / "cache";
+  const std::string url = server.url("/noise.png?token=SECRET");
+  StageUnderTest under_test({{"cache", cache.string()}});
+  std::optional<items::Image> image;
+  {
+    FileSizeLimit limit(1024);
+    const auto& result = under_test.run(post_with("5", {photo("k_noise", url)}));
+    REQUIRE(result.images.size() == 1);
+    image = result.images[0];
+  }
+  REQUIRE(image);  // decoded from the bytes in memory
+  CHECK(image->width == 320);
+  CHECK(image->height == 200);
+  REQUIRE(under_test.warnings.size() == 1);
+  INFO(under_test.warnings[0]);
+  CHECK_THAT(under_test.warnings[0], Catch::Contains("cannot write the media cache file " + cache.string()) &&
+                                         Catch::Contains("file size limit exceeded (RLIMIT_FSIZE") &&
+                                         Catch::Contains("is used from memory, not kept in the cache"));
+  CHECK(under_test.warnings[0].find("SECRET") == std::string::npos);
+  // Nothing half-written: no temporary file, no entry.
+  CHECK(files_in(cache).empty());
+  media::MediaCache entries(cache);
+  CHECK_FALSE(entries.find(url));
+  // Once there is room, the next run keeps it.
+  StageUnderTest rerun({{"cache", cache.string()}});
+  REQUIRE(rerun.run(post_with("5", {photo("k_noise", url)})).images[0]);
+  CHECK(rerun.warnings.empty());
+  CHECK(entries.find(url));
+  CHECK(server.requests() == 2);
+}
+
+TEST_CASE("media cache write errors name the file and the limit, and leave nothing half-written",
+          "[download][cache][faults]") {
+  test::TempDir folder;
+  media::MediaCache entries(folder.path() / "cache");
+  const std::string url = "http://127.0.0.1:9/big.png";
+  {
+    FileSizeLimit limit(1000);
+    CHECK_THROWS_WITH(entries.store(url, std::string(5000, 'x')),
+                      Catch::Contains("cannot write the media cache file " + entries.path_for(url).string() + ".part-") &&
+                          Catch::Contains("file size limit exceeded"));
+  }
+  CHECK(files_in(folder.path() / "cache").empty());
+  // A cache folder under a regular file cannot be made (ENOTDIR): the reason is given.
+  std::ofstream(folder.path() / "file") << "x";
+  media::MediaCache blocked(folder.path() / "file" / "cache");
+  CHECK_THROWS_WITH(blocked.store(url, "bytes"), Catch::Contains("cannot create the media cache folder") &&
+                                                     Catch::Contains("not a directory"));
+}
+
+TEST_CASE("the cache keeps to cache_max, least recently used out first", "[download][cache][lru]") {
+  test::TempDir folder;
+  const fs::path cache = folder.path() / "cache";
+  media::MediaCache entries(cache, 2500);
+  const std::string a = "http://h/a", b = "http://h/b", c = "http://h/c", d = "http://h/d";
+  entries.store(a, std::string(1000, 'a'));
+  entries.store(b, std::string(1000, 'b'));
+  CHECK(entries.bytes_on_disk() == 2000);
+  set_last_use(entries.path_for(a), 1000);
+  set_last_use(entries.path_for(b), 2000);
+  // A hit makes a the most recently used: b is the oldest now.
+  REQUIRE(entries.read(a) == std::string(1000, 'a'));
+  entries.store(c, std::string(1000, 'c'));  // 3000 > 2500: one goes, the least recently used
+  CHECK(entries.find(a));
+  CHECK_FALSE(entries.find(b));
+  CHECK(entries.find(c));
+  CHECK(entries.bytes_on_disk() == 2000);
+  // An entry larger than the bound stays (it was just stored); everything older goes.
+  entries.store(d, std::string(3000, 'd'));
+  CHECK(entries.find(d));
+  CHECK_FALSE(entries.find(a));
+  CHECK_FALSE(entries.find(c));
+
+  // Temporary files of other writers are neither counted nor evicted.
+  fs::path live = entries.path_for(a).string() + ".part-" + std::to_string(getpid()) + "-99";
+  std::ofstream(live) << std::string(4000, 't');
+  CHECK(entries.bytes_on_disk() == 3000);
+  entries.trim();
+  CHECK(fs::exists(live));
+}
+
+TEST_CASE("processes sharing a bounded cache: an entry evicted by another is a miss, then fetched again",
+          "[download][cache][lru]") {
+  test::TempDir folder;
+  const fs::path cache = folder.path() / "cache";
+  // Two caches over one folder stand for two handle processes.
+  media::MediaCache first(cache, 1500), second(cache, 1500);
+  const std::string a = "http://h/a", b = "http://h/b";
+  first.store(a, std::string(1000, 'a'));
+  set_last_use(first.path_for(a), 1000);
+  second.store(b, std::string(1000, 'b'));  // the other process's store evicts a
+  CHECK_FALSE(first.read(a));               // a miss, not an error
+  CHECK(first.read(b) == std::string(1000, 'b'));
+  first.store(a, std::string(1000, 'a'));  // and this one evicts b, the older
+  CHECK_FALSE(second.read(b));
+  CHECK(second.read(a));
+  // An entry another process removed while this one trims is not an error.
+  fs::remove(first.path_for(a));
+  CHECK(second.trim().empty());
+  CHECK(second.bytes_on_disk() == 0);
+
+  // The stage: a picture evicted by another process is downloaded again, with no warning.
+  test::TempDir pictures;
+  const std::string png = read_bytes(make_picture(pictures.path(), "dot.png", "16x16", "green"));
+  test::LoopbackServer server([&](const test::LoopbackRequest&) { return test::reply_with(200, png); });
+  StageUnderTest under_test({{"cache", cache.string()}, {"cache_max", "1"}});
+  const std::string url = server.url("/dot.png");
+  REQUIRE(under_test.run(post_with("1", {photo("k", url)})).images[0]);
+  media::MediaCache other(cache, 1);
+  fs::remove(other.path_for(url));  // evicted by another handle's process
+  REQUIRE(under_test.run(post_with("2", {photo("k", url)})).images[0]);
+  CHECK(server.requests() == 2);
+  CHECK(under_test.warnings.empty());
+}
+
+TEST_CASE("cache_max is a declared parameter: MiB, 0 for no bound", "[download][cache][lru]") {
+  Registry registry;
+  register_builtin_stages(registry);
+  const StageInfo* info = registry.find("download-media");
+  REQUIRE(info);
+  auto spec = std::find_if(info->params.begin(), info->params.end(), [](const auto& p) { return p.name == "cache_max"; });
+  REQUIRE(spec != info->params.end());
+  CHECK(spec->default_value == "1024");
+  CHECK(spec->type == ParamType::integer);
+  CHECK(spec->min == 0);
+}
+
+TEST_CASE("a download in progress stops within a moment when the run is cancelled", "[download][cancel]") {
+  test::TempDir folder;
+  // Headers at once, then a body that never comes: only the 30 s timeout would end it.
+  test::LoopbackServer server([&](const test::LoopbackRequest&) {
+    test::LoopbackReply reply = test::reply_with(200, std::string(100000, 'x'));
+    reply.pause_after_headers = std::chrono::seconds(20);
+    return reply;
+  });
+  std::atomic<bool> cancel{false};
+  RunContext context;
+  context.cancelled = [&] { return cancel.load(); };
+  StageUnderTest under_test({{"cache", (folder.path() / "cache").string()}, {"timeout", "30s"}}, context);
+  std::thread stopper([&] {
+    while (server.requests() < 1) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // well into the wait for the body
+    cancel = true;
+  });
+  Collect out;
+  std::chrono::steady_clock::time_point cancelled_at;
+  auto start = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH(under_test.stage->process(Item::make(post_with("9", {photo("k", server.url("/stall.jpg"))})), out),
+                    Catch::Contains("stopped"));
+  auto end = std::chrono::steady_clock::now();
+  stopper.join();
+  CHECK(out.items.empty());
+  CHECK(under_test.warnings.empty());  // the run is ending: no placeholder warning
+  // 200 ms until the flag, then at most a 50 ms poll step and the unwinding.
+  CHECK(end - start < std::chrono::milliseconds(1500));
+  CHECK(files_in(folder.path() / "cache").empty());
 }

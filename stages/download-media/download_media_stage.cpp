@@ -52,6 +52,8 @@ media::DownloadSettings download_settings(const Params& params, const RunContext
   settings.retries = static_cast<int>(params.integer("retries"));
   settings.max_bytes = static_cast<std::uint64_t>(params.integer("max_bytes"));
   settings.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(params.duration_seconds("timeout") * 1000));
+  settings.cache_max_bytes = static_cast<std::uint64_t>(params.integer("cache_max")) << 20;
+  settings.cancelled = context.cancelled;
   settings.ca_file = params.text("ca_file");
   if (!settings.ca_file.empty() && fs::path(settings.ca_file).is_relative() && !context.graph_dir.empty())
     settings.ca_file = (fs::path(context.graph_dir) / settings.ca_file).string();
@@ -83,11 +85,14 @@ class DownloadMediaStage : public Stage {
       try {
         result.images.push_back(load(url, limits_));
       } catch (const std::exception& error) {
+        // Stopped (Ctrl-C, a time-out): the run ends, no placeholder is worth a warning.
+        if (context_.cancelled && context_.cancelled()) throw;
         result.images.push_back(std::nullopt);
         report(result, std::string("media ").append(media.key), url, error.what(), "a placeholder");
       }
     }
     const std::string& avatar_url = post.author.avatar_url;
+    if (context_.cancelled && context_.cancelled()) throw std::runtime_error("stopped: the run is being cancelled");
     result.avatar = avatars_.get(avatar_url, [&](const std::string& reason) {
       report(result, std::string("avatar of @").append(post.author.username), avatar_url, reason, "the initial");
     });
@@ -99,6 +104,7 @@ class DownloadMediaStage : public Stage {
   // placeholder": the post, the picture, its URL without the query, why, and what happens.
   void report(items::MediaPost& result, const std::string& what, const std::string& url, const std::string& reason,
               const std::string& instead) {
+    if (context_.cancelled && context_.cancelled()) return;  // the run is ending: not the picture's fault
     std::string note = "post ";
     note.append(result.post.id).append(": ").append(what).append(" (").append(net::url_for_messages(url));
     note.append("): ").append(reason).append("; the card shows ").append(instead);
@@ -108,7 +114,15 @@ class DownloadMediaStage : public Stage {
 
   items::Image load(const std::string& url, const media::DecodeLimits& limits) {
     if (url.empty()) throw std::runtime_error("the API gave no URL for it");
-    if (is_web_url(url)) return media::decode_image_file(downloader_.fetch(url).string(), limits);
+    if (is_web_url(url)) {
+      auto fetched = downloader_.fetch(url);
+      // The picture is used from memory all the same; only a later run pays (it downloads again).
+      if (!fetched.cache_problem.empty() && context_.warn)
+        context_.warn("picture not kept in the cache",
+                      std::string(fetched.cache_problem).append("; ").append(net::url_for_messages(url))
+                          .append(" is used from memory, not kept in the cache"));
+      return media::decode_image_bytes(fetched.bytes, limits);
+    }
     const std::string file_scheme = "file://";
     if (url.starts_with(file_scheme)) return media::decode_image_file(url.substr(file_scheme.size()), limits);
     if (url.find("://") != std::string::npos)
@@ -149,6 +163,9 @@ void register_download_media_stage(Registry& registry) {
           {.name = "cache", .type = ParamType::string, .default_value = "{out}/.cache/media",
            .doc = "folder of downloaded files, named by the SHA-256 of their URL (inside the output folder), so "
                   "reruns download nothing"},
+          {.name = "cache_max", .type = ParamType::integer, .default_value = "1024",
+           .doc = "size bound of the cache in MiB: past it the least recently used files are removed (shared by "
+                  "all handles using the folder); 0: no bound", .min = 0, .max = 1048576},
           {.name = "size", .type = ParamType::size, .default_value = "1920x1080",
            .doc = "the card size render draws (its size): X photos are fetched in the smallest variant that covers "
                   "their box on the card"},

@@ -10,6 +10,8 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cstring>
+#include <optional>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -68,35 +70,70 @@ std::unique_ptr<AVFrame, FrameFreer> decode_first_frame(AVFormatContext* format,
   }
 }
 
-}  // namespace
+// Refuses a picture whose header says it has more than limits.max_pixels, before any decoder
+// allocates for it.
+void check_header_size(const std::optional<PixelSize>& size, const DecodeLimits& limits) {
+  if (!size) return;
+  if (size->width <= 0 || size->height <= 0) throw std::runtime_error("the image header gives no size");
+  if (size->width * size->height > limits.max_pixels)
+    throw std::runtime_error("the image is " + std::to_string(size->width) + "x" + std::to_string(size->height) +
+                             ", more than the limit of " + std::to_string(limits.max_pixels) + " pixels");
+}
 
-items::Image decode_image_file(const std::string& path, const DecodeLimits& limits) {
-  if (!std::filesystem::is_regular_file(path)) throw std::runtime_error("no such file: " + path);
+// Only still-image demuxers, only local files: a "picture" that is really a playlist or a concat
+// script must not make FFmpeg open other files or URLs.
+AVDictionary* still_image_options() {
+  AVDictionary* options = nullptr;
+  av_dict_set(&options, "protocol_whitelist", "file", 0);
+  av_dict_set(&options, "format_whitelist", "image2,png_pipe,jpeg_pipe,webp_pipe,gif,bmp_pipe,tiff_pipe", 0);
+  return options;
+}
 
-  auto too_large = [&](long long width, long long height) {
-    return std::runtime_error("the image is " + std::to_string(width) + "x" + std::to_string(height) +
-                              ", more than the limit of " + std::to_string(limits.max_pixels) + " pixels");
-  };
-  // Refuse from the header, before any decoder allocates for the picture.
-  if (auto size = read_pixel_size(path)) {
-    if (size->width <= 0 || size->height <= 0) throw std::runtime_error("the image header gives no size");
-    if (size->width * size->height > limits.max_pixels) throw too_large(size->width, size->height);
+// Bytes in memory as FFmpeg input: read and seek callbacks over a string_view.
+struct MemoryInput {
+  std::string_view bytes;
+  std::size_t position = 0;
+
+  static int read(void* opaque, uint8_t* buffer, int size) {
+    auto* input = static_cast<MemoryInput*>(opaque);
+    const std::size_t left = input->bytes.size() - input->position;
+    if (left == 0) return AVERROR_EOF;
+    const std::size_t count = std::min(left, static_cast<std::size_t>(std::max(size, 0)));
+    std::memcpy(buffer, input->bytes.data() + input->position, count);
+    input->position += count;
+    return static_cast<int>(count);
   }
 
-  // Only still-image demuxers, only local files: a "picture" that is really a playlist or a
-  // concat script must not make FFmpeg open other files or URLs.
-  AVDictionary* raw_options = nullptr;
-  av_dict_set(&raw_options, "protocol_whitelist", "file", 0);
-  av_dict_set(&raw_options, "format_whitelist", "image2,png_pipe,jpeg_pipe,webp_pipe,gif,bmp_pipe,tiff_pipe", 0);
-  AVFormatContext* raw_format = nullptr;
-  int status = avformat_open_input(&raw_format, path.c_str(), nullptr, &raw_options);
-  av_dict_free(&raw_options);
-  if (status < 0) throw std::runtime_error("not a readable image: " + av_error(status));
-  std::unique_ptr<AVFormatContext, FormatCloser> format(raw_format);
+  static int64_t seek(void* opaque, int64_t offset, int whence) {
+    auto* input = static_cast<MemoryInput*>(opaque);
+    const auto size = static_cast<int64_t>(input->bytes.size());
+    if (whence & AVSEEK_SIZE) return size;
+    int64_t target = -1;
+    switch (whence & ~AVSEEK_FORCE) {
+      case SEEK_SET: target = offset; break;
+      case SEEK_CUR: target = static_cast<int64_t>(input->position) + offset; break;
+      case SEEK_END: target = size + offset; break;
+      default: return AVERROR(EINVAL);
+    }
+    if (target < 0 || target > size) return AVERROR(EINVAL);
+    input->position = static_cast<std::size_t>(target);
+    return target;
+  }
+};
+
+struct IoFreer {
+  void operator()(AVIOContext* io) const {
+    av_freep(&io->buffer);  // FFmpeg may have replaced the buffer given: free the one it holds
+    avio_context_free(&io);
+  }
+};
+
+// The first picture of the opened input, at most limits.max_side on its long side, as RGBA.
+items::Image decode_opened(AVFormatContext* format, const DecodeLimits& limits) {
   // No avformat_find_stream_info: it would decode the picture before the limits apply.
   // The image demuxers know the codec from the header already.
   const AVCodec* decoder = nullptr;
-  int stream_index = av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0);
+  int stream_index = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0);
   if (stream_index < 0 || !decoder) throw std::runtime_error("the file holds no picture");
 
   std::unique_ptr<AVCodecContext, CodecFreer> codec(avcodec_alloc_context3(decoder));
@@ -105,10 +142,10 @@ items::Image decode_image_file(const std::string& path, const DecodeLimits& limi
   // The second guard, for formats whose header is not read above: the decoder refuses to
   // allocate a larger picture.
   codec->max_pixels = limits.max_pixels;
-  status = avcodec_open2(codec.get(), decoder, nullptr);
+  int status = avcodec_open2(codec.get(), decoder, nullptr);
   if (status < 0) throw std::runtime_error("cannot open the " + std::string(decoder->name) + " decoder: " + av_error(status));
 
-  auto frame = decode_first_frame(format.get(), stream_index, codec.get());
+  auto frame = decode_first_frame(format, stream_index, codec.get());
   if (frame->width <= 0 || frame->height <= 0) throw std::runtime_error("decoded an empty picture");
 
   double scale = std::min(1.0, static_cast<double>(limits.max_side) / std::max(frame->width, frame->height));
@@ -134,6 +171,46 @@ items::Image decode_image_file(const std::string& path, const DecodeLimits& limi
   for (int y = 0; y < image.height; ++y)
     std::copy_n(destination[0] + static_cast<size_t>(y) * destination_stride[0], row, image.rgba.data() + y * row);
   return image;
+}
+
+}  // namespace
+
+items::Image decode_image_file(const std::string& path, const DecodeLimits& limits) {
+  if (!std::filesystem::is_regular_file(path)) throw std::runtime_error("no such file: " + path);
+  check_header_size(read_pixel_size(path), limits);
+  AVDictionary* raw_options = still_image_options();
+  AVFormatContext* raw_format = nullptr;
+  int status = avformat_open_input(&raw_format, path.c_str(), nullptr, &raw_options);
+  av_dict_free(&raw_options);
+  if (status < 0) throw std::runtime_error("not a readable image: " + av_error(status));
+  std::unique_ptr<AVFormatContext, FormatCloser> format(raw_format);
+  return decode_opened(format.get(), limits);
+}
+
+items::Image decode_image_bytes(std::string_view bytes, const DecodeLimits& limits) {
+  if (bytes.empty()) throw std::runtime_error("the file is empty");
+  check_header_size(read_pixel_size_of_bytes(bytes), limits);
+  MemoryInput input{bytes};
+  constexpr int buffer_size = 16 * 1024;
+  auto* buffer = static_cast<unsigned char*>(av_malloc(buffer_size));
+  if (!buffer) throw std::bad_alloc();
+  std::unique_ptr<AVIOContext, IoFreer> io(
+      avio_alloc_context(buffer, buffer_size, 0, &input, &MemoryInput::read, nullptr, &MemoryInput::seek));
+  if (!io) {
+    av_free(buffer);
+    throw std::bad_alloc();
+  }
+  AVFormatContext* raw_format = avformat_alloc_context();
+  if (!raw_format) throw std::bad_alloc();
+  raw_format->pb = io.get();
+  raw_format->flags |= AVFMT_FLAG_CUSTOM_IO;
+  AVDictionary* raw_options = still_image_options();
+  // On failure avformat_open_input frees the context (never the custom I/O, which io owns).
+  int status = avformat_open_input(&raw_format, nullptr, nullptr, &raw_options);
+  av_dict_free(&raw_options);
+  if (status < 0) throw std::runtime_error("not a readable image: " + av_error(status));
+  std::unique_ptr<AVFormatContext, FormatCloser> format(raw_format);  // closed before io is freed
+  return decode_opened(format.get(), limits);
 }
 
 }  // namespace pipectl::media

@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <istream>
+#include <streambuf>
+#include <string_view>
 #include <vector>
 
 namespace pipectl::media {
@@ -48,7 +51,7 @@ std::optional<PixelSize> webp_size(const Bytes& head) {
   return std::nullopt;
 }
 
-std::optional<PixelSize> jpeg_size(std::ifstream& in) {
+std::optional<PixelSize> jpeg_size(std::istream& in) {
   // Walk the segments after SOI until a start-of-frame marker; each segment gives its length.
   std::array<std::uint8_t, 2> marker{};
   in.seekg(2);
@@ -74,11 +77,30 @@ std::optional<PixelSize> jpeg_size(std::ifstream& in) {
   return std::nullopt;
 }
 
-}  // namespace
+// A read-only, seekable stream over bytes in memory, without copying them.
+class MemoryBuffer : public std::streambuf {
+ public:
+  explicit MemoryBuffer(std::string_view bytes) {
+    char* begin = const_cast<char*>(bytes.data());  // only ever read
+    setg(begin, begin, begin + bytes.size());
+  }
 
-std::optional<PixelSize> read_pixel_size(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
+ protected:
+  pos_type seekoff(off_type offset, std::ios_base::seekdir direction, std::ios_base::openmode) override {
+    const off_type base = direction == std::ios_base::beg ? 0
+                          : direction == std::ios_base::cur ? gptr() - eback()
+                                                            : egptr() - eback();
+    const off_type target = base + offset;
+    if (target < 0 || target > egptr() - eback()) return pos_type(off_type(-1));
+    setg(eback(), eback() + target, egptr());
+    return pos_type(target);
+  }
+  pos_type seekpos(pos_type position, std::ios_base::openmode mode) override {
+    return seekoff(off_type(position), std::ios_base::beg, mode);
+  }
+};
+
+std::optional<PixelSize> read_pixel_size(std::istream& in) {
   Bytes head(64);
   in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<size_t>(in.gcount()));
@@ -89,6 +111,20 @@ std::optional<PixelSize> read_pixel_size(const std::string& path) {
     return jpeg_size(in);
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<PixelSize> read_pixel_size(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return read_pixel_size(in);
+}
+
+std::optional<PixelSize> read_pixel_size_of_bytes(std::string_view bytes) {
+  MemoryBuffer buffer(bytes);
+  std::istream in(&buffer);
+  return read_pixel_size(in);
 }
 
 }  // namespace pipectl::media

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace pipectl::media {
 
@@ -15,5 +16,7 @@ struct PixelSize {
 // PNG (IHDR), JPEG (the SOFn segment) and WebP (VP8, VP8L, VP8X). nullopt when the file is
 // none of these or its header is cut short; other formats are bounded by the decoder instead.
 std::optional<PixelSize> read_pixel_size(const std::string& path);
+// The same for a file's bytes held in memory.
+std::optional<PixelSize> read_pixel_size_of_bytes(std::string_view bytes);
 
 }  // namespace pipectl::media

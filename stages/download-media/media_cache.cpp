@@ -1,8 +1,10 @@
 #include "media_cache.hpp"
 
 #include "temp_files.hpp"
+#include "write_errors.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 #include <signal.h>
 #include <unistd.h>
@@ -21,13 +23,43 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::runtime_error system_error(const std::string& what, const fs::path& path) {
-  std::string message = what;
-  return std::runtime_error(message.append(" ").append(path.string()).append(": ").append(std::strerror(errno)));
-}
-
 bool is_hex(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+// "cannot write the media cache file <path>: no space left on device (the disk is full)".
+std::runtime_error system_error(const std::string& what, const fs::path& path, int error_number = errno) {
+  std::string message = what;
+  return std::runtime_error(
+      message.append(" ").append(path.string()).append(": ").append(stages::write_error_text(error_number)));
+}
+
+// Cache entries are named by 64 hex digits; anything else in the folder (temporary files) is not one.
+bool is_entry_name(const std::string& name) { return name.size() == 64 && is_hex(name); }
+
+struct Entry {
+  fs::path path;
+  std::uint64_t bytes = 0;
+  struct timespec used {};
+};
+
+// Every entry in the folder with its size and last use. Entries removed while the folder is read
+// (by another process) are simply not there.
+std::vector<Entry> list_entries(const fs::path& folder) {
+  std::vector<Entry> entries;
+  std::error_code error;
+  for (fs::directory_iterator shards(folder, error), end; !error && shards != end; shards.increment(error)) {
+    const std::string shard = shards->path().filename().string();
+    if (shard.size() != 2 || !is_hex(shard)) continue;
+    std::error_code inner;
+    for (fs::directory_iterator files(shards->path(), inner), stop; !inner && files != stop; files.increment(inner)) {
+      if (!is_entry_name(files->path().filename().string())) continue;
+      struct stat status {};
+      if (::stat(files->path().c_str(), &status) != 0 || !S_ISREG(status.st_mode)) continue;
+      entries.push_back(Entry{files->path(), static_cast<std::uint64_t>(status.st_size), status.st_mtim});
+    }
+  }
+  return entries;
 }
 
 void write_all(int fd, std::string_view bytes, const fs::path& path) {
@@ -49,7 +81,8 @@ void sync_folder(const fs::path& folder) {
 
 }  // namespace
 
-MediaCache::MediaCache(fs::path folder) : folder_(std::move(folder)) {}
+MediaCache::MediaCache(fs::path folder, std::uint64_t max_bytes)
+    : folder_(std::move(folder)), max_bytes_(max_bytes) {}
 
 std::string MediaCache::key(std::string_view url) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -77,6 +110,33 @@ std::optional<fs::path> MediaCache::find(std::string_view url) const {
   return std::nullopt;
 }
 
+std::optional<std::string> MediaCache::read(std::string_view url) {
+  const fs::path path = path_for(url);
+  // Opened before anything else: once open, another process removing the entry cannot take
+  // the bytes away; before, its removal is a miss like any other.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat status {};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode) || status.st_size <= 0) return std::nullopt;
+  std::string bytes(static_cast<std::size_t>(status.st_size), '\0');
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  if (done != bytes.size()) return std::nullopt;  // cut short or unreadable: fetched again
+  // Used now: the last to be evicted. Failing to mark it only makes it older than it is.
+  const struct timespec times[2] = {{0, UTIME_OMIT}, {0, UTIME_NOW}};
+  ::futimens(fd, times);
+  return bytes;
+}
+
 fs::path MediaCache::store(std::string_view url, std::string_view bytes) {
   const fs::path final_path = path_for(url);
   std::error_code error;
@@ -85,7 +145,7 @@ fs::path MediaCache::store(std::string_view url, std::string_view bytes) {
     throw std::runtime_error(std::string("cannot create the media cache folder ")
                                  .append(final_path.parent_path().string())
                                  .append(": ")
-                                 .append(error.message()));
+                                 .append(stages::write_error_text(error.value())));
   const fs::path temp = stages::temp_path_for(final_path);
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw system_error("cannot create the media cache file", temp);
@@ -97,14 +157,63 @@ fs::path MediaCache::store(std::string_view url, std::string_view bytes) {
     fs::remove(temp, error);
     throw;
   }
-  ::close(fd);
+  // Some filesystems (NFS) report a full disk only when the file is closed.
+  if (::close(fd) != 0) {
+    auto failure = system_error("cannot write the media cache file", temp);
+    fs::remove(temp, error);
+    throw failure;
+  }
   if (::rename(temp.c_str(), final_path.c_str()) != 0) {
     auto failure = system_error("cannot rename the media cache file", temp);
     fs::remove(temp, error);
     throw failure;
   }
   sync_folder(final_path.parent_path());
+  if (max_bytes_ > 0) {
+    bool should_trim = false;
+    {
+      std::lock_guard lock(mutex_);
+      stored_since_ += bytes.size();
+      should_trim = !looked_ || seen_bytes_ + stored_since_ > max_bytes_ || stored_since_ > max_bytes_ / 16;
+    }
+    if (should_trim) trim(final_path);
+  }
   return final_path;
+}
+
+std::vector<fs::path> MediaCache::trim(const fs::path& keep) {
+  std::lock_guard lock(mutex_);
+  std::vector<Entry> entries = list_entries(folder_);
+  std::uint64_t total = 0;
+  for (const auto& entry : entries) total += entry.bytes;
+  std::vector<fs::path> removed;
+  if (max_bytes_ > 0 && total > max_bytes_) {
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+      if (a.used.tv_sec != b.used.tv_sec) return a.used.tv_sec < b.used.tv_sec;
+      if (a.used.tv_nsec != b.used.tv_nsec) return a.used.tv_nsec < b.used.tv_nsec;
+      return a.path < b.path;
+    });
+    for (const auto& entry : entries) {
+      if (total <= max_bytes_) break;
+      if (entry.path == keep) continue;
+      std::error_code ignored;
+      // Gone already (another process trims too) counts as removed: its bytes are not there.
+      if (fs::remove(entry.path, ignored) || !fs::exists(entry.path, ignored)) {
+        total -= entry.bytes;
+        removed.push_back(entry.path);
+      }
+    }
+  }
+  seen_bytes_ = total;
+  stored_since_ = 0;
+  looked_ = true;
+  return removed;
+}
+
+std::uint64_t MediaCache::bytes_on_disk() const {
+  std::uint64_t total = 0;
+  for (const auto& entry : list_entries(folder_)) total += entry.bytes;
+  return total;
 }
 
 std::vector<fs::path> MediaCache::remove_stale_temp_files() const {

@@ -17,6 +17,7 @@ net::HttpOptions http_options(const DownloadSettings& settings) {
   options.read_timeout = settings.timeout;
   options.max_body_bytes = settings.max_bytes;
   options.ca_file = settings.ca_file;
+  options.cancelled = settings.cancelled;
   return options;
 }
 
@@ -32,7 +33,7 @@ int checked_downloads(int downloads) {
 MediaDownloader::MediaDownloader(DownloadSettings settings)
     : settings_(std::move(settings)),
       http_options_(http_options(settings_)),
-      cache_(settings_.cache_folder),
+      cache_(settings_.cache_folder, settings_.cache_max_bytes),
       permits_(checked_downloads(settings_.downloads)) {
   // One client now, so that a CA file that cannot be read fails the stage when it starts.
   try {
@@ -55,16 +56,35 @@ void MediaDownloader::return_client(std::unique_ptr<net::HttpClient> client) {
   idle_clients_.push_back(std::move(client));
 }
 
-std::filesystem::path MediaDownloader::fetch(const std::string& url) {
-  if (auto hit = cache_.find(url)) return *hit;
+namespace {
 
-  permits_.acquire();
+// How often waits (a backoff, a free download slot) look at the cancel flag.
+constexpr auto cancel_step = std::chrono::milliseconds(50);
+
+std::runtime_error stopped() { return std::runtime_error("stopped: the run is being cancelled"); }
+
+}  // namespace
+
+void MediaDownloader::wait(std::chrono::milliseconds time) const {
+  const auto end = std::chrono::steady_clock::now() + time;
+  while (std::chrono::steady_clock::now() < end) {
+    if (cancelled()) throw stopped();
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        cancel_step, end - std::chrono::steady_clock::now()));
+  }
+}
+
+Fetched MediaDownloader::fetch(const std::string& url) {
+  if (auto hit = cache_.read(url)) return Fetched{std::move(*hit), {}};
+
+  while (!permits_.try_acquire_for(cancel_step))
+    if (cancelled()) throw stopped();
   struct Permit {
     std::counting_semaphore<max_downloads>& permits;
     ~Permit() { permits.release(); }
   } permit{permits_};
   // Another thread may have fetched it while this one waited.
-  if (auto hit = cache_.find(url)) return *hit;
+  if (auto hit = cache_.read(url)) return Fetched{std::move(*hit), {}};
 
   // A 5xx or a transient fault (a dropped connection, a time-out) is tried again after a
   // jittered backoff; anything else is the answer.
@@ -85,12 +105,20 @@ std::filesystem::path MediaDownloader::fetch(const std::string& url) {
                                      .append(" bytes)"));
       if (!net::is_transient(error.kind) || !backoff.may_retry(attempt)) throw std::runtime_error(error.detail());
     }
-    std::this_thread::sleep_for(backoff.delay(attempt, random));
+    wait(backoff.delay(attempt, random));
   }
   if (response.status != 200)
     throw std::runtime_error(std::string("the server answered HTTP ").append(std::to_string(response.status)));
   if (response.body.empty()) throw std::runtime_error("the server sent an empty file");
-  return cache_.store(url, response.body);
+  Fetched fetched;
+  try {
+    cache_.store(url, response.body);
+  } catch (const std::exception& error) {
+    // The picture is in memory: the card needs nothing more. The cache is only for later runs.
+    fetched.cache_problem = error.what();
+  }
+  fetched.bytes = std::move(response.body);
+  return fetched;
 }
 
 }  // namespace pipectl::media

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <semaphore>
@@ -25,6 +26,18 @@ struct DownloadSettings {
   std::string ca_file;                       // for https; empty: the system's trust store
   int retries = 2;                           // more attempts after a 5xx or a dropped connection
   std::chrono::milliseconds backoff{200};    // before the first retry; doubles, with jitter
+  std::uint64_t cache_max_bytes = 0;         // the cache's bound (least recently used out first); 0: none
+  // True once the run is being stopped: a download in progress, a backoff or a wait for a permit
+  // gives up within ~50 ms (std::runtime_error "stopped: ..."). Empty: never.
+  std::function<bool()> cancelled;
+};
+
+// A picture's bytes, from the cache or just downloaded.
+struct Fetched {
+  std::string bytes;
+  // Why the cache could not keep a download ("cannot write the media cache file ...: no space
+  // left on device (the disk is full)"); the bytes are good all the same. Empty otherwise.
+  std::string cache_problem;
 };
 
 class MediaDownloader {
@@ -34,15 +47,19 @@ class MediaDownloader {
   // Throws std::runtime_error when ca_file cannot be loaded, or downloads is out of range.
   explicit MediaDownloader(DownloadSettings settings);
 
-  // The cached file holding the bytes at `url`, downloaded first when the cache has none.
-  // Thread-safe. Throws std::runtime_error saying why in a few words, without the URL (the
-  // caller names it): "the server answered HTTP 500", "no complete answer within 30000 ms",
-  // "the file is larger than max_bytes (20971520 bytes)".
-  std::filesystem::path fetch(const std::string& url);
+  // The bytes at `url`: from the cache, else downloaded and stored there. A download the cache
+  // cannot keep (a full disk, a file size limit) is returned all the same, with the reason in
+  // cache_problem. Thread-safe. Throws std::runtime_error saying why in a few words, without the
+  // URL (the caller names it): "the server answered HTTP 500", "no complete answer within
+  // 30000 ms", "the file is larger than max_bytes (20971520 bytes)".
+  Fetched fetch(const std::string& url);
 
-  const MediaCache& cache() const { return cache_; }
+  MediaCache& cache() { return cache_; }
 
  private:
+  bool cancelled() const { return settings_.cancelled && settings_.cancelled(); }
+  // Sleeps `time` in short steps, giving up (std::runtime_error) once the run is cancelled.
+  void wait(std::chrono::milliseconds time) const;
   std::unique_ptr<net::HttpClient> take_client();
   void return_client(std::unique_ptr<net::HttpClient> client);
 

@@ -39,6 +39,8 @@ const char* to_string(HttpErrorKind kind) {
       return "closed";
     case HttpErrorKind::redirect:
       return "redirect";
+    case HttpErrorKind::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }

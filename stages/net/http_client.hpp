@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -30,6 +31,10 @@ struct HttpOptions {
   // 301, 302, 303, 307 and 308 with a Location are followed up to this many times (to http(s)
   // URLs; never from https to http); 0 returns the redirect itself.
   int max_redirects = 3;
+  // Asked every 50 ms while the client waits (resolving, connecting, reading): once it returns
+  // true the request stops with HttpError cancelled, so Ctrl-C does not wait for a slow server's
+  // read_timeout. Empty: never cancelled.
+  std::function<bool()> cancelled;
 };
 
 struct HttpResponse {
@@ -49,12 +54,14 @@ enum class HttpErrorKind {
   protocol,   // the server's answer is not valid HTTP/1.1
   closed,     // the connection closed or broke before the response was complete
   redirect,   // too many redirects, or one to a URL that may not be followed (https to http)
+  cancelled,  // HttpOptions::cancelled said stop (the run is being stopped)
 };
 
 const char* to_string(HttpErrorKind kind);
 
 // Worth another attempt after a backoff (resolve, connect, timeout, closed): the fault may pass.
-// A bad URL, a TLS failure, a body over the cap, garbled HTTP and bad redirects will not.
+// A bad URL, a TLS failure, a body over the cap, garbled HTTP, bad redirects and a cancelled
+// request will not.
 bool is_transient(HttpErrorKind kind);
 
 class HttpError : public std::runtime_error {

@@ -33,16 +33,36 @@ namespace {
 // Headers beyond this are not an API's or a CDN's: refused as too_large.
 constexpr std::uint32_t header_limit = 64 * 1024;
 
+// How often a wait looks at HttpOptions::cancelled: Ctrl-C stops a download within this (plus
+// the time the operation takes to unwind), not after the whole read_timeout.
+constexpr auto cancel_poll = std::chrono::milliseconds(50);
+
+bool cancel_requested(const HttpOptions& options) { return options.cancelled && options.cancelled(); }
+
+HttpError cancelled_error(const std::string& shown_url) {
+  return HttpError(HttpErrorKind::cancelled, shown_url, "stopped: the run is being cancelled");
+}
+
 // Runs `io` until the operation `start` begins has completed, and returns its error code. The
-// operation itself is bounded by the deadline set on the stream before it starts.
+// operation itself is bounded by the deadline set on the stream before it starts. When
+// options.cancelled says so, `stream` is cancelled (the operation completes, aborted) and
+// HttpError cancelled is thrown: the connection is then unusable and never kept.
 template <class Start>
-error_code run_operation(asio::io_context& io, Start start) {
+error_code run_operation(asio::io_context& io, beast::tcp_stream& stream, const HttpOptions& options,
+                         const std::string& shown_url, Start start) {
   std::optional<error_code> result;
   start([&result](error_code error, auto&&...) { result = error; });
+  bool stopping = false;
   while (!result) {
     if (io.stopped()) io.restart();
-    io.run_one();
+    if (!options.cancelled || stopping) {
+      io.run_one();
+    } else if (io.run_one_for(cancel_poll) == 0 && !result && cancel_requested(options)) {
+      stream.cancel();
+      stopping = true;
+    }
   }
+  if (stopping || cancel_requested(options)) throw cancelled_error(shown_url);
   return *result;
 }
 
@@ -96,16 +116,20 @@ void Connection::open(const Url& url, Clock::time_point deadline, const HttpOpti
                          });
   while (!lookup->error) {
     if (io_.stopped()) io_.restart();
-    if (io_.run_one_until(deadline) == 0 && Clock::now() >= deadline)
-      throw HttpError(HttpErrorKind::timeout, shown_url,
-                      std::string("no address for ").append(url.host).append(" within ").append(limit));
+    const auto step = options.cancelled ? std::min(deadline, Clock::now() + cancel_poll) : deadline;
+    if (io_.run_one_until(step) == 0) {
+      if (Clock::now() >= deadline)
+        throw HttpError(HttpErrorKind::timeout, shown_url,
+                        std::string("no address for ").append(url.host).append(" within ").append(limit));
+      if (cancel_requested(options)) throw cancelled_error(shown_url);
+    }
   }
   if (*lookup->error)
     throw HttpError(HttpErrorKind::resolve, shown_url,
                     std::string("cannot resolve ").append(url.host).append(": ").append(lookup->error->message()));
 
   socket().expires_at(deadline);
-  error_code error = run_operation(io_, [&](auto handler) { socket().async_connect(lookup->endpoints, handler); });
+  error_code error = run_operation(io_, socket(), options, shown_url, [&](auto handler) { socket().async_connect(lookup->endpoints, handler); });
   if (error == beast::error::timeout)
     throw HttpError(HttpErrorKind::timeout, shown_url, std::string("no connection within ").append(limit));
   if (error)
@@ -120,7 +144,7 @@ void Connection::open(const Url& url, Clock::time_point deadline, const HttpOpti
       throw HttpError(HttpErrorKind::tls, shown_url, failure.what());
     }
     error =
-        run_operation(io_, [&](auto handler) { secure_->async_handshake(asio::ssl::stream_base::client, handler); });
+        run_operation(io_, socket(), options, shown_url, [&](auto handler) { secure_->async_handshake(asio::ssl::stream_base::client, handler); });
     if (error == beast::error::timeout)
       throw HttpError(HttpErrorKind::timeout, shown_url, std::string("no TLS handshake within ").append(limit));
     if (error)
@@ -138,7 +162,7 @@ HttpResponse Connection::exchange(const Request& request, Clock::time_point dead
 
   socket().expires_at(deadline);
   error_code error = with_stream([&](auto& stream) {
-    return run_operation(io_, [&](auto handler) { http::async_write(stream, request, handler); });
+    return run_operation(io_, socket(), options, shown_url, [&](auto handler) { http::async_write(stream, request, handler); });
   });
   if (error == beast::error::timeout) throw HttpError(HttpErrorKind::timeout, shown_url, no_answer);
   if (error && reused) throw StaleConnection{};
@@ -150,7 +174,7 @@ HttpResponse Connection::exchange(const Request& request, Clock::time_point dead
   parser.header_limit(header_limit);
   parser.body_limit(options.max_body_bytes);
   error = with_stream([&](auto& stream) {
-    return run_operation(io_, [&](auto handler) { http::async_read(stream, buffer_, parser, handler); });
+    return run_operation(io_, socket(), options, shown_url, [&](auto handler) { http::async_read(stream, buffer_, parser, handler); });
   });
   if (error) {
     if (error == beast::error::timeout) throw HttpError(HttpErrorKind::timeout, shown_url, no_answer);
