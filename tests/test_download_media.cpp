@@ -7,14 +7,12 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <csignal>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -25,6 +23,7 @@
 #include "items/media.hpp"
 #include "media_cache.hpp"
 #include "photo_variant.hpp"
+#include "support/file_limits.hpp"
 #include "support/fixture_graph.hpp"
 #include "support/loopback_server.hpp"
 #include "support/paths.hpp"
@@ -455,30 +454,6 @@ TEST_CASE("X photos are fetched in the smallest variant that covers their box on
 
 namespace {
 
-// Lowers this process's file size limit (RLIMIT_FSIZE, `ulimit -f`) to `bytes` with SIGXFSZ
-// ignored, so that a write past it fails with EFBIG as in pipectl (main.cpp ignores SIGXFSZ);
-// both are restored when the object goes away. Only the soft limit moves, so it can go back up.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    REQUIRE(getrlimit(RLIMIT_FSIZE, &saved_) == 0);
-    previous_ = std::signal(SIGXFSZ, SIG_IGN);
-    struct rlimit lowered = saved_;
-    lowered.rlim_cur = bytes;
-    REQUIRE(setrlimit(RLIMIT_FSIZE, &lowered) == 0);
-  }
-  ~FileSizeLimit() {
-    setrlimit(RLIMIT_FSIZE, &saved_);
-    std::signal(SIGXFSZ, previous_);
-  }
-  FileSizeLimit(const FileSizeLimit&) = delete;
-  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
-
- private:
-  struct rlimit saved_ {};
-  void (*previous_)(int) = SIG_DFL;
-};
-
 std::vector<fs::path> files_in(const fs::path& folder) {
   std::vector<fs::path> files;
   if (fs::exists(folder))
@@ -511,7 +486,7 @@ TEST_CASE("a download the cache cannot keep (file size limit) is a warning; the 
   StageUnderTest under_test({{"cache", cache.string()}});
   std::optional<items::Image> image;
   {
-    FileSizeLimit limit(1024);
+    test::FileSizeLimit limit(1024);
     const auto& result = under_test.run(post_with("5", {photo("k_noise", url)}));
     REQUIRE(result.images.size() == 1);
     image = result.images[0];
@@ -543,7 +518,7 @@ TEST_CASE("media cache write errors name the file and the limit, and leave nothi
   media::MediaCache entries(folder.path() / "cache");
   const std::string url = "http://127.0.0.1:9/big.png";
   {
-    FileSizeLimit limit(1000);
+    test::FileSizeLimit limit(1000);
     CHECK_THROWS_WITH(entries.store(url, std::string(5000, 'x')),
                       Catch::Contains("cannot write the media cache file " + entries.path_for(url).string() + ".part-") &&
                           Catch::Contains("file size limit exceeded"));

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -22,6 +23,8 @@
 #include "mp4_writer.hpp"
 #include "pipectl/registry.hpp"
 #include "temp_files.hpp"
+#include "write_errors.hpp"
+#include "support/file_limits.hpp"
 #include "support/media_probe.hpp"
 #include "support/paths.hpp"
 
@@ -769,4 +772,41 @@ TEST_CASE("encode: still mode writes one picture per card, lasting the card", "[
   // ffmpeg's -ss drops pictures that start before the time: ask for the card's own start.
   const auto decoded = pipectl::test::decode_luma_at(video, 1.0, 320, 240);
   CHECK(pipectl::test::psnr(card_luma(320, 240, 1), decoded) >= 40.0);
+}
+
+TEST_CASE("encode: a video past the file size limit fails naming the file and the limit; nothing is left",
+          "[encode][files][faults]") {
+  TempDir dir;
+  NullEmitter out;
+  std::vector<std::string> warnings;
+  const fs::path output = dir.path() / "day.mp4";
+  auto stage = make_stage(output, warnings);
+  std::string error;
+  {
+    // A few kilobytes: the header and the first cards fit, then a write gets EFBIG.
+    pipectl::test::FileSizeLimit limit(6000);
+    try {
+      for (int card = 0; card < 40; ++card) stage->process(Item::make(make_card(320, 240, card)), out);
+      stage->finish(out);
+    } catch (const std::exception& failure) {
+      error = failure.what();
+    }
+  }
+  INFO(error);
+  CHECK_THAT(error, Catch::Contains("file size limit exceeded (RLIMIT_FSIZE") &&
+                        Catch::Contains(output.string() + ".part-") && Catch::Contains("(output " + output.string() + ")"));
+  stage.reset();
+  CHECK(files_in(dir.path()).empty());  // no temporary file, no video under the final name
+}
+
+TEST_CASE("encode: write errors say that the disk is full or a size limit was hit", "[encode][files][faults]") {
+  using pipectl::stages::write_error_text;
+  CHECK(write_error_text(ENOSPC) == "no space left on device (the disk is full)");
+  CHECK_THAT(write_error_text(EFBIG), Catch::StartsWith("file size limit exceeded (RLIMIT_FSIZE"));
+  CHECK(write_error_text(EDQUOT) == "disk quota exceeded");
+  CHECK(write_error_text(EROFS) == "read-only file system");
+  CHECK(write_error_text(EACCES) == "permission denied");  // the rest: strerror, lower case
+  CHECK(pipectl::stages::is_out_of_room(ENOSPC));
+  CHECK(pipectl::stages::is_out_of_room(EFBIG));
+  CHECK_FALSE(pipectl::stages::is_out_of_room(EACCES));
 }

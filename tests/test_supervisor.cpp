@@ -8,14 +8,17 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
 #include <map>
 #include <set>
 
-#include "support/media_probe.hpp"
+#include "support/file_limits.hpp"
 #include "support/fixture_graph.hpp"
+#include "support/loopback_server.hpp"
+#include "support/media_probe.hpp"
 #include "support/json_lines.hpp"
 #include "support/paths.hpp"
 
@@ -619,4 +622,138 @@ TEST_CASE("on a terminal, a live view redraws each running handle's stage and pr
   CHECK(plain.exit_code == 0);
   CHECK(plain.output.find("\x1b[") == std::string::npos);
   CHECK(plain.output.find("[1/4]") != std::string::npos);
+}
+
+namespace {
+
+// The size of each handle's video in a run without limits, to choose a limit between them.
+std::map<std::string, std::uintmax_t> video_sizes(const fs::path& graph, const std::vector<std::string>& handles,
+                                                  const fs::path& out) {
+  auto result = run("", graph, handles, out, "-j 1");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  std::map<std::string, std::uintmax_t> sizes;
+  for (const auto& handle : handles) sizes[handle] = fs::file_size(out / handle / "2026-11-24.mp4");
+  return sizes;
+}
+
+}  // namespace
+
+TEST_CASE("a video past the file size limit fails its own handle, naming the file and the limit; the others go on",
+          "[faults]") {
+  test::TempDir folder("pipectl-supervisor-fsize");
+  fs::path graph = write_graph(folder.path(), test::stored_fixtures());
+  const std::string small = "bad_next_page", large = "broken_posts";
+  auto sizes = video_sizes(graph, {small, large}, folder.path() / "reference");
+  REQUIRE(sizes[large] > sizes[small] + 1024);
+  const auto limit = std::to_string((sizes[small] + sizes[large]) / 2);
+  // RLIMIT_FSIZE as `ulimit -f` or a batch system sets it: for pipectl and all it starts.
+  auto result = run("prlimit --fsize=" + limit + ":" + limit + " ", graph, {small, large}, folder.path() / "videos",
+                    "-j 2");
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  const std::string video = (folder.path() / "videos" / large / "2026-11-24.mp4").string();
+  CHECK_THAT(result.output, Catch::Contains(large + ": stage 'encode': cannot") && Catch::Contains(video + ".part-") &&
+                                Catch::Contains("file size limit exceeded (RLIMIT_FSIZE, `ulimit -f`") &&
+                                Catch::Contains("(output " + video + ")"));
+  CHECK(result.output.find("killed by") == std::string::npos);  // pipectl ignores SIGXFSZ: the write fails
+  CHECK(result.output.find("1 of 2 handles made their video") != std::string::npos);
+  CHECK(fs::file_size(folder.path() / "videos" / small / "2026-11-24.mp4") == sizes[small]);
+  for (const auto& file : files_under(folder.path() / "videos" / large)) {
+    INFO(file);
+    CHECK(file.extension() != ".mp4");  // no video, no temporary file
+  }
+  CHECK_FALSE(fs::exists(video));
+}
+
+TEST_CASE("a full disk fails the handle whose video it holds, naming the file and the disk; the others go on",
+          "[faults]") {
+  // The real ENOSPC: the large handle's folder is a 12 KiB tmpfs of the command's own.
+  if (auto problem = test::own_filesystem_problem(); !problem.empty()) {
+    WARN("SKIPPED: " << problem);
+    return;
+  }
+  test::TempDir folder("pipectl-supervisor-enospc");
+  fs::path graph = write_graph(folder.path(), test::stored_fixtures());
+  const fs::path out = folder.path() / "videos", small_disk = out / "broken_posts";
+  fs::create_directories(small_disk);
+  // What the small disk holds when the run is over, listed before the namespace (and the tmpfs) goes.
+  const std::string command = "/bin/sh -c " +
+                              test::shell_quote(run_command_line(graph, {"broken_posts", "bad_next_page"}, out, "-j 1") +
+                                                "; code=$?; echo \"small disk holds: [$(ls -A " +
+                                                test::shell_quote(small_disk.string()) + ")]\"; exit $code");
+  auto result = test::run_command(test::with_own_filesystem(small_disk, "size=12k", command));
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  const std::string video = (small_disk / "2026-11-24.mp4").string();
+  CHECK_THAT(result.output, Catch::Contains("broken_posts: stage 'encode': cannot") &&
+                                Catch::Contains(video + ".part-") &&
+                                Catch::Contains("no space left on device (the disk is full) (output " + video + ")"));
+  CHECK(result.output.find("small disk holds: []") != std::string::npos);  // no temporary file, no video
+  CHECK(fs::file_size(out / "bad_next_page/2026-11-24.mp4") > 0);
+  CHECK(result.output.find("1 of 2 handles made their video") != std::string::npos);
+}
+
+TEST_CASE("a child killed by SIGXFSZ is reported as over the file size limit, not only by the signal", "[faults]") {
+  test::TempDir folder("pipectl-supervisor-sigxfsz");
+  auto handles = write_dataset(folder.path() / "stored", 1);
+  fs::path graph =
+      write_graph(folder.path(), folder.path() / "stored", "node mark : test-crash handle=bad_next_page signal=XFSZ");
+  fs::path events_file = folder.path() / "events.jsonl";
+  auto result = run("", graph, handles, folder.path() / "videos",
+                    "-j 2 --events " + test::shell_quote(events_file.string()) + with_test_stages());
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK(result.output.find("bad_next_page: the process was killed by SIGXFSZ (file size limit (RLIMIT_FSIZE) "
+                           "exceeded: a file it wrote passed `ulimit -f`)") != std::string::npos);
+  CHECK(result.output.find("1 of 2 handles made their video") != std::string::npos);
+  for (const auto& event : read_events(events_file))
+    if (field(event, "event") == "failed") CHECK(field(event, "signal") == "SIGXFSZ");
+}
+
+TEST_CASE("Ctrl-C during a download that stalls stops the run within a second, exit 130, no temporary file",
+          "[faults][cancel]") {
+  // A server that sends the headers of a picture and then nothing: only download-media's
+  // 30 s timeout would end the wait, were Ctrl-C not noticed.
+  test::LoopbackServer server([](const test::LoopbackRequest&) {
+    test::LoopbackReply reply = test::reply_with(200, std::string(200000, 'x'));
+    reply.pause_after_headers = std::chrono::seconds(60);
+    return reply;
+  });
+  test::TempDir folder("pipectl-supervisor-download-interrupt");
+  const fs::path dataset = folder.path() / "stored";
+  fs::create_directories(dataset / "stall_media/pages");
+  std::ofstream(dataset / "stall_media/user.json")
+      << R"({"data": {"id": "900099", "name": "Stalled Media", "username": "stall_media"}})";
+  std::ofstream(dataset / "stall_media/pages/page-1.json")
+      << R"({"data": [{"id": "5001", "author_id": "900099", "created_at": "2026-11-24T10:00:00.000Z",)"
+      << R"( "text": "a photo that never arrives", "attachments": {"media_keys": ["3_stall"]}}],)"
+      << R"( "includes": {"users": [{"id": "900099", "name": "Stalled Media", "username": "stall_media"}],)"
+      << R"( "media": [{"media_key": "3_stall", "type": "photo", "url": ")" << server.url("/stall.jpg")
+      << R"(", "width": 800, "height": 600}]}, "meta": {"result_count": 1}})";
+  fs::path graph = write_graph(folder.path(), dataset);
+  const fs::path out = folder.path() / "videos";
+  auto mode = GENERATE(as<std::string>{}, "-j 1", "--no-fork");
+  INFO(mode);
+  const int asked_before = server.requests();
+  BackgroundRun run(run_command_line(graph, {"stall_media"}, out, mode), folder.path() / "output.txt");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (server.requests() == asked_before && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(server.requests() > asked_before);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // well into the wait for the body
+  REQUIRE(kill(run.pid(), SIGINT) == 0);
+  const auto start = std::chrono::steady_clock::now();
+  const int exit_code = run.wait();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "Ctrl-C during a stalled download (%s): the run ended %.3f s after SIGINT\n", mode.c_str(),
+               seconds);
+  INFO(run.output());
+  CHECK(exit_code == 130);
+  CHECK(seconds < 1.5);  // the aim is 1 s; the margin is for a loaded machine
+  CHECK(run.output().find("pipectl run: interrupted") != std::string::npos);
+  for (const auto& file : files_under(out)) {
+    INFO(file);
+    CHECK(file.filename().string().find(".part-") == std::string::npos);
+  }
 }

@@ -10,6 +10,7 @@
 
 #include "h264_skip.hpp"
 #include "temp_files.hpp"
+#include "write_errors.hpp"
 
 // x264.h needs the fixed-width integer types declared before it.
 extern "C" {
@@ -47,7 +48,12 @@ using X264Ptr = std::unique_ptr<x264_t, X264Close>;
 using FormatPtr = std::unique_ptr<AVFormatContext, FormatClose>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketFree>;
 
+// An errno (AVERROR(ENOSPC) from a write, say) reads as write_error_text says it: "no space left
+// on device (the disk is full)", "file size limit exceeded (RLIMIT_FSIZE ...)"; FFmpeg's own
+// codes (AVERROR_INVALIDDATA ...) as av_strerror gives them. FFmpeg's codes are four-letter
+// tags, far from the small positive numbers errno uses.
 std::string av_error_text(int code) {
+  if (code < 0 && -code < 4096) return stages::write_error_text(AVUNERROR(code));
   char buffer[AV_ERROR_MAX_STRING_SIZE] = {};
   av_strerror(code, buffer, sizeof buffer);
   return buffer;
@@ -525,7 +531,9 @@ void Mp4Writer::finish() {
   std::filesystem::rename(temp_path_, final_path_, error);
   if (error)
     fail_and_throw("cannot rename " + temp_path_.string() + " to " + final_path_.string() + ": " +
-                   error.message());
+                   (error.category() == std::generic_category() || error.category() == std::system_category()
+                        ? stages::write_error_text(error.value())
+                        : error.message()));
   impl_->file_created = false;
   state_ = State::finished;
 }

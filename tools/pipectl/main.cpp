@@ -1,5 +1,6 @@
 // pipectl: turns a social account's day into a video. This file only dispatches subcommands.
 
+#include <csignal>
 #include <iostream>
 
 #include "card_memory.hpp"
@@ -44,6 +45,11 @@ int main(int argc, char** argv) {
   pipectl::tune_allocator_for_cards();
   // FFmpeg prints its own complaints about bad images; pipectl reports them per post instead.
   av_log_set_level(AV_LOG_QUIET);  // mjpeg logs a corrupt file as "fatal"
+  // Under a file size limit (`ulimit -f`, a batch system's cap), a write past it raises SIGXFSZ,
+  // whose default kills the process before it can say which file or remove its temporary file.
+  // Ignored, the write fails with EFBIG instead: the handle fails naming the file and the limit,
+  // and the other handles go on. Handle processes inherit this through fork.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

@@ -32,6 +32,7 @@
 #include "run_board.hpp"
 #include "status_server.hpp"
 #include "terminal_view.hpp"
+#include "write_errors.hpp"
 
 namespace pipectl::cli {
 
@@ -107,7 +108,12 @@ json::object ended_without_outcome(const std::string& handle, int status) {
     int number = WTERMSIG(status);
     const char* abbrev = sigabbrev_np(number);
     std::string name = abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(number);
-    event["error"] = "the process was killed by " + name + " (" + strsignal(number) + ")";
+    // SIGXFSZ: a file passed the size limit (`ulimit -f`). pipectl ignores it, so only code
+    // that restored its default (a plugin) dies of it; say which limit, not only the signal.
+    const std::string why =
+        number == SIGXFSZ ? "file size limit (RLIMIT_FSIZE) exceeded: a file it wrote passed `ulimit -f`"
+                          : strsignal(number);
+    event["error"] = "the process was killed by " + name + " (" + why + ")";
     event["signal"] = name;
   } else {
     event["error"] = "the process exited with status " + std::to_string(WEXITSTATUS(status)) +
@@ -390,9 +396,12 @@ int default_jobs() { return cores(); }
 int supervise(const RunPlan& plan) {
   std::optional<std::ofstream> log;
   if (!plan.events_path.empty()) {
+    errno = 0;
     log.emplace(plan.events_path, std::ios::trunc);
     if (!*log) {
-      std::cerr << "pipectl run: cannot write the events file " << plan.events_path << '\n';
+      const int error = errno;
+      std::cerr << "pipectl run: cannot write the events file " << plan.events_path
+                << (error ? ": " + stages::write_error_text(error) : std::string()) << '\n';
       return exit_usage;
     }
   }
