@@ -88,13 +88,14 @@ class DownloadMediaStage : public Stage {
         // Stopped (Ctrl-C, a time-out): the run ends, no placeholder is worth a warning.
         if (context_.cancelled && context_.cancelled()) throw;
         result.images.push_back(std::nullopt);
-        report(result, std::string("media ").append(media.key), url, error.what(), "a placeholder");
+        report(result, "picture not loaded", std::string("media ").append(media.key), url, error.what(), "a placeholder");
       }
     }
     const std::string& avatar_url = post.author.avatar_url;
     if (context_.cancelled && context_.cancelled()) throw std::runtime_error("stopped: the run is being cancelled");
     result.avatar = avatars_.get(avatar_url, [&](const std::string& reason) {
-      report(result, std::string("avatar of @").append(post.author.username), avatar_url, reason, "the initial");
+      report(result, "avatar not loaded", std::string("avatar of @").append(post.author.username), avatar_url, reason,
+             "the initial");
     });
     out.emit(Item::make(std::move(result)));
   }
@@ -102,14 +103,14 @@ class DownloadMediaStage : public Stage {
  private:
   // "post 77: media 3_1 (https://host/x.jpg): the server answered HTTP 500; the card shows a
   // placeholder": the post, the picture, its URL without the query, why, and what happens.
-  void report(items::MediaPost& result, const std::string& what, const std::string& url, const std::string& reason,
-              const std::string& instead) {
+  void report(items::MediaPost& result, const char* kind, const std::string& what, const std::string& url,
+              const std::string& reason, const std::string& instead) {
     if (context_.cancelled && context_.cancelled()) return;  // the run is ending: not the picture's fault
     std::string note = "post ";
     note.append(result.post.id).append(": ").append(what).append(" (").append(net::url_for_messages(url));
     note.append("): ").append(reason).append("; the card shows ").append(instead);
     result.notes.push_back(note);
-    if (context_.warn) context_.warn(note);
+    if (context_.warn) context_.warn(kind, note);
   }
 
   items::Image load(const std::string& url, const media::DecodeLimits& limits) {

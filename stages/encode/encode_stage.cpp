@@ -169,7 +169,7 @@ void EncodeStage::skip_gap() {
                               ? "sequence " + std::to_string(next_sequence_)
                               : "sequences " + std::to_string(next_sequence_) + ".." +
                                     std::to_string(next_held - 1);
-    context_.warn("no frame arrived for " + missing + "; " + settings_.path.string() +
+    context_.warn("card missing", "no frame arrived for " + missing + "; " + settings_.path.string() +
                   " goes on with frame '" + frame.label + "'");
   }
   next_sequence_ = next_held;
@@ -211,7 +211,7 @@ void EncodeStage::finish(Emitter& /*out*/) {
       write_file_whole(subtitles, cues_.file_text());
     } catch (const std::exception& error) {
       // The video is complete: missing subtitles are worth a warning, not a failed handle.
-      if (context_.warn) context_.warn(std::string("subtitles: ") + error.what());
+      if (context_.warn) context_.warn("subtitles not written", std::string("subtitles: ") + error.what());
     }
   }
 }

@@ -4,7 +4,7 @@ namespace pipectl::fetch {
 
 namespace {
 std::string consequence(const std::string& kind) {
-  if (kind == problem::invalid_text) return " (replaced by U+FFFD)";
+  if (kind == problem::invalid_text) return ", replaced by U+FFFD";
   if (kind == problem::no_author) return "";
   return " (dropped; the post is kept)";
 }

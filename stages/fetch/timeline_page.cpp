@@ -76,7 +76,7 @@ void repair_included(json::array& list, const char* name, std::vector<Problem>& 
   for (size_t i = 0; i < list.size(); ++i)
     if (int replaced = repair_strings(list[i]))
       problems.push_back({problem::invalid_text, source + ": includes." + name + "[" + std::to_string(i) + "]: " +
-                                                     std::to_string(replaced) + " invalid characters (replaced by U+FFFD)"});
+                                                     std::to_string(replaced) + " invalid characters, replaced by U+FFFD"});
 }
 
 Includes read_includes(const json::object& page) {
@@ -355,9 +355,35 @@ std::string decode_html_entities(const std::string& text, std::vector<int>* posi
   return result;
 }
 
+namespace {
+
+bool same_ascii_folded(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+// Whether `written` (the text under an entity's range) is that entity: its sigil (ASCII or
+// full-width) and its text, or for a URL the URL itself.
+bool entity_matches(const Entity& entity, std::string_view written) {
+  if (entity.kind == EntityKind::url) return same_ascii_folded(written, entity.text);
+  static const std::string_view hashtag[] = {"#", "\uFF03"}, mention[] = {"@", "\uFF20"}, cashtag[] = {"$", "$"};
+  const std::string_view* sigils = entity.kind == EntityKind::hashtag   ? hashtag
+                                   : entity.kind == EntityKind::mention ? mention
+                                                                        : cashtag;
+  for (int i = 0; i < 2; ++i)
+    if (written.starts_with(sigils[i]) && same_ascii_folded(written.substr(sigils[i].size()), entity.text)) return true;
+  return false;
+}
+
+}  // namespace
+
 std::vector<std::string> drop_bad_entities(const std::string& text, std::vector<Entity>& entities) {
-  auto is_continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
-  const int length = static_cast<int>(std::count_if(text.begin(), text.end(), [&](char c) { return !is_continuation(c); }));
+  // The byte where each code point starts, and one past the end.
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < text.size(); ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
+  const int length = static_cast<int>(starts.size());
+  starts.push_back(text.size());
   static const char* const names[] = {"hashtag", "mention", "URL", "cashtag"};
   std::stable_sort(entities.begin(), entities.end(), [](const Entity& a, const Entity& b) { return a.start < b.start; });
   std::vector<std::string> dropped;
@@ -366,17 +392,21 @@ std::vector<std::string> drop_bad_entities(const std::string& text, std::vector<
     std::string what = "a ";
     what.append(names[static_cast<int>(entity.kind)]).append(" at [").append(std::to_string(entity.start));
     what.append(", ").append(std::to_string(entity.end)).append(")");
-    if (entity.start < 0 || entity.end <= entity.start)
+    if (entity.start < 0 || entity.end <= entity.start) {
       dropped.push_back(what + " is not a range");
-    else if (entity.end > length)
+    } else if (entity.end > length) {
       dropped.push_back(what + " ends past the text (" + std::to_string(length) + " characters)");
-    else if (!kept.empty() && entity.start == kept.back().start && entity.end == kept.back().end &&
-             entity.kind == kept.back().kind)
+    } else if (!kept.empty() && entity.start == kept.back().start && entity.end == kept.back().end &&
+               entity.kind == kept.back().kind) {
       continue;  // one link listed once per photo it shows: one entity
-    else if (!kept.empty() && entity.start < kept.back().end)
+    } else if (!kept.empty() && entity.start < kept.back().end) {
       dropped.push_back(what + " overlaps the one before");
-    else
+    } else if (std::string_view written(text.data() + starts[entity.start], starts[entity.end] - starts[entity.start]);
+               !entity_matches(entity, written)) {
+      dropped.push_back(what + " is not on '" + entity.text.substr(0, 40) + "' in the text");
+    } else {
       kept.push_back(std::move(entity));
+    }
   }
   entities = std::move(kept);
   return dropped;
@@ -435,8 +465,8 @@ TimelinePage parse_timeline_page(const json::value& document, const std::string&
         name = "post " + std::string(id->get_string());
     PostProblems problems;
     if (int replaced = repair_strings(entry))
-      problems.add(problem::invalid_text, std::to_string(replaced) + " invalid characters (a lone UTF-16 surrogate or "
-                                          "bytes that are not UTF-8)");
+      problems.add(problem::invalid_text, std::to_string(replaced) + " invalid characters (lone UTF-16 surrogates or bytes "
+                                          "that are not UTF-8)");
     try {
       Post post = parse_post(as_object(entry, name), includes, fallback_author, source, problems);
       show_original(post, includes, source, problems);

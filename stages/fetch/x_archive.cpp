@@ -129,8 +129,8 @@ void read_tweets(const std::string& file, const fs::path& media_folder, StoredDa
     std::string name = "entry " + std::to_string(i);
     PostProblems problems;
     if (int replaced = repair_strings(tweets[i]))
-      problems.add(problem::invalid_text, std::to_string(replaced) + " invalid characters (a lone UTF-16 surrogate or "
-                                          "bytes that are not UTF-8)");
+      problems.add(problem::invalid_text, std::to_string(replaced) + " invalid characters (lone UTF-16 surrogates or bytes "
+                                          "that are not UTF-8)");
     try {
       const json::object& entry = as_object(tweets[i], name);
       const json::value* wrapped = entry.if_contains("tweet");
