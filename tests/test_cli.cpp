@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "support/file_limits.hpp"
 #include "support/fixture_graph.hpp"
 #include "support/media_probe.hpp"
 #include "support/paths.hpp"
@@ -300,4 +301,68 @@ TEST_CASE("a plugin that cannot be loaded is a usage error naming the file; with
   INFO(run.output);
   CHECK(run.exit_code == 0);
   CHECK(test::probe_video(out.path() / "videos/bad_next_page/2026-11-24.mp4").frames == 4 * 30);
+}
+
+TEST_CASE("an output folder or events file that cannot be written is refused at the start, naming it (exit 2)",
+          "[faults]") {
+  test::TempDir folder("pipectl-cli-unwritable");
+  const fs::path graph = write_fixture_graph(folder.path());
+  const fs::path blocker = folder.path() / "a-file";
+  std::ofstream(blocker) << "not a folder";
+  const fs::path out = folder.path() / "videos";
+  auto run_line = [&](const fs::path& out_dir, const std::string& options) {
+    return test::shell_quote(pipectl_binary()) + " run " + test::shell_quote(graph.string()) +
+           " --handles broken_posts --date 2026-11-24 --out " + test::shell_quote(out_dir.string()) + " " + options;
+  };
+  // Nothing was started: no handle's line, no folder of a handle.
+  auto check_no_work = [&](const test::CommandResult& result, const fs::path& out_dir) {
+    CHECK(result.output.find("broken_posts: running") == std::string::npos);
+    CHECK_FALSE(fs::exists(out_dir / "broken_posts"));
+  };
+
+  SECTION("an output folder under a regular file (ENOTDIR)") {
+    auto result = test::run_command(run_line(blocker / "videos", ""));
+    INFO(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("pipectl run: cannot create the output folder " + (blocker / "videos").string() +
+                             ": not a directory") != std::string::npos);
+  }
+  SECTION("an events file under a regular file (ENOTDIR)") {
+    auto result = test::run_command(run_line(out, "--events " + test::shell_quote((blocker / "e.jsonl").string())));
+    INFO(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("pipectl run: cannot write the events file " + (blocker / "e.jsonl").string() +
+                             ": not a directory") != std::string::npos);
+    check_no_work(result, out);
+  }
+  // A folder that exists but refuses writes. Permissions do not stop root, so the folder is a
+  // read-only tmpfs mounted in the command's own mount namespace (support/file_limits).
+  SECTION("an output folder that exists but is read-only") {
+    if (auto problem = test::own_filesystem_problem(); !problem.empty()) {
+      WARN("SKIPPED: " << problem);
+      return;
+    }
+    fs::create_directories(out);
+    auto result = test::run_command(test::with_own_filesystem(out, "ro", run_line(out, "")));
+    INFO(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("pipectl run: cannot write in the output folder " + out.string() +
+                             ": read-only file system") != std::string::npos);
+    check_no_work(result, out);
+  }
+  SECTION("an events file in a read-only folder") {
+    if (auto problem = test::own_filesystem_problem(); !problem.empty()) {
+      WARN("SKIPPED: " << problem);
+      return;
+    }
+    const fs::path logs = folder.path() / "logs";
+    fs::create_directories(logs);
+    auto result = test::run_command(
+        test::with_own_filesystem(logs, "ro", run_line(out, "--events " + test::shell_quote((logs / "e.jsonl").string()))));
+    INFO(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("pipectl run: cannot write the events file " + (logs / "e.jsonl").string() +
+                             ": read-only file system") != std::string::npos);
+    check_no_work(result, out);
+  }
 }

@@ -1,5 +1,9 @@
 // pipectl run: the graph once per handle, each in a child process (supervisor.cpp), with a summary.
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +19,7 @@
 #include "shard.hpp"
 #include "supervisor.hpp"
 #include "terminal_view.hpp"
+#include "write_errors.hpp"
 
 namespace pipectl::cli {
 
@@ -197,6 +202,19 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
   return {};
 }
 
+// Why no file can be made in `folder`, or empty when one can. create_directories succeeds on a
+// folder that exists but cannot be written (its mode, a read-only mount), and a run would learn
+// it only when the first handle, done fetching and drawing, opens its video: so a file is made
+// and removed here, before any work.
+std::string unwritable_reason(const std::string& folder) {
+  const auto probe = std::filesystem::path(folder) / (".pipectl-write-check-" + std::to_string(::getpid()));
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return stages::write_error_text(errno);
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return {};
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -226,7 +244,12 @@ int run_command(const std::vector<std::string>& args) {
   std::error_code error;
   std::filesystem::create_directories(arguments.out, error);
   if (error) {
-    std::cerr << "pipectl run: cannot create the output folder " << arguments.out << ": " << error.message() << '\n';
+    std::cerr << "pipectl run: cannot create the output folder " << arguments.out << ": "
+              << stages::write_error_text(error.value()) << '\n';
+    return exit_usage;
+  }
+  if (auto reason = unwritable_reason(arguments.out); !reason.empty()) {
+    std::cerr << "pipectl run: cannot write in the output folder " << arguments.out << ": " << reason << '\n';
     return exit_usage;
   }
 
