@@ -23,6 +23,7 @@
 #include "mp4_writer.hpp"
 #include "pipectl/registry.hpp"
 #include "temp_files.hpp"
+#include "webvtt.hpp"
 #include "write_errors.hpp"
 #include "support/file_limits.hpp"
 #include "support/media_probe.hpp"
@@ -772,6 +773,81 @@ TEST_CASE("encode: still mode writes one picture per card, lasting the card", "[
   // ffmpeg's -ss drops pictures that start before the time: ask for the card's own start.
   const auto decoded = pipectl::test::decode_luma_at(video, 1.0, 320, 240);
   CHECK(pipectl::test::psnr(card_luma(320, 240, 1), decoded) >= 40.0);
+}
+
+TEST_CASE("encode: cue text is safe whatever a post holds", "[encode][subtitles]") {
+  using pipectl::encode::cue_text;
+  // "-->" would make the line a new cue's timings: '>' is escaped, as are '<' (tags) and '&'.
+  CHECK(cue_text("a --> b") == "a --&gt; b");
+  CHECK(cue_text("<b>bold</b> & &amp;") == "&lt;b&gt;bold&lt;/b&gt; &amp; &amp;amp;");
+  // Blank lines end a cue: closed up, and so are lines of only spaces and tabs; every line end
+  // (CR, LF, CR LF, NEL, U+2028, U+2029) is one LF.
+  CHECK(cue_text("one\n\n\ntwo\r\n \t \r\nthree\rfour\u2028five\u2029\u2029six\xC2\x85seven") ==
+        "one\ntwo\nthree\nfour\nfive\nsix\nseven");
+  CHECK(cue_text("\n\n  lead and trail  \n\n") == "  lead and trail");
+  CHECK(cue_text(" \t\r\n\n").empty());
+  // Controls go (NUL would end the text for a C reader), tabs are spaces.
+  CHECK(cue_text(std::string("nul\0 esc\x1B bell\x07 del\x7F csi\xC2\x9B\ttab", 30)) == "nul esc bell del csi tab");
+  // Malformed UTF-8 (a stray byte, an overlong '/', a surrogate, a cut sequence) is U+FFFD.
+  CHECK(cue_text("\xFF \xC0\xAF \xED\xA0\x80 \xE2\x82") ==
+        "\uFFFD \uFFFD\uFFFD \uFFFD\uFFFD\uFFFD \uFFFD\uFFFD");
+  // Everything else stays: emoji, right-to-left text, the post's own bidi controls.
+  CHECK(cue_text("\U0001F680 \u0634\u0643\u0631\u0627 \u202Eover") == "\U0001F680 \u0634\u0643\u0631\u0627 \u202Eover");
+
+  // Times a caller should not give still make a valid cue.
+  CHECK(pipectl::encode::vtt_timestamp(-1) == "00:00:00.000");
+  CHECK(pipectl::encode::vtt_timestamp(std::nan("")) == "00:00:00.000");
+  CHECK(pipectl::encode::vtt_timestamp(1e300) == "100000:00:00.000");
+  pipectl::encode::WebVttCues cues;
+  cues.add(5, 2, "backwards");
+  cues.add(std::nan(""), INFINITY, "nowhere");
+  cues.add(0, 1, "\n \n");  // nothing left: no cue
+  CHECK(cues.file_text() ==
+        "WEBVTT\n\n1\n00:00:05.000 --> 00:00:05.000\nbackwards\n\n2\n00:00:00.000 --> 00:00:00.000\nnowhere\n");
+}
+
+TEST_CASE("encode: FFmpeg reads hostile captions back as one cue each, text intact", "[encode][subtitles]") {
+  const std::vector<std::string> texts{
+      "a --> b",
+      "WEBVTT\n\nNOTE 00:00.000 --> 00:01.000\n\n2\n00:00:01.000 --> 00:00:02.000",
+      "one\n\n\ntwo\r\n \t \r\nthree\rfour",
+      std::string("nul\0 esc\x1B <i>&amp;</i>", 22),
+      "\xFF\xC0\xAF broken \xED\xA0\x80",
+      "\u202E@dlrow reversed",
+  };
+  pipectl::encode::WebVttCues cues;
+  for (std::size_t i = 0; i < texts.size(); ++i) cues.add(static_cast<double>(i), i + 1.0, texts[i]);
+  TempDir dir;
+  const fs::path file = dir.path() / "hostile.vtt";
+  pipectl::encode::write_file_whole(file, cues.file_text());
+  // FFmpeg's WebVTT demuxer and decoder: one event per cue, at the cue's time, with the
+  // unescaped text (its SubRip output shows the text as a player would get it).
+  const auto result = pipectl::test::run_command("ffmpeg -v error -nostdin -i " + pipectl::test::shell_quote(file.string()) +
+                                                 " -f srt -");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  std::vector<std::string> blocks;
+  std::string block;
+  std::istringstream lines(result.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) {
+      if (!block.empty()) blocks.push_back(block);
+      block.clear();
+    } else {
+      block += line + "\n";
+    }
+  }
+  if (!block.empty()) blocks.push_back(block);
+  REQUIRE(blocks.size() == texts.size());
+  // SubRip shows the text unescaped: what was written is what a player gets, each cue whole.
+  CHECK(blocks[0] == "1\n00:00:00,000 --> 00:00:01,000\na --> b\n");
+  CHECK(blocks[1] == "2\n00:00:01,000 --> 00:00:02,000\nWEBVTT\nNOTE 00:00.000 --> 00:01.000\n2\n"
+                     "00:00:01.000 --> 00:00:02.000\n");
+  CHECK(blocks[2] == "3\n00:00:02,000 --> 00:00:03,000\none\ntwo\nthree\nfour\n");
+  CHECK(blocks[3] == "4\n00:00:03,000 --> 00:00:04,000\nnul esc <i>&amp;</i>\n");
+  CHECK(blocks[4] == "5\n00:00:04,000 --> 00:00:05,000\n\uFFFD\uFFFD\uFFFD broken \uFFFD\uFFFD\uFFFD\n");
+  CHECK(blocks[5].find("\u202E@dlrow reversed") != std::string::npos);
 }
 
 TEST_CASE("encode: a video past the file size limit fails naming the file and the limit; nothing is left",

@@ -1200,3 +1200,240 @@ TEST_CASE("the count of cut characters leaves out the invisible isolates around 
   CHECK(shown_tags > 0);
   CHECK(layout.cut_clusters % 6 <= 1);
 }
+
+// ---------------------------------------------------------------------------------------
+// Reposts, unavailable quotes, names with bidi controls (issue 14)
+
+namespace {
+
+// A repost of @orbit's post by @ada, as the fetch sources deliver it: the original's author,
+// text and counts, the repost's own id and time.
+items::MediaPost make_repost() {
+  items::MediaPost media = make_post("The booster is back on the pad after its 25th flight.");
+  media.post.author = {"7", "Orbit Daily", "orbit", ""};
+  media.post.metrics = {.replies = 3, .reposts = 40, .likes = 900, .quotes = 1};
+  media.post.repost = items::Repost{{"42", "Ada Lovelace", "ada", ""}, "1861000000000", at_utc(9, 30)};
+  media.post.referenced.push_back({"retweeted", "1861000000000", std::nullopt, media.post.author});
+  return media;
+}
+
+// Whether the `width` x `height` pixels at (ax, ay) in `a` and at (bx, by) in `b` are the same.
+bool same_pixels(const Canvas& a, int ax, int ay, const Canvas& b, int bx, int by, int width, int height) {
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      if (a.at(ax + x, ay + y) != b.at(bx + x, by + y)) return false;
+  return true;
+}
+
+// The glyphs of a one-line layout from left to right, without the invisible ones (space
+// glyphs: HarfBuzz draws bidi controls as the font's space, with no advance).
+std::vector<unsigned> visible_glyphs(const render::TextLayout& layout) {
+  std::vector<const render::PlacedGlyph*> glyphs;
+  for (const auto& glyph : layout.glyphs) {
+    hb_codepoint_t space = 0;
+    if (hb_font_get_nominal_glyph(glyph.font->hb_font(), ' ', &space) && glyph.glyph == space) continue;
+    glyphs.push_back(&glyph);
+  }
+  std::stable_sort(glyphs.begin(), glyphs.end(), [](auto* a, auto* b) { return a->x < b->x; });
+  std::vector<unsigned> ids;
+  for (const auto* glyph : glyphs) ids.push_back(glyph->glyph);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a repost's label names who reposted it, and says 'Reposted from' no more", "[render][card][repost]") {
+  items::MediaPost media = make_repost();
+  CHECK(render::reposter_line(media.post) == "\u2068Ada Lovelace\u2069 reposted");
+  CHECK(render::reference_label(media.post) == "\u2068Ada Lovelace\u2069 reposted");
+  // The original's own references still show.
+  media.post.referenced.push_back({"quoted", "5", std::nullopt, items::Author{"8", "ESA", "esa", ""}});
+  CHECK(render::reference_label(media.post) == "\u2068Ada Lovelace\u2069 reposted \u00B7 Quoting @esa");
+  // Without a display name, the username; without either, a plain word.
+  media.post.repost->by.name.clear();
+  CHECK(render::reposter_line(media.post) == "@ada reposted");
+  media.post.repost->by.username.clear();
+  CHECK(render::reposter_line(media.post) == "Reposted");
+  // A repost whose original the source did not have is labelled as before.
+  items::Post unresolved;
+  unresolved.referenced.push_back({"retweeted", "3", std::nullopt, items::Author{"8", "JAXA", "jaxa", ""}});
+  CHECK(render::reposter_line(unresolved).empty());
+  CHECK(render::reference_label(unresolved) == "Reposted from @jaxa");
+}
+
+TEST_CASE("a repost is drawn as the original: its author and time under the repost line", "[render][card][repost]") {
+  auto [width, height] = GENERATE(std::pair{1920, 1080}, std::pair{1080, 1920});
+  CAPTURE(width, height);
+  const items::MediaPost repost = make_repost();
+  const RenderedPost card = renderer(width, height).render_post(repost);
+  const auto& layout = card.layout;
+  REQUIRE_FALSE(layout.label.empty());
+  REQUIRE_FALSE(layout.repost_icon.empty());
+  require_inside(layout.repost_icon, layout.label);
+  CHECK(layout.label.bottom() <= layout.header.y);
+  // The arrows and the words are in the secondary colour.
+  CHECK(count_pixels(card.canvas, layout.repost_icon, [](Color c) { return c == kTheme.secondary; }) > 20);
+  CHECK(count_pixels(card.canvas, layout.label, [](Color c) { return c == kTheme.secondary; }) > 100);
+  CHECK_FALSE(layout.footer.empty());  // the original's counts
+  require_nothing_outside_boxes(card);
+
+  // The header is the one the original post itself would have: its author, its time.
+  items::MediaPost original = repost;
+  original.post.repost.reset();
+  original.post.referenced.clear();
+  original.post.created_at = repost.post.repost->original_created_at;
+  const RenderedPost plain = renderer(width, height).render_post(original);
+  REQUIRE(plain.layout.header.width == layout.header.width);
+  CHECK(same_pixels(card.canvas, layout.header.x, layout.header.y, plain.canvas, plain.layout.header.x,
+                    plain.layout.header.y, layout.header.width, layout.header.height));
+  // ... and not the repost's own time.
+  original.post.created_at = repost.post.created_at;
+  const RenderedPost own_time = renderer(width, height).render_post(original);
+  CHECK_FALSE(same_pixels(card.canvas, layout.header.x, layout.header.y, own_time.canvas,
+                          own_time.layout.header.x, own_time.layout.header.y, layout.header.width,
+                          layout.header.height));
+}
+
+TEST_CASE("a quote whose post is unavailable is a box saying so, under its label", "[render][card][quote]") {
+  auto [width, height] = GENERATE(std::pair{1920, 1080}, std::pair{1080, 1920}, std::pair{1080, 1080});
+  const bool with_photo = GENERATE(false, true);
+  CAPTURE(width, height, with_photo);
+  items::MediaPost post = make_post("Quoting a post that has since been deleted.");
+  post.post.referenced.push_back({"quoted", "1", std::nullopt, std::nullopt});
+  if (with_photo) add_photo(post, solid_image(800, 600, Color::rgb(0xFF0000)));
+  CHECK(render::reference_label(post.post) == "Quoting a post");
+  const RenderedPost card = renderer(width, height).render_post(post);
+  const auto& layout = card.layout;
+  REQUIRE_FALSE(layout.label.empty());
+  REQUIRE_FALSE(layout.quote.empty());
+  CHECK(layout.quote_unavailable);
+  require_inside(layout.quote, layout.text_box);
+  CHECK_FALSE(layout.quote.intersects(layout.photo_area));
+  // A border, the placeholder colour inside, and one line of secondary text: no more than a
+  // line tall.
+  const CardMetrics metrics(width, height);
+  const int mid = layout.quote.y + layout.quote.height / 2;
+  CHECK(card.canvas.at(layout.quote.x, mid) == kTheme.border);
+  CHECK(card.canvas.at(layout.quote.x + metrics.quote_padding / 2, mid) == kTheme.placeholder);
+  CHECK(count_pixels(card.canvas, layout.quote, [](Color c) { return c == kTheme.secondary; }) > 50);
+  CHECK(layout.quote.height < 3 * metrics.quote_name_size + 2 * metrics.quote_padding);
+  require_nothing_outside_boxes(card);
+
+  // A quote with text or an author is still the nested card.
+  post.post.referenced[0].author = items::Author{"7", "ESA", "esa", ""};
+  CHECK_FALSE(renderer(width, height).render_post(post).layout.quote_unavailable);
+}
+
+TEST_CASE("isolated_name closes what a name opens and drops what it did not", "[render][bidi]") {
+  using render::isolated_name;
+  CHECK(isolated_name("Ada") == "\u2068Ada\u2069");
+  CHECK(isolated_name("") == "\u2068\u2069");
+  // Overrides and embeddings are left to the isolate's end (UAX #9 X6a).
+  CHECK(isolated_name("\u202Eevil") == "\u2068\u202Eevil\u2069");
+  // An isolate the name opened is closed before ours; a stray PDI would end ours early.
+  CHECK(isolated_name("a\u2067b\u2066c") == "\u2068a\u2067b\u2066c\u2069\u2069\u2069");
+  CHECK(isolated_name("\u2069a\u2068b\u2069\u2069") == "\u2068a\u2068b\u2069\u2069");
+  // One line: line and paragraph breaks become spaces.
+  CHECK(isolated_name("a\nb\u2029c\rd") == "\u2068a b c d\u2069");
+  // Malformed UTF-8 is kept for the layout to show as U+FFFD.
+  CHECK(isolated_name("a\xFF") == "\u2068a\xFF\u2069");
+
+  using render::caption_name;
+  CHECK(caption_name("\u202Edlrow olleh") == "dlrow olleh");
+  CHECK(caption_name("\u200FNoor\u200E \u2067x\u2069\u202A\u202B\u202C\u202D\u2066\u2068\u061C") == "Noor x");
+  CHECK(caption_name("two\nlines") == "two lines");
+  CHECK(caption_name("Élodie 🎉") == "Élodie 🎉");
+}
+
+TEST_CASE("a name's bidi controls reorder nothing outside the name, and draw nothing", "[render][bidi]") {
+  render::TextLayouter layouter(fonts());
+  render::TextStyle style;
+  style.max_lines = 1;
+  style.align = render::Align::left;
+  auto layout = [&](const std::string& text) { return layouter.layout(text, 1800, 100, style); };
+  // U+202E shows "dlrow olleh" as "hello world"; " reposted" stays as it is, after it.
+  const auto isolated = layout(render::isolated_name("\u202Edlrow olleh") + " reposted");
+  CHECK(visible_glyphs(isolated) == visible_glyphs(layout("hello world reposted")));
+  // Without the isolate the override would turn the whole line around.
+  CHECK(visible_glyphs(layout("\u202Edlrow olleh reposted")) == visible_glyphs(layout("detsoper hello world")));
+  // An isolate left open and a stray PDI, in one line with the name between others.
+  CHECK(visible_glyphs(layout("by " + render::isolated_name("\u2067\u202Eab\u2069\u2069cd") + " ok")) ==
+        visible_glyphs(layout("by ba" + std::string("cd") + " ok")));
+  // Right-to-left names keep their place before a left-to-right word.
+  const auto arabic = layout(render::isolated_name("\u0646\u0648\u0631") + " reposted");
+  REQUIRE_FALSE(arabic.lines.empty());
+  CHECK_FALSE(arabic.lines[0].rtl);
+
+  // The controls are invisible and take no room: the pixels are those of the name alone.
+  const auto plain = layout("Ada reposted");
+  const auto wrapped = layout(render::isolated_name("\u200E\u2066Ada\u2069\u200F") + " reposted");
+  CHECK(wrapped.width == Approx(plain.width));
+  Canvas a(900, 100, kTheme.card), b(900, 100, kTheme.card);
+  render::TextRaster raster;
+  raster.draw(a, plain, 0, 0, kTheme.text, a.bounds());
+  raster.draw(b, wrapped, 0, 0, kTheme.text, b.bounds());
+  CHECK(a.rgba() == b.rgba());
+}
+
+TEST_CASE("names with bidi overrides stay inside their own boxes on cards", "[render][bidi][card]") {
+  items::MediaPost media = make_repost();
+  media.post.author.name = "Mallory \u2067\u202Eyrollam";
+  media.post.repost->by.name = "\u202Edlrow olleh";
+  media.post.referenced.push_back(
+      {"quoted", "9", std::string("Quoted words"), items::Author{"9", "\u2069\u202BNoor", "noor", ""}});
+  const RenderedPost card = renderer().render_post(media);
+  REQUIRE_FALSE(card.layout.quote.empty());
+  require_nothing_outside_boxes(card);
+  // The label's words start right after the arrows, on the left ("hello world reposted ·
+  // Quoting @noor"), whatever the name holds.
+  const Rect after_icon{card.layout.repost_icon.right(), card.layout.label.y, 200, card.layout.label.height};
+  CHECK(count_pixels(card.canvas, after_icon, [](Color c) { return c == kTheme.secondary; }) > 20);
+  const auto title = renderer().render_title({"mallory", "\u202Eyrollam", "2026-11-24", 2, 1});
+  CHECK(count_pixels(title.canvas, title.layout.name, [](Color c) { return c != kTheme.card; }) > 200);
+}
+
+TEST_CASE("day totals: own posts, and reposts apart", "[render][title][repost]") {
+  CHECK(render::day_posts_text(12, 0) == "12 posts");
+  CHECK(render::day_posts_text(1, 1) == "1 post \u00B7 1 repost");
+  CHECK(render::day_posts_text(1234, 3) == "1,234 posts \u00B7 3 reposts");
+  CHECK(render::day_posts_text(0, 2) == "0 posts \u00B7 2 reposts");
+
+  Registry registry;
+  register_render_stage(registry);
+  const StageInfo* info = registry.find("render");
+  REQUIRE(info);
+  std::map<std::string, std::string> values;
+  for (const ParamSpec& spec : info->params) values[spec.name] = spec.default_value;
+  values["size"] = "320x180";
+  RunContext context;
+  context.date = "2026-11-24";
+  // A day of four: the first is a repost drawn as the original (so the title's name is the
+  // reposter's), then two posts of the handle's own, then a repost whose original the source
+  // did not deliver ("RT @x: ...", with the original's counts).
+  auto stage = info->create(Params(values), context);
+  Collect out;
+  for (int i = 0; i < 4; ++i) {
+    items::MediaPost post = i == 0 ? make_repost() : make_post(i == 3 ? "RT @esa: Liftoff" : "Own post " + std::to_string(i));
+    post.post.id = "id" + std::to_string(i);
+    post.post.index = i;
+    post.post.day_count = 4;
+    post.post.day_reposts = 2;
+    post.post.metrics.likes = i == 0 ? 900 : i == 3 ? 500 : 10;
+    if (i == 0) post.post.repost->by.name = "\u202EAda";
+    if (i == 3) post.post.referenced.push_back({"retweeted", "5", std::nullopt, items::Author{"8", "ESA", "esa", ""}});
+    stage->process(Item::make(post), out);
+  }
+  stage->finish(out);
+  REQUIRE(out.frames.size() == 6);
+  CHECK(out.frames[0].caption == "Ada @ada, 2026-11-24: 2 posts \u00B7 2 reposts");
+  CHECK(out.frames[1].caption == "@ada reposted @orbit: The booster is back on the pad after its 25th flight.");
+  CHECK(out.frames[2].caption == "@ada: Own post 1");
+  CHECK(out.frames[4].caption == "@ada: RT @esa: Liftoff");
+  CHECK(out.frames[5].caption == "End of the day for @ada: 2 posts \u00B7 2 reposts");
+
+  // The end card sums the own posts' counts only: 20 likes, not 1,420.
+  CardRenderer& r = renderer(320, 180);
+  const auto own_only = r.render_end({"ada", "2026-11-24", 2, {.likes = 20}, 2});
+  const auto expected = render::to_frame(own_only.canvas);
+  CHECK(out.frames[5].y == expected.y);
+}

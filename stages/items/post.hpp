@@ -87,7 +87,7 @@ struct Post {
       if (reference.type == "retweeted") return true;
     return false;
   }
-  int day_reposts = 0;  // how many of them are reposts (`repost` set): the title card, drawn
+  int day_reposts = 0;  // how many of them are reposts (is_repost()): the title card, drawn
                         // before the day's posts arrive, counts the handle's own posts
   std::string source;  // file or URL the post came from, for error messages
 };

@@ -112,10 +112,14 @@ void CardRenderer::draw_header(Canvas& canvas, const Rect& header, const items::
   // The two lines are centred against the avatar.
   const int top = header.y + std::max(0, (header.height - name_height - meta_height) / 2);
 
-  const std::string& name = post.author.name.empty() ? post.author.username : post.author.name;
+  const std::string name =
+      post.author.name.empty() ? post.author.username : isolated_name(post.author.name);
   std::string meta;
   if (!post.author.username.empty()) meta = "@" + post.author.username + " \u00B7 ";
-  meta += time_.post_time(post.created_at);
+  // A repost shows when the original was posted, as X does; its own time only places it in
+  // the day (and stands in when a source did not give the original's).
+  const bool original_time = post.repost && post.repost->original_created_at != std::chrono::sys_seconds{};
+  meta += time_.post_time(original_time ? post.repost->original_created_at : post.created_at);
 
   // Header lines are left-aligned whatever their script, so they line up with the avatar;
   // they are cut with "…" rather than wrapped.
@@ -134,20 +138,31 @@ void CardRenderer::draw_header(Canvas& canvas, const Rect& header, const items::
             meta_style, theme_.secondary);
 }
 
+std::string reposter_line(const items::Post& post) {
+  if (!post.repost) return "";
+  const items::Author& by = post.repost->by;
+  if (!by.name.empty()) return isolated_name(by.name) + " reposted";
+  if (!by.username.empty()) return "@" + by.username + " reposted";
+  return "Reposted";
+}
+
 std::string reference_label(const items::Post& post) {
-  std::string label;
+  std::string label = reposter_line(post);
   for (const items::ReferencedPost& ref : post.referenced) {
     const bool known = ref.author && !ref.author->username.empty();
     const std::string who = known ? "@" + ref.author->username : "";
     std::string part;
-    if (ref.type == "retweeted")
+    if (ref.type == "retweeted") {
+      // A repost drawn as its original already says so in its first part.
+      if (post.repost) continue;
       part = known ? "Reposted from " + who : "Reposted";
-    else if (ref.type == "quoted")
+    } else if (ref.type == "quoted") {
       part = known ? "Quoting " + who : "Quoting a post";
-    else if (ref.type == "replied_to")
+    } else if (ref.type == "replied_to") {
       part = known ? "Replying to " + who : "Replying to a post";
-    else
+    } else {
       continue;
+    }
     if (!label.empty()) label += " \u00B7 ";
     label += part;
   }

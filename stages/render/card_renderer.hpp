@@ -23,13 +23,17 @@ namespace pipectl::render {
 
 struct PostCardLayout {
   Rect card;        // the card panel; the frame's background shows around it
-  Rect label;       // "Reposted", "Quoting @x", "Replying to @x"; empty when none
+  Rect label;       // "Ada reposted", "Reposted from @x", "Quoting @x", "Replying to @x"; empty
+                    // when none
+  Rect repost_icon; // the repost arrows before "<name> reposted" (inside label); empty otherwise
   Rect header;      // avatar, display name, @username and time
   Rect avatar;      // the avatar circle's bounding square
   Rect text_box;    // post text (and a quoted post) are drawn (clipped) here and nowhere else;
                     // empty without text
   Rect note;        // "… 1,234 more characters" under cut text; empty when nothing was cut
-  Rect quote;       // the quoted post's nested card, inside text_box; empty when none
+  Rect quote;       // the quoted post's nested card, inside text_box; empty when none. For a
+                    // quote whose post is unavailable (no text, no author): the box saying so
+  bool quote_unavailable = false;
   Rect footer;      // reply, repost, like and quote counts; empty when all are zero
   Rect photo_area;  // photos are drawn here and nowhere else; empty without media
   std::vector<Rect> photo_cells;   // one per shown photo (at most 4)
@@ -49,7 +53,7 @@ struct TitleCardLayout {
   Rect name;    // display name; empty when unknown
   Rect handle;  // @handle
   Rect date;    // "Tuesday, 24 November 2026"; empty when the day is unknown
-  Rect count;   // "12 posts"
+  Rect count;   // "12 posts", "12 posts · 3 reposts"
 };
 
 // The end card: the same person and day, and what the day added up to.
@@ -57,21 +61,25 @@ struct EndCardLayout {
   Rect card;
   Rect heading;  // "That was the day"
   Rect who;      // "@handle · Tuesday, 24 November 2026"
-  Rect totals;   // "12 posts · 1,234 likes · 56 reposts"
+  Rect totals;   // "12 posts · 3 reposts  ·  56 reposts  ·  1,234 likes"
 };
 
+// Counts are of the handle's own posts: a repost (Post::is_repost, drawn as the original or
+// not) is counted apart, and its numbers, which are the original's, are not summed.
 struct EndInfo {
   std::string handle;  // without '@'
   std::string day;     // YYYY-MM-DD; empty when unknown
-  int post_count = 0;
-  items::Metrics totals;  // summed over the day's posts
+  int post_count = 0;     // the handle's own posts
+  items::Metrics totals;  // summed over the handle's own posts
+  int repost_count = 0;   // reposts of other people's posts
 };
 
 struct TitleInfo {
   std::string handle;        // without '@'
   std::string display_name;  // empty when unknown (a day without posts)
   std::string day;           // YYYY-MM-DD; empty when unknown
-  int post_count = 0;
+  int post_count = 0;        // the handle's own posts
+  int repost_count = 0;      // reposts of other people's posts
 };
 
 struct RenderedPost {
@@ -130,6 +138,12 @@ class CardRenderer {
   // The quoted post as a bordered card at the top of `box`, as tall as its content needs;
   // returns its frame (empty when there is no room).
   Rect draw_quote(Canvas& canvas, const items::ReferencedPost& quote, const Rect& box);
+  // The box X draws where a quoted post is missing (deleted, protected, not included):
+  // "This post is unavailable." in the secondary colour; returns its frame (empty when there
+  // is no room).
+  Rect draw_unavailable_quote(Canvas& canvas, const Rect& box);
+  // X's repost arrows, in `color`, in a square of side `size` at (x, y).
+  void draw_repost_icon(Canvas& canvas, int x, int y, int size, Color color);
   void draw_photos(Canvas& canvas, const items::MediaPost& post, PostCardLayout& layout);
   void draw_play_badge(Canvas& canvas, const Rect& image, bool gif, PostCardLayout& layout);
   struct CentredLine {
@@ -154,8 +168,12 @@ class CardRenderer {
   TextRaster raster_;
 };
 
-// The label above a post's header that names the post it reposts, quotes or answers; empty
-// for an original post.
+// The label above a post's header: who reposted it ("Ada reposted", for a repost drawn as its
+// original, the name isolated as isolated_name does), then the post it reposts, quotes or
+// answers, joined by " · "; empty for an original post.
 std::string reference_label(const items::Post& post);
+
+// "<reposter's name> reposted" for a post drawn as the original it reposts; empty otherwise.
+std::string reposter_line(const items::Post& post);
 
 }  // namespace pipectl::render

@@ -297,7 +297,8 @@ void add_layouts(SampleBuilder& b) {
   gone.id = "1861200000000000002";
   m = b.post(ada, "Quoting a post that has since been deleted.");
   m.post.referenced.push_back(gone);
-  layout("layout-quote-missing", "a quote of a post the API did not include (deleted)", m);
+  layout("layout-quote-missing",
+         "a quote of a post the API did not include (deleted): \"This post is unavailable.\" in a box", m);
 
   items::ReferencedPost reposted;
   reposted.type = "retweeted";
@@ -358,6 +359,39 @@ void add_layouts(SampleBuilder& b) {
 
   m = b.post(ada, long_text());
   layout("layout-long", "a 25,000-character post: the smallest size, cut with an ellipsis", m);
+
+  // Added after the others: a sample's id and time come from its place in the list.
+  m = b.post(orbit, RichText()
+                        .plain("Booster 14 is back on the pad after its 25th flight. Static fire at dawn, ")
+                        .hashtag("Launch")
+                        .plain(" window opens Thursday."));
+  photo(m, 1600, 900, P::landscape, 0x0B1E3F, 0xFF7A00);
+  m.post.metrics = {.replies = 214, .reposts = 1870, .likes = 15400, .quotes = 96};
+  m.post.repost = items::Repost{ada.author, "1861200000000000005", at(5, 12)};
+  // Sources also keep the repost's own reference: the label must not repeat it.
+  m.post.referenced.push_back({"retweeted", "1861200000000000005", std::nullopt, orbit.author});
+  layout("layout-repost-original",
+         "a repost drawn as the original: \"Ada Lovelace reposted\", the original's author, time, text, "
+         "photo and counts", m);
+
+  const Persona mallory =
+      persona("mallory", "Mallory \u2067\u202Eyrollam", 0xE11D48, 0x7856FF, 0xFFFFFF);
+  m = b.post(mallory, "Names may hold bidi controls; they must not turn the label or the header around.");
+  m.post.repost = items::Repost{author("hello_world", "\u202Edlrow olleh"), "1861200000000000006", at(4, 40)};
+  items::ReferencedPost bidi_quote;
+  bidi_quote.type = "quoted";
+  bidi_quote.id = "1861200000000000007";
+  bidi_quote.text = "The quoted author's name opens an embedding and closes an isolate it never opened.";
+  bidi_quote.author = author("noor_souk", "\u2069\u202BNoor \u0646\u0648\u0631");
+  m.post.referenced.push_back(bidi_quote);
+  layout("layout-name-bidi",
+         "names with bidi overrides (U+202E), an open isolate and a stray U+2069: each stays inside "
+         "its name (\"hello world reposted\", \"Mallory mallory\")", m);
+
+  m = b.post(ada, "A picture, and a quote of a post that was deleted.");
+  m.post.referenced.push_back(gone);
+  photo(m, 1600, 900, P::rings, 0x1D9BF0, 0x00BA7C);
+  layout("layout-quote-missing-photo", "a post with a photo quoting a deleted post: the unavailable box", m);
 }
 
 void add_titles(SampleBuilder& b) {
@@ -370,6 +404,10 @@ void add_titles(SampleBuilder& b) {
         EndInfo{"orbit_daily", "2026-11-24", 12, items::Metrics{301, 1014, 61204, 103}});
   b.add("end-no-counts", "the end card of a day whose source has no counts (an archive)",
         EndInfo{"harbor_notes", "2026-11-24", 1, {}});
+  b.add("title-reposts", "a title card counting the handle's own posts and its reposts apart",
+        TitleInfo{"orbit_daily", "Orbit Daily", "2026-11-24", 9, 3});
+  b.add("end-reposts", "an end card: own posts, reposts, and counts summed over the own posts only",
+        EndInfo{"orbit_daily", "2026-11-24", 9, items::Metrics{214, 803, 40210, 77}, 3});
 }
 
 }  // namespace

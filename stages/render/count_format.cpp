@@ -56,6 +56,12 @@ std::string footer_text(const items::Metrics& metrics) {
   return text;
 }
 
+std::string day_posts_text(std::int64_t posts, std::int64_t reposts) {
+  std::string text = grouped_count(posts).append(posts == 1 ? " post" : " posts");
+  if (reposts > 0) text.append(" \u00B7 ").append(grouped_count(reposts)).append(reposts == 1 ? " repost" : " reposts");
+  return text;
+}
+
 std::string cut_note(int characters) {
   return std::string("\u2026 ").append(grouped_count(characters)).append(characters == 1 ? " more character" : " more characters");
 }

@@ -20,6 +20,10 @@ std::string grouped_count(std::int64_t count);
 // are zero (sources without counts, such as archives, show no footer).
 std::string footer_text(const items::Metrics& metrics);
 
+// What a day held, for the title and end cards and their captions: "12 posts", or with
+// reposts of other people's posts "12 posts · 3 reposts" (every digit, as grouped_count).
+std::string day_posts_text(std::int64_t posts, std::int64_t reposts);
+
 // "… 1,234 more characters" (or "1 more character").
 std::string cut_note(int characters);
 

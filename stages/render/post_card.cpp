@@ -1,4 +1,5 @@
 // The card of one post: label, header, text (with a quoted post under it), photos, footer.
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -14,11 +15,20 @@ bool usable(const std::optional<items::Image>& image) {
          image->rgba.size() == static_cast<std::size_t>(image->width) * image->height * 4;
 }
 
+// The post quoted, when there is one: with its text or author, or without either (missing
+// from the response, deleted or protected), which draws as "This post is unavailable.".
 const items::ReferencedPost* quoted_post(const items::Post& post) {
-  for (const items::ReferencedPost& ref : post.referenced)
-    if (ref.type == "quoted" && ((ref.text && has_visible_text(*ref.text)) || ref.author))
-      return &ref;
-  return nullptr;
+  const items::ReferencedPost* unavailable = nullptr;
+  for (const items::ReferencedPost& ref : post.referenced) {
+    if (ref.type != "quoted") continue;
+    if ((ref.text && has_visible_text(*ref.text)) || ref.author) return &ref;
+    if (!unavailable) unavailable = &ref;
+  }
+  return unavailable;
+}
+
+bool is_available(const items::ReferencedPost& quote) {
+  return (quote.text && has_visible_text(*quote.text)) || quote.author;
 }
 
 bool is_moving(const items::MediaRef& media) {
@@ -43,7 +53,18 @@ RenderedPost CardRenderer::render_post(const items::MediaPost& media_post) {
     style.max_size = style.min_size = metrics_.label_size;
     style.max_lines = 1;
     style.align = Align::left;
-    draw_text(canvas, label, layout.label, style, theme_.secondary);
+    Rect text_box = layout.label;
+    if (post.repost) {
+      // X's repost arrows before "<name> reposted", as tall as the label's capitals.
+      const int size = std::min(layout.label.height, static_cast<int>(std::lround(metrics_.label_size * 0.9)));
+      layout.repost_icon = Rect{layout.label.x, layout.label.y + (layout.label.height - size) / 2, size, size}
+                               .intersection(layout.label);
+      draw_repost_icon(canvas, layout.repost_icon.x, layout.repost_icon.y, layout.repost_icon.width,
+                       theme_.secondary);
+      const int shift = layout.repost_icon.width + metrics_.scaled(10);
+      text_box = {text_box.x + shift, text_box.y, std::max(0, text_box.width - shift), text_box.height};
+    }
+    draw_text(canvas, label, text_box, style, theme_.secondary);
     y = layout.label.bottom() + metrics_.label_gap;
   }
 
@@ -121,7 +142,9 @@ int CardRenderer::draw_body(Canvas& canvas, const StyledText& text,
     const Rect quote_box{box.x, box.y + used + gap, box.width,
                          std::max(0, box.height - used - gap)};
     // The quote's frame is only as tall as its content: a short quote is not a tall box.
-    layout.quote = draw_quote(canvas, *quote, quote_box);
+    layout.quote_unavailable = !is_available(*quote);
+    layout.quote = layout.quote_unavailable ? draw_unavailable_quote(canvas, quote_box)
+                                            : draw_quote(canvas, *quote, quote_box);
     used = layout.quote.empty() ? used : layout.quote.bottom() - box.y;
   }
   return used;
@@ -189,7 +212,8 @@ Rect CardRenderer::draw_quote(Canvas& canvas, const items::ReferencedPost& quote
   name_style.align = Align::left;
   int handle_x = name_box.x;
   if (quote.author && !quote.author->name.empty()) {
-    const TextLayout name = draw_text(canvas, quote.author->name, name_box, name_style, theme_.text);
+    const TextLayout name =
+        draw_text(canvas, isolated_name(quote.author->name), name_box, name_style, theme_.text);
     handle_x += static_cast<int>(std::ceil(name.width)) + metrics_.scaled(12);
   }
   if (quote.author && !quote.author->username.empty() && handle_x < name_box.right()) {
@@ -204,6 +228,48 @@ Rect CardRenderer::draw_quote(Canvas& canvas, const items::ReferencedPost& quote
                  text_box.intersection(frame.inset(metrics_.quote_border)), theme_.accent);
   }
   return frame;
+}
+
+Rect CardRenderer::draw_unavailable_quote(Canvas& canvas, const Rect& box) {
+  // As X draws it: a rounded box of the quote's border, on the placeholder colour, holding
+  // one line of secondary text.
+  const int pad = metrics_.quote_padding;
+  const int text_height = line_height(metrics_.quote_name_size, FontWeight::regular);
+  if (box.height < text_height + 2 * pad || box.width < 2 * pad) return {box.x, box.y, 0, 0};
+  const Rect frame{box.x, box.y, box.width, text_height + 2 * pad};
+  canvas.fill_rounded_rect(frame, metrics_.quote_radius, theme_.border);
+  canvas.fill_rounded_rect(frame.inset(metrics_.quote_border),
+                           std::max(0, metrics_.quote_radius - metrics_.quote_border), theme_.placeholder);
+  TextStyle style;
+  style.max_size = metrics_.quote_name_size;
+  style.min_size = metrics_.quote_name_size * 0.7;
+  style.max_lines = 1;
+  style.align = Align::left;
+  draw_text(canvas, "This post is unavailable.", Rect{frame.x + pad, frame.y + pad, frame.width - 2 * pad, text_height},
+            style, theme_.secondary);
+  return frame;
+}
+
+void CardRenderer::draw_repost_icon(Canvas& canvas, int x, int y, int size, Color color) {
+  if (size < 6) return;
+  // Two arrows chasing each other round a rectangle: up the left side and along the bottom,
+  // down the right side and along the top. Strokes are a tenth of the square, at least 1 px.
+  const int t = std::max(1, static_cast<int>(std::lround(size * 0.11)));
+  auto at = [&](double f) { return static_cast<int>(std::lround(f * size)); };
+  const int left = at(0.18), right = at(0.82);
+  const int top = at(0.24), bottom = at(0.76);
+  // Left: a stem from under its arrowhead down to the bottom bar, which runs right.
+  canvas.fill_rect({x + left - t / 2, y + at(0.34), t, bottom - at(0.34)}, color);
+  canvas.fill_rect({x + left - t / 2, y + bottom - t, at(0.56) - left + t / 2, t}, color);
+  const double head = size * 0.19;
+  auto point = [&](double px, int py) { return Point{x + px, static_cast<double>(y + py)}; };
+  canvas.fill_triangle(point(left - head, at(0.40)), point(left + head, at(0.40)), point(left, at(0.06)),
+                       color);
+  // Right: the same turned half way round.
+  canvas.fill_rect({x + right - t + t / 2, y + top, t, at(0.66) - top}, color);
+  canvas.fill_rect({x + at(0.44), y + top, right - at(0.44) + t / 2, t}, color);
+  canvas.fill_triangle(point(right - head, at(0.60)), point(right + head, at(0.60)), point(right, at(0.94)),
+                       color);
 }
 
 void CardRenderer::draw_photos(Canvas& canvas, const items::MediaPost& media_post,

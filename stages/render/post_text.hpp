@@ -23,4 +23,21 @@ StyledText card_text(const items::Post& post);
 // Text without entities from the API (a quoted post's): entities found by twitter-text's rules.
 StyledText card_text_of(std::string_view text);
 
+// A display name as a card draws it, alone or inside a longer line ("<name> reposted"): in a
+// first-strong isolate (U+2068 … U+2069), so that the bidi controls a name may hold
+// (overrides, embeddings, isolates, marks) reorder nothing outside it. Isolates the name left
+// unmatched are closed before the final U+2069 and a stray U+2069 is dropped, so the name
+// cannot end the isolate early nor leave one open; an override or embedding left open ends
+// with the isolate (UAX #9, X6a). Line and paragraph breaks become spaces (a name is one line).
+std::string isolated_name(std::string_view name);
+
+// A name as a subtitle (WebVTT) shows it: bidi controls removed (a player would apply them to
+// the whole cue: U+202E in a name reversed the caption), line breaks become spaces.
+// Malformed UTF-8 is left for the WebVTT writer to replace.
+std::string caption_name(std::string_view name);
+
+// Whether `c` is a bidi formatting character: LRM, RLM, ALM, the embeddings and overrides
+// (U+202A–U+202E) and the isolates (U+2066–U+2069).
+bool is_bidi_control(char32_t c);
+
 }  // namespace pipectl::render

@@ -9,6 +9,7 @@
 
 #include "builtin.hpp"
 #include "card_renderer.hpp"
+#include "count_format.hpp"
 #include "display_text.hpp"
 #include "frame_convert.hpp"
 #include "items/frame.hpp"
@@ -41,9 +42,12 @@ class RenderStage final : public Stage {
     const items::Post& post = media_post.post;
     auto worker = acquire();
     if (!title_sent_.exchange(true)) {
-      // A source that does not count the day still has at least this many posts.
-      emit_title(*worker, out, std::max(post.day_count, post.index + 1), post.author.name, post.author.username,
-                 post.created_at);
+      // A source that does not count the day still has at least this many posts. A repost's
+      // author is the original's: the handle is the one who reposted.
+      const items::Author& handle = post.repost ? post.repost->by : post.author;
+      const int reposts = std::max(0, post.day_reposts);
+      emit_title(*worker, out, std::max(0, std::max(post.day_count, post.index + 1) - reposts), reposts,
+                 handle.name, handle.username, post.created_at);
     }
     items::Frame frame;
     try {
@@ -52,21 +56,21 @@ class RenderStage final : public Stage {
       release(std::move(worker));
       std::string where = "post " + post.id;
       if (!post.source.empty()) where += " (from " + post.source + ")";
-      throw ItemError(where + ": cannot render its card: " + error.what());
+      throw ItemError(where + ": cannot render its card: " + error.what(), "card not drawn");
     }
     release(std::move(worker));
     record(post);
     frame.sequence = post.index + 1;
     frame.duration_seconds = card_seconds_;
     frame.label = post.id;
-    frame.caption = "@" + post.author.username + ": " + twitter_text::display_text(post).text;
+    frame.caption = caption_of(post);
     out.emit(Item::make(std::move(frame)));
   }
 
   void finish(Emitter& out) override {
     auto worker = acquire();
     // A day without posts still makes a (short) video that says so.
-    if (!title_sent_.exchange(true)) emit_title(*worker, out, 0, "", "", std::nullopt);
+    if (!title_sent_.exchange(true)) emit_title(*worker, out, 0, 0, "", "", std::nullopt);
     if (end_card_) emit_end(*worker, out);
     release(std::move(worker));
   }
@@ -105,16 +109,41 @@ class RenderStage final : public Stage {
     return std::make_unique<Worker>(size_, time_zone_, theme_);
   }
 
-  // What the end card sums up; posts arrive on several threads.
+  // "@ada: text"; a repost "@ada reposted @orbit: text". Names go in without bidi controls:
+  // a player applies them to the whole cue (U+202E in a name reversed the caption).
+  static std::string caption_of(const items::Post& post) {
+    // Appends, not operator+ chains: GCC 12 at -O3 warns falsely (-Wrestrict) on "@" + string.
+    std::string caption;
+    auto who = [&caption](const items::Author& author) {
+      if (author.username.empty()) caption.append(render::caption_name(author.name));
+      else caption.append("@").append(render::caption_name(author.username));
+    };
+    if (post.repost) {
+      who(post.repost->by);
+      caption.append(" reposted ");
+    }
+    who(post.author);
+    return caption.append(": ").append(twitter_text::display_text(post).text);
+  }
+
+  // What the end card sums up: the handle's own posts and their counts. A repost's counts
+  // are the original's, not the handle's, whether the source delivered the original (drawn
+  // as it) or not (an "RT @x: ..." post, whose counts the API copies from the original);
+  // posts arrive on several threads.
   void record(const items::Post& post) {
     std::lock_guard lock(mutex_);
-    ++cards_;
     last_sequence_ = std::max(last_sequence_, post.index + 1);
+    if (!first_post_ || post.created_at < *first_post_) first_post_ = post.created_at;
+    if (post.is_repost()) {
+      ++reposts_;
+      if (username_.empty()) username_ = post.repost ? post.repost->by.username : post.author.username;
+      return;
+    }
+    ++cards_;
     totals_.replies += post.metrics.replies;
     totals_.reposts += post.metrics.reposts;
     totals_.likes += post.metrics.likes;
     totals_.quotes += post.metrics.quotes;
-    if (!first_post_ || post.created_at < *first_post_) first_post_ = post.created_at;
     if (username_.empty()) username_ = post.author.username;
   }
 
@@ -127,6 +156,7 @@ class RenderStage final : public Stage {
       end.day = day_;
       if (end.day.empty() && first_post_) end.day = worker.renderer.time_formatter().local_day(*first_post_);
       end.post_count = cards_;
+      end.repost_count = reposts_;
       end.totals = totals_;
       // After every post, even one that failed to render (encode closes such gaps).
       sequence = last_sequence_ + 1;
@@ -136,7 +166,7 @@ class RenderStage final : public Stage {
     frame.duration_seconds = card_seconds_;
     frame.label = "end";
     frame.caption = "End of the day" + (end.handle.empty() ? std::string() : " for @" + end.handle) + ": " +
-                    std::to_string(end.post_count) + (end.post_count == 1 ? " post" : " posts");
+                    render::day_posts_text(end.post_count, end.repost_count);
     out.emit(Item::make(std::move(frame)));
   }
 
@@ -145,7 +175,7 @@ class RenderStage final : public Stage {
     idle_.push_back(std::move(worker));
   }
 
-  void emit_title(Worker& worker, Emitter& out, int post_count, const std::string& display_name,
+  void emit_title(Worker& worker, Emitter& out, int post_count, int repost_count, const std::string& display_name,
                   const std::string& username, std::optional<std::chrono::sys_seconds> first_post) {
     render::TitleInfo title;
     title.handle = handle_.empty() ? username : handle_;
@@ -153,13 +183,13 @@ class RenderStage final : public Stage {
     title.day = day_;
     if (title.day.empty() && first_post) title.day = worker.renderer.time_formatter().local_day(*first_post);
     title.post_count = post_count;
+    title.repost_count = repost_count;
     items::Frame frame = worker.frame_of(worker.renderer.render_title(title).canvas);
     frame.sequence = 0;
     frame.duration_seconds = card_seconds_;
     frame.label = "title";
-    frame.caption = (display_name.empty() ? "" : display_name + " ") + "@" + title.handle +
-                    (title.day.empty() ? "" : ", " + title.day) + ": " + std::to_string(post_count) +
-                    (post_count == 1 ? " post" : " posts");
+    frame.caption = (display_name.empty() ? "" : render::caption_name(display_name) + " ") + "@" + title.handle +
+                    (title.day.empty() ? "" : ", " + title.day) + ": " + render::day_posts_text(post_count, repost_count);
     out.emit(Item::make(std::move(frame)));
   }
 
@@ -173,7 +203,8 @@ class RenderStage final : public Stage {
   std::atomic<bool> title_sent_{false};
   std::mutex mutex_;  // guards idle_ and the day's sums below
   std::vector<std::unique_ptr<Worker>> idle_;
-  int cards_ = 0;
+  int cards_ = 0;    // the handle's own posts rendered
+  int reposts_ = 0;  // reposts rendered
   int last_sequence_ = 0;
   items::Metrics totals_;
   std::optional<std::chrono::sys_seconds> first_post_;  // the earliest post rendered

@@ -12,14 +12,14 @@ RenderedTitle CardRenderer::render_title(const TitleInfo& title) {
   std::vector<CentredLine> lines;
   if (!title.display_name.empty())
     lines.push_back(
-        {title.display_name, metrics_.scaled(84), FontWeight::bold, theme_.text, 0, &layout.name});
+        {isolated_name(title.display_name), metrics_.scaled(84), FontWeight::bold, theme_.text, 0, &layout.name});
   if (!title.handle.empty())
     lines.push_back({"@" + title.handle, metrics_.scaled(48), FontWeight::regular, theme_.secondary,
                      metrics_.scaled(12), &layout.handle});
   if (!title.day.empty())
     lines.push_back({time_.long_date(title.day), metrics_.scaled(52), FontWeight::regular,
                      theme_.text, metrics_.scaled(56), &layout.date});
-  lines.push_back({grouped_count(title.post_count) + (title.post_count == 1 ? " post" : " posts"),
+  lines.push_back({day_posts_text(title.post_count, title.repost_count),
                    metrics_.scaled(44), FontWeight::bold, theme_.accent, metrics_.scaled(16),
                    &layout.count});
   draw_centred_lines(result.canvas, std::move(lines));
@@ -32,7 +32,7 @@ RenderedEnd CardRenderer::render_end(const EndInfo& end) {
   layout.card = metrics_.card();
   std::string who = end.handle.empty() ? "" : "@" + end.handle;
   if (!end.day.empty()) who.append(who.empty() ? "" : " \u00B7 ").append(time_.long_date(end.day));
-  std::string totals = grouped_count(end.post_count) + (end.post_count == 1 ? " post" : " posts");
+  std::string totals = day_posts_text(end.post_count, end.repost_count);
   if (const std::string counts = footer_text(end.totals); !counts.empty())
     totals.append("  \u00B7  ").append(counts);
 
