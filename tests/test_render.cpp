@@ -1437,3 +1437,18 @@ TEST_CASE("day totals: own posts, and reposts apart", "[render][title][repost]")
   const auto expected = render::to_frame(own_only.canvas);
   CHECK(out.frames[5].y == expected.y);
 }
+
+TEST_CASE("a repost quoting an unavailable post keeps everything in its box at any size", "[render][card][repost]") {
+  auto [width, height] =
+      GENERATE(std::pair{64, 64}, std::pair{320, 180}, std::pair{2000, 100}, std::pair{100, 2000}, std::pair{1920, 1080});
+  CAPTURE(width, height);
+  CardRenderer r(width, height, "UTC");
+  items::MediaPost post = make_repost();
+  post.post.referenced.push_back({"quoted", "9", std::nullopt, std::nullopt});
+  add_photo(post, solid_image(300, 200, Color::rgb(0x0000FF)));
+  const RenderedPost card = r.render_post(post);
+  require_nothing_outside_boxes(card);
+  if (!card.layout.repost_icon.empty()) require_inside(card.layout.repost_icon, card.layout.label);
+  if (!card.layout.quote.empty()) require_inside(card.layout.quote, card.layout.text_box);
+  CHECK(card.layout.quote_unavailable);
+}

@@ -445,9 +445,11 @@ std::vector<CardSample> hostile_samples() {
 
   SampleBuilder b;
   auto add = [&b](std::string name, std::string summary, const std::string& text) {
-    // The quoted post and the author's name carry the same text: every text path sees it.
+    // The quoted post and the names of the author and of who reposted it carry the same
+    // text: every text path sees it.
     MediaPost media = b.post(Author{"66", text, "hostile", ""}, text);
     media.post.referenced.push_back({"quoted", "67", text, Author{"68", text, "quoted", ""}});
+    media.post.repost = items::Repost{Author{"69", text, "reposter", ""}, "70", {}};
     b.add(std::move(name), SampleGroup::hostile, std::move(summary), std::move(media));
   };
   add("hostile-zwj", "10,000 zero-width joiners in a row", zwj);

@@ -46,9 +46,9 @@ std::vector<CardSample> card_samples();
 // Only the samples of one group, in the same order.
 std::vector<CardSample> card_samples(SampleGroup group);
 
-// Posts whose text (and quoted post, and author name) is hostile: 10,000 ZWJ in a row, stacks
-// of combining marks, invalid UTF-8, control characters, bidi overrides, 2,000 joined emoji,
-// a 5,000-character word, 25,000 characters. Each must render inside its card, in bounded
+// Posts whose text (and quoted post, author name and reposter name) is hostile: 10,000 ZWJ
+// in a row, stacks of combining marks, invalid UTF-8, control characters, bidi overrides,
+// 2,000 joined emoji, a 5,000-character word, 25,000 characters. Each must render inside its card, in bounded
 // time: the render test draws them, bench-render --samples hostile times them.
 std::vector<CardSample> hostile_samples();
 
