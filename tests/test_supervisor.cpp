@@ -711,6 +711,60 @@ TEST_CASE("a child killed by SIGXFSZ is reported as over the file size limit, no
     if (field(event, "event") == "failed") CHECK(field(event, "signal") == "SIGXFSZ");
 }
 
+namespace {
+
+// A stored dataset holding one handle whose one post of 2026-11-24 shows the picture at `url`.
+void write_dataset_with_picture(const fs::path& dataset, const std::string& handle, const std::string& url) {
+  fs::create_directories(dataset / handle / "pages");
+  std::ofstream(dataset / handle / "user.json")
+      << R"({"data": {"id": "900099", "name": "Picture Poster", "username": ")" << handle << R"("}})";
+  std::ofstream(dataset / handle / "pages/page-1.json")
+      << R"({"data": [{"id": "5001", "author_id": "900099", "created_at": "2026-11-24T10:00:00.000Z",)"
+      << R"( "text": "a post with a photo", "attachments": {"media_keys": ["3_photo"]}}],)"
+      << R"( "includes": {"users": [{"id": "900099", "name": "Picture Poster", "username": ")" << handle << R"("}],)"
+      << R"( "media": [{"media_key": "3_photo", "type": "photo", "url": ")" << url
+      << R"(", "width": 800, "height": 600}]}, "meta": {"result_count": 1}})";
+}
+
+}  // namespace
+
+TEST_CASE("the media cache on a full disk: a warning, the picture drawn from memory, nothing half-written",
+          "[faults]") {
+  if (auto problem = test::own_filesystem_problem(); !problem.empty()) {
+    WARN("SKIPPED: " << problem);
+    return;
+  }
+  test::TempDir folder("pipectl-supervisor-cache-full");
+  const fs::path picture = folder.path() / "pattern.png";
+  REQUIRE(test::run_command("ffmpeg -v error -y -f lavfi -i testsrc=s=1280x720 -frames:v 1 " +
+                            test::shell_quote(picture.string()))
+              .exit_code == 0);
+  std::ifstream in(picture, std::ios::binary);
+  const std::string png((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(png.size() > 8192);
+  test::LoopbackServer server([&](const test::LoopbackRequest&) { return test::reply_with(200, png); });
+  const fs::path dataset = folder.path() / "stored";
+  write_dataset_with_picture(dataset, "photo_poster", server.url("/pattern.png"));
+  fs::path graph = write_graph(folder.path(), dataset);
+  const fs::path out = folder.path() / "videos", cache = out / ".cache" / "media";
+  fs::create_directories(cache);
+  // The cache folder is a 4 KiB tmpfs: the picture (tens of KiB) does not fit.
+  const std::string command = "/bin/sh -c " +
+                              test::shell_quote(run_command_line(graph, {"photo_poster"}, out, "-j 1") +
+                                                "; code=$?; echo \"cache holds: [$(find " +
+                                                test::shell_quote(cache.string()) + " -type f)]\"; exit $code");
+  auto result = test::run_command(test::with_own_filesystem(cache, "size=4k", command));
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Catch::Contains("cannot write the media cache file " + cache.string()) &&
+                                Catch::Contains("no space left on device (the disk is full); " +
+                                                server.url("/pattern.png") +
+                                                " is used from memory, not kept in the cache"));
+  CHECK(result.output.find("placeholder") == std::string::npos);  // the picture was drawn
+  CHECK(result.output.find("cache holds: []") != std::string::npos);
+  CHECK(test::probe_video(out / "photo_poster/2026-11-24.mp4").frames == 3 * 30);  // title, post, end
+}
+
 TEST_CASE("Ctrl-C during a download that stalls stops the run within a second, exit 130, no temporary file",
           "[faults][cancel]") {
   // A server that sends the headers of a picture and then nothing: only download-media's
@@ -722,15 +776,7 @@ TEST_CASE("Ctrl-C during a download that stalls stops the run within a second, e
   });
   test::TempDir folder("pipectl-supervisor-download-interrupt");
   const fs::path dataset = folder.path() / "stored";
-  fs::create_directories(dataset / "stall_media/pages");
-  std::ofstream(dataset / "stall_media/user.json")
-      << R"({"data": {"id": "900099", "name": "Stalled Media", "username": "stall_media"}})";
-  std::ofstream(dataset / "stall_media/pages/page-1.json")
-      << R"({"data": [{"id": "5001", "author_id": "900099", "created_at": "2026-11-24T10:00:00.000Z",)"
-      << R"( "text": "a photo that never arrives", "attachments": {"media_keys": ["3_stall"]}}],)"
-      << R"( "includes": {"users": [{"id": "900099", "name": "Stalled Media", "username": "stall_media"}],)"
-      << R"( "media": [{"media_key": "3_stall", "type": "photo", "url": ")" << server.url("/stall.jpg")
-      << R"(", "width": 800, "height": 600}]}, "meta": {"result_count": 1}})";
+  write_dataset_with_picture(dataset, "stall_media", server.url("/stall.jpg"));
   fs::path graph = write_graph(folder.path(), dataset);
   const fs::path out = folder.path() / "videos";
   auto mode = GENERATE(as<std::string>{}, "-j 1", "--no-fork");

@@ -166,7 +166,7 @@ void register_download_media_stage(Registry& registry) {
                   "reruns download nothing"},
           {.name = "cache_max", .type = ParamType::integer, .default_value = "1024",
            .doc = "size bound of the cache in MiB: past it the least recently used files are removed (shared by "
-                  "all handles using the folder); 0: no bound", .min = 0, .max = 1048576},
+                  "all handles using the folder); 0: no bound", .min = 0, .max = 1e6},
           {.name = "size", .type = ParamType::size, .default_value = "1920x1080",
            .doc = "the card size render draws (its size): X photos are fetched in the smallest variant that covers "
                   "their box on the card"},
