@@ -3,6 +3,7 @@
 // redirect rules, kept-alive connections, TLS verified with a throwaway CA made by the openssl
 // command; and the pure parts: URL parsing and encoding, backoff.
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <chrono>
 
 #include "backoff.hpp"
@@ -361,4 +362,38 @@ TEST_CASE("backoff waits grow exponentially up to the cap, with full jitter, rep
   }
   std::mt19937 first(7), second(7);
   for (int attempt = 1; attempt <= 6; ++attempt) CHECK(backoff.delay(attempt, first) == backoff.delay(attempt, second));
+}
+
+TEST_CASE("a request stops soon after cancelled() turns true, waiting for headers or for the body", "[net][cancel]") {
+  LoopbackServer server([](const LoopbackRequest& request) {
+    LoopbackReply reply = ok(std::string(1000, 'a'));
+    if (request.target == "/slow") reply.delay = 20s;
+    else reply.pause_after_headers = 20s;
+    return reply;
+  });
+  std::atomic<bool> stop{false};
+  net::HttpOptions options;
+  options.read_timeout = 30s;
+  options.cancelled = [&] { return stop.load(); };
+  net::HttpClient client(options);
+  for (const char* path : {"/slow", "/stalls-mid-response"}) {
+    INFO(path);
+    stop = false;
+    std::thread stopper([&] {
+      std::this_thread::sleep_for(300ms);
+      stop = true;
+    });
+    auto start = Clock::now();
+    auto error = failure_of(client, server.url(path));
+    stopper.join();
+    CHECK(error.kind == net::HttpErrorKind::cancelled);
+    CHECK_FALSE(net::is_transient(error.kind));  // never retried
+    CHECK_THAT(error.what(), Catch::Contains("stopped"));
+    // 300 ms until the flag, then at most one 50 ms step and the unwinding.
+    CHECK(seconds_since(start) < 1.0);
+  }
+  // The client is usable again once the flag is down (the cancelled connection was not kept).
+  stop = false;
+  LoopbackServer quick([](const LoopbackRequest&) { return ok("fine"); });
+  CHECK(client.get(quick.url("/")).body == "fine");
 }
