@@ -782,7 +782,10 @@ TEST_CASE("Ctrl-C during a download that stalls stops the run within a second, e
   auto mode = GENERATE(as<std::string>{}, "-j 1", "--no-fork");
   INFO(mode);
   const int asked_before = server.requests();
-  BackgroundRun run(run_command_line(graph, {"stall_media"}, out, mode), folder.path() / "output.txt");
+  const fs::path events_file = folder.path() / ("events" + std::to_string(asked_before) + ".jsonl");
+  BackgroundRun run(run_command_line(graph, {"stall_media"}, out,
+                                     mode + " --events " + test::shell_quote(events_file.string())),
+                    folder.path() / "output.txt");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (server.requests() == asked_before && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -802,4 +805,14 @@ TEST_CASE("Ctrl-C during a download that stalls stops the run within a second, e
     INFO(file);
     CHECK(file.filename().string().find(".part-") == std::string::npos);
   }
+  // The download gave up because the run was stopped: a cancellation, not a failure of the stage.
+  size_t failed = 0;
+  for (const auto& event : read_events(events_file)) {
+    if (field(event, "event") != "failed") continue;
+    ++failed;
+    INFO(json::serialize(event));
+    CHECK(event.contains("cancelled"));
+    CHECK(field(event, "error").find("download-media") == std::string::npos);
+  }
+  CHECK(failed == 1);
 }
