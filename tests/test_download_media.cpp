@@ -186,6 +186,20 @@ TEST_CASE("broken, missing and oversized pictures are refused with a reason") {
   CHECK_FALSE(media::read_pixel_size(text.string()));
 }
 
+TEST_CASE("a header whose sides multiply past 64 bits is refused as too large", "[fuzz]") {
+  // tests/fuzz/corpus/image/crash-png-size-overflow.png: width x height overflowed long long in
+  // the pixel limit check (UBSan), so the check could pass for a huge picture.
+  test::TempDir folder;
+  const unsigned char ihdr[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                                0xff, 0xfb, 0xff, 0xff, 0xff, 0xff, 0x5f, 0x40, 8, 6, 0, 0, 0};
+  fs::path file = folder.path() / "huge.png";
+  std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(ihdr), sizeof ihdr);
+  auto size = media::read_pixel_size(file.string());
+  REQUIRE(size);
+  CHECK(size->width == 4294705151);
+  CHECK_THROWS_WITH(media::decode_image_file(file.string()), Catch::Contains("more than the limit"));
+}
+
 TEST_CASE("the stage keeps the post when a picture fails, with a placeholder and a warning") {
   test::TempDir folder;
   auto good = make_picture(folder.path(), "good.png", "200x100", "yellow");

@@ -2,9 +2,15 @@
 // through, every network fault mapped to its error kind within its deadline, the body cap, the
 // redirect rules, kept-alive connections, TLS verified with a throwaway CA made by the openssl
 // command; and the pure parts: URL parsing and encoding, backoff.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <atomic>
 #include <chrono>
+#include <thread>
 
 #include "backoff.hpp"
 #include "http_client.hpp"
@@ -167,6 +173,68 @@ TEST_CASE("a body over max_body_bytes fails with too_large, without being read",
   options.max_body_bytes = 1000;
   net::HttpClient tiny(options);
   CHECK(failure_of(tiny, server.url("/small")).kind == net::HttpErrorKind::too_large);
+}
+
+// Answers one request on 127.0.0.1 with `bytes` as they are (what LoopbackServer cannot send:
+// several answers at once, any status line), then closes. The URL to ask is url().
+class RawAnswer {
+ public:
+  explicit RawAnswer(std::string bytes) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) == 0);
+    REQUIRE(::listen(listener_, 1) == 0);
+    REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this, bytes = std::move(bytes)] {
+      const int connection = ::accept(listener_, nullptr, nullptr);
+      if (connection < 0) return;
+      std::string request;
+      char buffer[1024];
+      ssize_t got = 0;
+      while (request.find("\r\n\r\n") == std::string::npos && (got = ::recv(connection, buffer, sizeof buffer, 0)) > 0)
+        request.append(buffer, static_cast<std::size_t>(got));
+      (void)!::send(connection, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      ::shutdown(connection, SHUT_WR);
+      ::close(connection);
+    });
+  }
+  ~RawAnswer() {
+    ::shutdown(listener_, SHUT_RDWR);
+    thread_.join();
+    ::close(listener_);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/raw"; }
+
+ private:
+  int listener_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST_CASE("interim 1xx answers are skipped; a status outside 100-599 is a protocol error", "[net][fuzz]") {
+  // tests/fuzz/corpus/http-response/status-1xx and status-000: the client returned the 100
+  // itself (its body unread), and a status of 0.
+  {
+    RawAnswer server("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
+                     "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    net::HttpClient client;
+    auto response = client.get(server.url());
+    CHECK(response.status == 200);
+    CHECK(response.body == "ok");
+    CHECK(response.headers.count("link") == 0);
+  }
+  for (const char* status : {"000 Zero", "099 Low", "600 High", "999 Whatever"}) {
+    INFO(status);
+    RawAnswer server(std::string("HTTP/1.1 ") + status + "\r\nContent-Length: 0\r\n\r\n");
+    net::HttpClient client;
+    auto error = failure_of(client, server.url());
+    CHECK(error.kind == net::HttpErrorKind::protocol);
+    CHECK_THAT(error.what(), Catch::Contains("not HTTP's"));
+  }
 }
 
 TEST_CASE("a connection dropped mid-body is an error, never a short success", "[net]") {

@@ -75,7 +75,9 @@ std::unique_ptr<AVFrame, FrameFreer> decode_first_frame(AVFormatContext* format,
 void check_header_size(const std::optional<PixelSize>& size, const DecodeLimits& limits) {
   if (!size) return;
   if (size->width <= 0 || size->height <= 0) throw std::runtime_error("the image header gives no size");
-  if (size->width * size->height > limits.max_pixels)
+  // Divided, not multiplied: a PNG header's sides go up to 2^32 - 1 each, whose product
+  // overflows long long (UB; found by tests/fuzz/fuzz_image.cpp).
+  if (size->width > limits.max_pixels / size->height)
     throw std::runtime_error("the image is " + std::to_string(size->width) + "x" + std::to_string(size->height) +
                              ", more than the limit of " + std::to_string(limits.max_pixels) + " pixels");
 }

@@ -170,39 +170,50 @@ HttpResponse Connection::exchange(const Request& request, Clock::time_point dead
     throw HttpError(HttpErrorKind::closed, shown_url,
                     std::string("the request could not be sent: ").append(error.message()));
 
-  http::response_parser<http::string_body> parser;
-  parser.header_limit(header_limit);
-  parser.body_limit(options.max_body_bytes);
-  error = with_stream([&](auto& stream) {
-    return run_operation(io_, socket(), options, shown_url, [&](auto handler) { http::async_read(stream, buffer_, parser, handler); });
-  });
-  if (error) {
-    if (error == beast::error::timeout) throw HttpError(HttpErrorKind::timeout, shown_url, no_answer);
-    if (reused && !parser.got_some() && is_connection_loss(error)) throw StaleConnection{};
-    if (error == http::error::body_limit) {
-      std::string detail = "the body is larger than the limit of ";
-      throw HttpError(HttpErrorKind::too_large, shown_url,
-                      detail.append(std::to_string(options.max_body_bytes)).append(" bytes"));
-    }
-    if (error == http::error::header_limit) {
-      std::string detail = "the response header is larger than ";
-      throw HttpError(HttpErrorKind::too_large, shown_url,
-                      detail.append(std::to_string(header_limit)).append(" bytes"));
-    }
-    if (error == http::error::partial_message)
-      throw HttpError(HttpErrorKind::closed, shown_url, "the connection closed before the end of the response");
-    if (is_connection_loss(error))
+  // Interim answers (1xx: 100 Continue, 103 Early Hints, which a CDN may send first) are read and
+  // dropped: the caller gets the final one. Found by tests/fuzz/fuzz_http_response.cpp, as was a
+  // status outside 100-599 (Beast reads any three digits), which is no HTTP answer.
+  std::optional<http::response_parser<http::string_body>> reading;
+  for (bool interim = false;; interim = true) {
+    auto& parser = reading.emplace();
+    parser.header_limit(header_limit);
+    parser.body_limit(options.max_body_bytes);
+    error = with_stream([&](auto& stream) {
+      return run_operation(io_, socket(), options, shown_url, [&](auto handler) { http::async_read(stream, buffer_, parser, handler); });
+    });
+    if (error) {
+      if (error == beast::error::timeout) throw HttpError(HttpErrorKind::timeout, shown_url, no_answer);
+      if (reused && !interim && !parser.got_some() && is_connection_loss(error)) throw StaleConnection{};
+      if (error == http::error::body_limit) {
+        std::string detail = "the body is larger than the limit of ";
+        throw HttpError(HttpErrorKind::too_large, shown_url,
+                        detail.append(std::to_string(options.max_body_bytes)).append(" bytes"));
+      }
+      if (error == http::error::header_limit) {
+        std::string detail = "the response header is larger than ";
+        throw HttpError(HttpErrorKind::too_large, shown_url,
+                        detail.append(std::to_string(header_limit)).append(" bytes"));
+      }
+      if (error == http::error::partial_message)
+        throw HttpError(HttpErrorKind::closed, shown_url, "the connection closed before the end of the response");
+      if (is_connection_loss(error))
+        throw HttpError(HttpErrorKind::closed, shown_url,
+                        std::string("the connection closed before a complete answer: ").append(error.message()));
+      if (error.category() == http::make_error_code(http::error::bad_version).category())
+        throw HttpError(HttpErrorKind::protocol, shown_url,
+                        std::string("the answer is not valid HTTP/1.1: ").append(error.message()));
       throw HttpError(HttpErrorKind::closed, shown_url,
-                      std::string("the connection closed before a complete answer: ").append(error.message()));
-    if (error.category() == http::make_error_code(http::error::bad_version).category())
+                      std::string("reading the answer failed: ").append(error.message()));
+    }
+    const unsigned status = parser.get().result_int();
+    if (status < 100 || status > 599)
       throw HttpError(HttpErrorKind::protocol, shown_url,
-                      std::string("the answer is not valid HTTP/1.1: ").append(error.message()));
-    throw HttpError(HttpErrorKind::closed, shown_url,
-                    std::string("reading the answer failed: ").append(error.message()));
+                      std::string("the answer's status ").append(std::to_string(status)).append(" is not HTTP's"));
+    if (status >= 200 || status == 101) break;
   }
 
-  reusable_ = parser.keep_alive();
-  auto message = parser.release();
+  reusable_ = reading->keep_alive();
+  auto message = reading->release();
   HttpResponse response;
   response.status = static_cast<int>(message.result_int());
   for (const auto& field : message) {
