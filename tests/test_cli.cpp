@@ -85,18 +85,21 @@ TEST_CASE("bad input: each problem is named, the rest of the run goes on, the ex
                         test::shell_quote((out.path() / "videos").string()));
   INFO(result.output);
   CHECK(result.exit_code == 1);
-  // Bad posts are skipped by id, bad images downgrade their card, naming file and post.
+  // Bad posts are skipped by id, bad parts of a post and bad images downgrade their card,
+  // naming file and post; the summary counts the warnings by kind.
   CHECK(result.output.find("post 1002: missing field 'created_at'") != std::string::npos);
   CHECK(result.output.find("post 1001: media 3_corrupt") != std::string::npos);
   CHECK(result.output.find("post 1007: media 3_missing") != std::string::npos);
   CHECK(result.output.find("no such file") != std::string::npos);
+  CHECK(result.output.find("(2 pictures not loaded, 3 posts skipped, 1 post with bad entities, 1 post with bad media)") !=
+        std::string::npos);
   // The unknown handle and the truncated page fail their own handle only.
   CHECK(result.output.find("nobody_here: stage 'fetch': unknown handle 'nobody_here'") != std::string::npos);
   CHECK(result.output.find("truncated/pages/page-1.json:3:") != std::string::npos);
   CHECK(result.output.find("2 of 4 handles made their video") != std::string::npos);
 
   auto broken = test::probe_video(out.path() / "videos/broken_posts/2026-11-24.mp4");
-  CHECK(broken.frames == 4 * 30);  // title + the two good posts + end, 1 s each
+  CHECK(broken.frames == 6 * 30);  // title + the four posts kept (two lost only a bad part) + end, 1 s each
   CHECK(broken.width == 320);
   auto next_page = test::probe_video(out.path() / "videos/bad_next_page/2026-11-24.mp4");
   CHECK(next_page.frames == 4 * 30);

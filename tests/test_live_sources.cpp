@@ -138,8 +138,10 @@ TEST_CASE("the daily graph against the fake X API: faults are waited out or retr
     CHECK(text_field(query, "start_time") == "2026-11-24T00:00:00Z");
     CHECK(text_field(query, "end_time") == "2026-11-25T00:00:00Z");
     CHECK(text_field(query, "max_results") == "100");
+    // The originals of reposts come whole, with their authors and their media.
     CHECK(text_field(query, "expansions") ==
-          "attachments.media_keys,author_id,referenced_tweets.id,referenced_tweets.id.author_id");
+          "attachments.media_keys,author_id,referenced_tweets.id,referenced_tweets.id.author_id,"
+          "referenced_tweets.id.attachments.media_keys");
     CHECK(text_field(query, "tweet.fields").find("note_tweet") != std::string::npos);
     CHECK(text_field(query, "media.fields") == "url,preview_image_url,type,width,height,alt_text");
     if (text_field(request, "handle") == "daybook") daybook_tokens.insert(text_field(query, "pagination_token"));
@@ -265,7 +267,7 @@ TEST_CASE("offline sources: an X archive and a twarc2 file make videos through t
     std::string handle, fetch;
     int posts;
   };
-  for (const Case& source : {Case{"harbor_notes", "source=archive archive=\"" + (fixtures / "archive/harbor_notes").string() + "\"", 7},
+  for (const Case& source : {Case{"harbor_notes", "source=archive archive=\"" + (fixtures / "archive/harbor_notes").string() + "\"", 8},
                              Case{"lumen_atlas", "source=twarc2 file=\"" + (fixtures / "twarc2").string() + "/{handle}.jsonl\"", 4}}) {
     INFO(source.handle);
     fs::path graph = folder.path() / (source.handle + ".graph");

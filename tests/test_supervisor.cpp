@@ -28,6 +28,12 @@ namespace json = boost::json;
 
 namespace {
 
+// Posts of the day in the fixture handles (copies too): broken_posts keeps 4 (2 of its 7 lose
+// only a bad part, 3 are skipped), bad_next_page has 2.
+int posts_of(const std::string& handle) { return handle.rfind("broken", 0) == 0 ? 4 : 2; }
+// Frames of its video at 1 s a card and 30 fps: the title, the posts, the end.
+long frames_of(const std::string& handle) { return (posts_of(handle) + 2) * 30L; }
+
 using test::pipectl_binary;
 
 // A stored dataset in `folder`: the fixtures bad_next_page and broken_posts, and copies of
@@ -153,9 +159,11 @@ TEST_CASE("-j 3 runs twelve handles, never more than three at once; the events a
       CHECK(event.at("outputs").get_array()[0].get_string() ==
             (folder.path() / "videos" / handle / "2026-11-24.mp4").string());
       CHECK(event.at("seconds").is_number());
-      CHECK(event.at("posts").to_number<int>() == 2);  // the fixtures' two good posts
-      CHECK(event.at("cards").to_number<int>() == 4);  // and the title and end cards
-      CHECK(event.at("video_seconds").to_number<double>() == Approx(4.0).margin(0.05));
+      const int posts = posts_of(handle);
+      CHECK(event.at("posts").to_number<int>() == posts);
+      CHECK(event.at("cards").to_number<int>() == posts + 2);
+      CHECK(event.at("video_seconds").to_number<double>() == Approx(posts + 2).margin(0.05));
+      CHECK(event.at("warnings").is_object());
     } else {
       CHECK(name == "warning");
       CHECK_FALSE(field(event, "message").empty());
@@ -174,15 +182,16 @@ TEST_CASE("-j 3 runs twelve handles, never more than three at once; the events a
     auto& nodes = last_progress[handle];
     REQUIRE(nodes.size() == 4);
     for (const auto& [node, event] : nodes) CHECK(event.at("done").as_bool());
-    CHECK(nodes["fetch"].at("emitted").to_number<int>() == 2);
-    CHECK(nodes["fetch"].at("expected").to_number<int>() == 2);  // announced before the first post
+    const int posts = posts_of(handle);
+    CHECK(nodes["fetch"].at("emitted").to_number<int>() == posts);
+    CHECK(nodes["fetch"].at("expected").to_number<int>() == posts);  // announced before the first post
     CHECK(nodes["fetch"].at("position").to_number<int>() == 0);
-    CHECK(nodes["encode"].at("received").to_number<int>() == 4);  // title, 2 posts, end
+    CHECK(nodes["encode"].at("received").to_number<int>() == posts + 2);  // title, the posts, end
     CHECK(nodes["encode"].at("position").to_number<int>() == 3);
   }
   // The summary table: handle, posts, video length, wall time, result.
   CHECK(summary_row(result.output, "handle") == "handle posts video wall result");
-  CHECK(summary_row(result.output, "broken_6").starts_with("broken_6 2 0:04 "));
+  CHECK(summary_row(result.output, "broken_6").starts_with("broken_6 4 0:06 "));
   CHECK(summary_row(result.output, "broken_6").find(" s ok " + (folder.path() / "videos/broken_6/2026-11-24.mp4").string()) !=
         std::string::npos);
   CHECK(finished == std::set<std::string>(handles.begin(), handles.end()));
@@ -196,7 +205,7 @@ TEST_CASE("-j 3 runs twelve handles, never more than three at once; the events a
   for (const auto& handle : handles) {
     INFO(handle);
     fs::path video = folder.path() / "videos" / handle / "2026-11-24.mp4";
-    CHECK(test::probe_video(video).frames == 4 * 30);
+    CHECK(test::probe_video(video).frames == frames_of(handle));
     std::ifstream in(video, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), {});
     CHECK(bytes.find(" threads=" + std::to_string(x264_threads) + " ") != std::string::npos);
@@ -219,7 +228,7 @@ TEST_CASE("a child that crashes fails its own handle, naming the signal; the oth
   for (const auto& handle : handles) {
     if (handle == "bad_ne_2") continue;
     INFO(handle);
-    CHECK(test::probe_video(folder.path() / "videos" / handle / "2026-11-24.mp4").frames == 4 * 30);
+    CHECK(test::probe_video(folder.path() / "videos" / handle / "2026-11-24.mp4").frames == frames_of(handle));
   }
   size_t failed = 0;
   for (const auto& event : read_events(events_file)) {
@@ -271,7 +280,7 @@ TEST_CASE("--no-fork makes the same videos in one process, with the same events 
     INFO(handle);
     auto forked = test::probe_video(folder.path() / "forked" / handle / "2026-11-24.mp4");
     auto in_process = test::probe_video(folder.path() / "in-process" / handle / "2026-11-24.mp4");
-    CHECK(forked.frames == 4 * 30);
+    CHECK(forked.frames == frames_of(handle));
     CHECK(in_process.frames == forked.frames);
     CHECK(in_process.width == forked.width);
     CHECK(in_process.height == forked.height);
@@ -463,7 +472,7 @@ TEST_CASE("kill -9 of a child in the middle of encoding leaves no video under th
   fs::path subtitles = victim;
   subtitles.replace_extension(".vtt");
   CHECK(files_under(out / "broken_posts") == std::vector<fs::path>{victim, subtitles});
-  CHECK(test::probe_video(victim).frames == 4 * 30);
+  CHECK(test::probe_video(victim).frames == frames_of("broken_posts"));
   CHECK(test::decode_errors(victim).empty());
   CHECK(test::probe_video(out / "bad_next_page/2026-11-24.mp4").frames == 4 * 30);
   std::set<std::string> kinds;
@@ -586,7 +595,7 @@ TEST_CASE("a stage's announced wait is an event and a log line") {
     CHECK(field(event, "reason") == "rate limit");
     CHECK(event.at("seconds").to_number<double>() == Approx(0.1));
   }
-  CHECK(waits == 4);  // one per frame: title, 2 posts, end
+  CHECK(static_cast<int>(waits) == posts_of("broken_posts") + 2);  // one per frame: title, the posts, end
 }
 
 TEST_CASE("on a terminal, a live view redraws each running handle's stage and progress") {
