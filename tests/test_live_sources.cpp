@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "api_gate.hpp"
+#include "support/background_run.hpp"
 #include "support/fake_x_api.hpp"
 #include "support/fixture_graph.hpp"
 #include "support/json_lines.hpp"
@@ -49,15 +50,19 @@ test::FakeXApi start_server(const fs::path& log) {
                          "--log", log.string()});
 }
 
-// pipectl run graphs/daily.graph for `handles` against `api`, small cards so the encodes are
-// quick. The day's pictures come from the same server.
+// The command line of pipectl run graphs/daily.graph for `handles` against `api`, small cards
+// so the encodes are quick. The day's pictures come from the same server.
+std::string daily_command(const std::string& api, const std::string& handles, const fs::path& out,
+                          const std::string& options = "") {
+  return "X_BEARER_TOKEN=" + token + " " + test::shell_quote(test::pipectl_binary()) + " run " +
+         test::shell_quote((test::source_dir() / "graphs/daily.graph").string()) + " --handles " + handles +
+         " --date 2026-11-24 --out " + test::shell_quote(out.string()) + " --set fetch.api_base=" + api +
+         " --set fetch.backoff=0.05s --set fetch.timeout=2s --set render.size=320x180 --set render.card=1s " + options;
+}
+
 test::CommandResult run_daily(const std::string& api, const std::string& handles, const fs::path& out,
                               const std::string& options = "") {
-  return test::run_command("X_BEARER_TOKEN=" + token + " " + test::shell_quote(test::pipectl_binary()) +
-                           " run " + test::shell_quote((test::source_dir() / "graphs/daily.graph").string()) +
-                           " --handles " + handles + " --date 2026-11-24 --out " + test::shell_quote(out.string()) +
-                           " --set fetch.api_base=" + api + " --set fetch.backoff=0.05s --set fetch.timeout=2s" +
-                           " --set render.size=320x180 --set render.card=1s " + options);
+  return test::run_command(daily_command(api, handles, out, options));
 }
 
 }  // namespace
@@ -349,4 +354,22 @@ TEST_CASE("over HTTPS: the chain and the host name are verified, for the API and
   INFO(mismatch.output);
   CHECK(mismatch.exit_code == 1);
   CHECK(mismatch.output.find("photo_day: stage 'fetch': GET ") != std::string::npos);
+}
+
+TEST_CASE("Ctrl-C while the X API has not answered yet stops the run within a second") {
+  test::TempDir folder("pipectl-live-interrupt");
+  auto server = start_server(folder.path() / "requests.jsonl");
+  // slowpoke's server waits 3 s before it answers; the client would wait up to its 30 s time-out.
+  test::BackgroundRun run("env " + daily_command(server.url(), "slowpoke", folder.path() / "videos",
+                                                      "--no-fork --set fetch.timeout=30s"),
+                          folder.path() / "output.txt");
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // the first call is under way
+  REQUIRE(kill(run.pid(), SIGINT) == 0);
+  const auto start = std::chrono::steady_clock::now();
+  const int exit_code = run.wait();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "Ctrl-C during a slow X API answer: the run ended %.3f s after SIGINT\n", seconds);
+  INFO(run.output());
+  CHECK(exit_code == 130);
+  CHECK(seconds < 1.5);  // the aim is 1 s; the margin is for a loaded machine (unchecked: 2.6 s)
 }

@@ -16,6 +16,7 @@
 #include <set>
 
 #include "support/file_limits.hpp"
+#include "support/background_run.hpp"
 #include "support/fixture_graph.hpp"
 #include "support/loopback_server.hpp"
 #include "support/media_probe.hpp"
@@ -27,6 +28,8 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 namespace {
+
+using test::BackgroundRun;
 
 // Posts of the day in the fixture handles (copies too): broken_posts keeps 4 (2 of its 7 lose
 // only a bad part, 3 are skipped), bad_next_page has 2.
@@ -318,41 +321,6 @@ namespace {
 
 // pipectl run started in the background (through /bin/sh, exec'd so the pid is pipectl's),
 // its output going to a file, so a test can watch its events and signal it.
-class BackgroundRun {
- public:
-  BackgroundRun(const std::string& command, const fs::path& output) : output_(output) {
-    std::string line = "exec " + command + " >" + test::shell_quote(output.string()) + " 2>&1";
-    pid_ = fork();
-    if (pid_ == 0) {
-      execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    REQUIRE(pid_ > 0);
-  }
-  ~BackgroundRun() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  pid_t pid() const { return pid_; }
-  // Waits for the run to end; its exit code (128 + n when a signal n ended it).
-  int wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  std::string output() const {
-    std::ifstream in(output_);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-
- private:
-  pid_t pid_ = -1;
-  fs::path output_;
-};
-
 // The events written so far (the last line may be incomplete: it is left out).
 std::vector<json::object> events_so_far(const fs::path& file) { return test::read_json_lines(file, true); }
 

@@ -42,8 +42,14 @@ std::string seconds_text(double seconds) {
 class XApiCalls {
  public:
   XApiCalls(const XApiSettings& settings, const std::string& handle, const XApiHooks& hooks)
-      : settings_(settings), handle_(handle), hooks_(hooks), client_(settings.http),
+      : settings_(settings), handle_(handle), hooks_(hooks), client_(with_cancel(settings.http, hooks.cancelled)),
         backoff_{settings.backoff, settings.backoff_cap, settings.retries + 1}, random_(std::random_device{}()) {}
+
+  // Ctrl-C stops a request in flight, not only the waits between requests.
+  static net::HttpOptions with_cancel(net::HttpOptions options, const std::function<bool()>& cancelled) {
+    if (!options.cancelled) options.cancelled = cancelled;
+    return options;
+  }
 
   // The body of a 200 answer to GET `url`, after waits and retries. `parse` reads it and may
   // throw DocumentError, which counts as a fault (a body cut short, garbage from a proxy).
