@@ -723,18 +723,20 @@ TEST_CASE("the end card shows the heading, handle and day, and the totals", "[re
   info.totals.likes = 1234;
   const auto end = renderer(width, height).render_end(info);
   const auto& layout = end.layout;
-  for (const Rect* rect : {&layout.heading, &layout.who, &layout.totals}) {
+  for (const Rect* rect : {&layout.heading, &layout.who, &layout.totals, &layout.counts}) {
     require_inside(*rect, layout.card);
     CHECK(count_pixels(end.canvas, *rect, [](Color c) { return c != kTheme.card; }) > 200);
   }
   CHECK(layout.heading.bottom() <= layout.who.y);
   CHECK(layout.who.bottom() <= layout.totals.y);
+  CHECK(layout.totals.bottom() <= layout.counts.y);  // the posts' counts on a line of their own
   CHECK(count_pixels(end.canvas, layout.totals, [](Color c) { return c == kTheme.accent; }) > 0);
 
-  // Without a handle or a day there is no line for them.
+  // Without a handle or a day there is no line for them, nor one for counts that are all 0.
   const auto bare = renderer(width, height).render_end({"", "", 0, {}});
   CHECK(bare.layout.who.empty());
   CHECK_FALSE(bare.layout.totals.empty());
+  CHECK(bare.layout.counts.empty());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1394,9 +1396,9 @@ TEST_CASE("names with bidi overrides stay inside their own boxes on cards", "[re
 
 TEST_CASE("day totals: own posts, and reposts apart", "[render][title][repost]") {
   CHECK(render::day_posts_text(12, 0) == "12 posts");
-  CHECK(render::day_posts_text(1, 1) == "1 post \u00B7 1 repost");
-  CHECK(render::day_posts_text(1234, 3) == "1,234 posts \u00B7 3 reposts");
-  CHECK(render::day_posts_text(0, 2) == "0 posts \u00B7 2 reposts");
+  CHECK(render::day_posts_text(1, 1) == "1 post and 1 repost");
+  CHECK(render::day_posts_text(1234, 3) == "1,234 posts and 3 reposts");
+  CHECK(render::day_posts_text(0, 2) == "0 posts and 2 reposts");
 
   Registry registry;
   register_render_stage(registry);
@@ -1425,11 +1427,11 @@ TEST_CASE("day totals: own posts, and reposts apart", "[render][title][repost]")
   }
   stage->finish(out);
   REQUIRE(out.frames.size() == 6);
-  CHECK(out.frames[0].caption == "Ada @ada, 2026-11-24: 2 posts \u00B7 2 reposts");
+  CHECK(out.frames[0].caption == "Ada @ada, 2026-11-24: 2 posts and 2 reposts");
   CHECK(out.frames[1].caption == "@ada reposted @orbit: The booster is back on the pad after its 25th flight.");
   CHECK(out.frames[2].caption == "@ada: Own post 1");
   CHECK(out.frames[4].caption == "@ada: RT @esa: Liftoff");
-  CHECK(out.frames[5].caption == "End of the day for @ada: 2 posts \u00B7 2 reposts");
+  CHECK(out.frames[5].caption == "End of the day for @ada: 2 posts and 2 reposts");
 
   // The end card sums the own posts' counts only: 20 likes, not 1,420.
   CardRenderer& r = renderer(320, 180);

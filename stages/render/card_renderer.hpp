@@ -61,7 +61,8 @@ struct EndCardLayout {
   Rect card;
   Rect heading;  // "That was the day"
   Rect who;      // "@handle · Tuesday, 24 November 2026"
-  Rect totals;   // "12 posts · 3 reposts  ·  56 reposts  ·  1,234 likes"
+  Rect totals;   // "12 posts and 3 reposts": the day's own posts, and its reposts of others
+  Rect counts;   // "56 reposts · 1,234 likes": what the own posts received; empty when none
 };
 
 // Counts are of the handle's own posts: a repost (Post::is_repost, drawn as the original or

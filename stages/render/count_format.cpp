@@ -58,7 +58,7 @@ std::string footer_text(const items::Metrics& metrics) {
 
 std::string day_posts_text(std::int64_t posts, std::int64_t reposts) {
   std::string text = grouped_count(posts).append(posts == 1 ? " post" : " posts");
-  if (reposts > 0) text.append(" \u00B7 ").append(grouped_count(reposts)).append(reposts == 1 ? " repost" : " reposts");
+  if (reposts > 0) text.append(" and ").append(grouped_count(reposts)).append(reposts == 1 ? " repost" : " reposts");
   return text;
 }
 

@@ -32,9 +32,9 @@ RenderedEnd CardRenderer::render_end(const EndInfo& end) {
   layout.card = metrics_.card();
   std::string who = end.handle.empty() ? "" : "@" + end.handle;
   if (!end.day.empty()) who.append(who.empty() ? "" : " \u00B7 ").append(time_.long_date(end.day));
-  std::string totals = day_posts_text(end.post_count, end.repost_count);
-  if (const std::string counts = footer_text(end.totals); !counts.empty())
-    totals.append("  \u00B7  ").append(counts);
+  // Two lines, so that the day's reposts of others are not read as the reposts its posts got.
+  const std::string totals = day_posts_text(end.post_count, end.repost_count);
+  const std::string counts = footer_text(end.totals);
 
   std::vector<CentredLine> lines;
   lines.push_back({"That was the day", metrics_.scaled(72), FontWeight::bold, theme_.text, 0,
@@ -44,6 +44,9 @@ RenderedEnd CardRenderer::render_end(const EndInfo& end) {
                      metrics_.scaled(24), &layout.who});
   lines.push_back({totals, metrics_.scaled(40), FontWeight::bold, theme_.accent,
                    metrics_.scaled(48), &layout.totals});
+  if (!counts.empty())
+    lines.push_back({counts, metrics_.scaled(36), FontWeight::regular, theme_.accent, metrics_.scaled(16),
+                     &layout.counts});
   draw_centred_lines(result.canvas, std::move(lines));
   return result;
 }
