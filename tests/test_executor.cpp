@@ -239,11 +239,16 @@ TEST_CASE("items flow in order through serial stages; a bad item is skipped with
       "node k : collector label=\"{out}/{handle}/{date}-{flavour}\"\nc -> d -> k\n",
       "g.graph");
   REQUIRE(check_graph(graph, registry).empty());
-  RunResult result = run_graph(graph, registry, options_for("nasa"));
+  RunOptions options = options_for("nasa");
+  std::vector<std::pair<std::string, std::string>> reported;  // kind, message
+  options.on_warning = [&](const std::string& kind, const std::string& message) { reported.emplace_back(kind, message); };
+  RunResult result = run_graph(graph, registry, options);
   CHECK(result.ok);
   CHECK(log.seen == std::vector<int>{2, 4, 8, 10, 1000});
   REQUIRE(result.warnings.size() == 1);
   CHECK(result.warnings[0] == "d: number 3 is bad");
+  // An ItemError is a warning of kind "item skipped" unless it names its own.
+  CHECK(reported == std::vector<std::pair<std::string, std::string>>{{"item skipped", "d: number 3 is bad"}});
   CHECK(label == "/tmp/out/nasa/2026-11-24-plain");
   CHECK(log.calls == std::vector<std::string>{"collector finish"});
 }
