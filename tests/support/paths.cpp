@@ -67,4 +67,10 @@ std::string shell_quote(const std::string& text) {
   return quoted + "'";
 }
 
+int time_scale() {
+  const char* text = std::getenv("PIPECTL_TEST_TIME_SCALE");
+  int scale = text ? std::atoi(text) : 1;
+  return scale >= 1 ? scale : 1;
+}
+
 }  // namespace pipectl::test

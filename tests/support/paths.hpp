@@ -35,4 +35,9 @@ CommandResult run_command(const std::string& command);
 // Quotes `text` for /bin/sh.
 std::string shell_quote(const std::string& text);
 
+// How many times slower than the release build this build runs: $PIPECTL_TEST_TIME_SCALE
+// (tools/test sets it for the sanitizer builds, with meson's --timeout-multiplier), else 1.
+// A test that gives a process a deadline of its own (pipectl run --timeout) multiplies it by this.
+int time_scale();
+
 }  // namespace pipectl::test
