@@ -930,3 +930,19 @@ TEST_CASE("the real page's reposts of 2020-04-24 are drawn as the originals, wit
   CHECK(reposts.at("marshawright")->text.find("#influencermarketing") != std::string::npos);
   CHECK(day.front().day_reposts == 3);
 }
+
+TEST_CASE("a text longer than any X post is cut, its entities past the cut dropped") {
+  const std::string long_text = "#start " + std::string(items::Post::max_text_code_points, 'x') + " #end";
+  TimelinePage parsed = parse_timeline_page(
+      page_of(R"({"id": "1", "author_id": "7", "created_at": "2026-11-24T09:00:00Z", "text": ")" + long_text +
+              R"(", "entities": {"hashtags": [{"start": 0, "end": 6, "tag": "start"}, )"
+              R"({"start": 50008, "end": 50012, "tag": "end"}]}})"),
+      "page.json");
+  REQUIRE(parsed.posts.size() == 1);
+  CHECK(parsed.posts[0].text.size() == items::Post::max_text_code_points);
+  REQUIRE(parsed.posts[0].entities.size() == 1);
+  CHECK(parsed.posts[0].entities[0].text == "start");
+  REQUIRE(parsed.problems.size() == 1);
+  CHECK(parsed.problems[0].kind == problem::oversized_text);
+  CHECK(parsed.problems[0].message == "page.json: post 1: its text has 50012 characters; the first 50000 are kept");
+}

@@ -102,6 +102,12 @@ HostileDay write_hostile_day(const fs::path& root) {
   repost["referenced_tweets"] = json::array{json::object{{"type", "retweeted"}, {"id", "777"}}};
   data.push_back(repost);
   data.push_back(post(repeat("\n", 5000).append("after many lines")));
+  json::object many = post("seven pictures, where a post has at most four");
+  many["attachments"] = json::object{{"media_keys", json::array{"3_ok", "3_ok", "3_ok", "3_ok", "3_ok", "3_ok", "3_ok"}}};
+  json::value deep = json::object{};
+  for (int level = 0; level < 300; ++level) deep = json::object{{"x", deep}};
+  many["an_unknown_field"] = deep;  // nested deeper than Boost.JSON's default limit of 32
+  data.push_back(many);
   data.push_back(post(repeat("\U0001F600\uFE0F", 3000)));                   // emoji and selectors
   data.push_back(post("the day before", "2026-11-23T23:59:59.000Z"));
   data.push_back(post("the day after", "2026-11-25T00:00:00.000Z"));
@@ -113,7 +119,9 @@ HostileDay write_hostile_day(const fs::path& root) {
       json::object{{"media_key", "3_huge"}, {"type", "photo"}, {"url", "media/huge.png"}, {"width", 100000}, {"height", 100000}},
       json::object{{"media_key", "3_garbage"}, {"type", "photo"}, {"url", "media/garbage.jpg"}},
       json::object{{"media_key", "3_empty"}, {"type", "animated_gif"}, {"preview_image_url", "media/empty.gif"}},
-      json::object{{"media_key", "3_orig"}, {"type", "photo"}, {"url", "media/missing.png"}}};
+      json::object{{"media_key", "3_orig"}, {"type", "photo"}, {"url", "media/missing.png"}},
+      json::object{{"media_key", "3_ok"}, {"type", "photo"},
+                   {"url", "file://" + (test::source_dir() / "data/sample/media/square-dome.png").string()}}};
   json::object original{{"id", "777"}, {"author_id", "8"}, {"created_at", "2026-11-20T08:00:00.000Z"},
                         {"text", "the start of a long text, whole"},
                         {"attachments", json::object{{"media_keys", json::array{"3_orig"}}}}};
@@ -150,7 +158,7 @@ TEST_CASE("a day of hostile posts: one card per post of the day, a warning for e
   REQUIRE(fs::exists(video));
   test::VideoProbe probe = test::probe_video(video);
   CHECK(probe.duration == Approx(day.posts_of_the_day + 2).margin(0.05));
-  CHECK(day.posts_of_the_day == 14);
+  CHECK(day.posts_of_the_day == 15);
 
   // Every problem is one warning of its kind, counted in the events and the summary.
   std::map<std::string, int> kinds;
@@ -165,8 +173,9 @@ TEST_CASE("a day of hostile posts: one card per post of the day, a warning for e
   for (const auto& [kind, count] : kinds) UNSCOPED_INFO(kind << ": " << count);
   CHECK(kinds["post with invalid characters"] == 1);
   CHECK(kinds["post with bad entities"] == 1);
-  CHECK(kinds["post with bad media"] == 1);       // 3_nowhere
+  CHECK(kinds["post with bad media"] == 2);       // 3_nowhere; seven pictures
   CHECK(kinds["post seen twice"] == 1);
+  CHECK(kinds["post with an oversized text"] == 2);  // the huge word and the huge note
   CHECK(kinds["page lost"] == 1);
   CHECK(kinds["picture not loaded"] >= 4);        // truncated, huge, garbage, empty, the avatar
   REQUIRE(finished.contains("warnings"));

@@ -38,6 +38,9 @@ json::value parse_json(std::string_view original, const std::string& source, int
   std::string_view text = marked ? std::string_view(*marked) : original;
   json::parse_options options;
   options.allow_invalid_utf8 = true;
+  // Boost's default (32) refuses a whole page for one deeply nested field nobody reads; the
+  // cap still bounds the recursion of whoever walks the document (repair_strings, destructors).
+  options.max_depth = 1000;
   json::stream_parser parser({}, options);
   boost::system::error_code error;
   size_t consumed = parser.write(text.data(), text.size(), error);

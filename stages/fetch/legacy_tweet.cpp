@@ -143,6 +143,7 @@ void read_all_media(const json::object& tweet, std::vector<items::MediaRef>& out
       problems.add(problem::bad_media, error.what());
     }
   }
+  keep_first_media(out, problems);
 }
 
 std::string tweet_text(const json::object& tweet) {
@@ -305,6 +306,7 @@ items::Post parse_legacy_tweet(const json::object& tweet, const Author& author, 
   for (const std::string& reason : drop_bad_entities(post.text, post.entities))
     problems.add(problem::bad_entities, reason);
   decode_post_text(post.text, post.entities);
+  keep_text_within_limit(post, problems);
   post.author = author;
   read_all_media(tweet, post.media, problems);
   try {

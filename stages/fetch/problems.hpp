@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "items/post.hpp"
 #include "pipectl/warn.hpp"
 
 namespace pipectl::fetch {
@@ -21,6 +22,7 @@ inline constexpr const char* bad_entities = "post with bad entities";
 inline constexpr const char* bad_media = "post with bad media";
 inline constexpr const char* bad_reference = "post with a bad reference";
 inline constexpr const char* bad_field = "post with a bad field";  // counts, note_tweet, ...
+inline constexpr const char* oversized_text = "post with an oversized text";
 inline constexpr const char* no_author = "post without its author";
 inline constexpr const char* api_error = "error from the API";
 inline constexpr const char* api_retry = "retry of an API call";
@@ -47,6 +49,20 @@ class PostProblems {
  private:
   std::map<std::string, std::vector<std::string>> reasons_;
 };
+
+// Keeps the first items::Post::max_media pictures of `media`, noting the rest in `problems`.
+template <class Media>
+void keep_first_media(Media& media, PostProblems& problems) {
+  if (media.size() <= items::Post::max_media) return;
+  problems.add(problem::bad_media, std::to_string(media.size()) + " pictures, more than the " +
+                                       std::to_string(items::Post::max_media) + " a post can have (the first " +
+                                       std::to_string(items::Post::max_media) + " are drawn)");
+  media.resize(items::Post::max_media);
+}
+
+// Cuts `post.text` after items::Post::max_text_code_points code points (dropping the entities
+// past the cut), noting it in `problems`.
+void keep_text_within_limit(items::Post& post, PostProblems& problems);
 
 // How sources report problems as they read: the SDK's Warn, called with a kind and a message.
 using Warn = pipectl::Warn;

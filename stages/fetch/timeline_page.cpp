@@ -142,6 +142,7 @@ void read_text(const json::object& tweet, Post& post, PostProblems& problems) {
   for (const std::string& reason : drop_bad_entities(post.text, post.entities))
     problems.add(problem::bad_entities, reason);
   decode_post_text(post.text, post.entities);
+  keep_text_within_limit(post, problems);
 }
 
 // An original (the post a repost shows) may have media keys the request did not expand
@@ -169,6 +170,7 @@ void read_media(const json::object& tweet, const Includes& includes, Post& post,
       problems.add(problem::bad_media, "media '" + std::string(key.get_string()) + "': " + error.what());
     }
   }
+  keep_first_media(post.media, problems);
 }
 
 void read_references(const json::object& tweet, const Includes& includes, Post& post, PostProblems& problems) {

@@ -68,6 +68,12 @@ struct Post {
 
   std::string id;
   std::chrono::sys_seconds created_at{};  // UTC
+  // X attaches at most 4 pictures (or 1 video) to a post; sources keep no more than that.
+  static constexpr std::size_t max_media = 4;
+  // X's longest text is a 25,000-character note; sources cut a longer text at twice that (a card
+  // shows a few thousand at most), so one hostile post cannot cost seconds and hundreds of MB.
+  static constexpr std::size_t max_text_code_points = 50'000;
+
   std::string text;                       // UTF-8, as the API gives it (HTML entities decoded)
   std::vector<Entity> entities;
   Author author;
