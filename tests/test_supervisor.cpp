@@ -516,8 +516,9 @@ TEST_CASE("--timeout stops a handle that runs too long; --retry runs failed hand
     INFO(result.output);
     CHECK(result.exit_code == 1);
     CHECK(result.output.find("broken_posts: retrying (attempt 2 of 2)") != std::string::npos);
-    CHECK(result.output.find("error: broken_posts: timed out after 1 s in stage ") != std::string::npos);
-    CHECK(summary_row(result.output, "broken_posts").find("FAILED: timed out after 1 s") != std::string::npos);
+    CHECK(result.output.find("error: broken_posts: timed out after " + limit + " s in stage ") != std::string::npos);
+    CHECK(summary_row(result.output, "broken_posts").find("FAILED: timed out after " + limit + " s") !=
+          std::string::npos);
     CHECK(files_under(out / "broken_posts").empty());
     std::vector<std::string> kinds;
     for (const auto& event : read_events(events_file)) {

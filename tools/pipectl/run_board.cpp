@@ -110,6 +110,9 @@ void RunBoard::apply(std::size_t index, const json::object& event) {
     status.nodes.clear();
     status.waiting.clear();
     status.error.clear();
+    // The outcome is the last attempt's: a retry's warnings are not added to the failed one's.
+    status.warnings = 0;
+    status.warning_kinds.clear();
   } else if (name == "progress") {
     auto position = static_cast<std::size_t>(number_of(event, "position"));
     if (position >= 256) return;  // a graph is never that long: ignore a garbled event
