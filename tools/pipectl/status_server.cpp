@@ -21,8 +21,10 @@
 #pragma GCC diagnostic pop
 #include <boost/beast/http/write.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -182,6 +184,32 @@ StatusServer::StatusServer(const std::string& bind_address, unsigned short port,
 StatusServer::~StatusServer() {
   serving_->io.stop();
   if (serving_->thread.joinable()) serving_->thread.join();
+}
+
+void StatusServer::run_paused(const std::function<void()>& action) {
+  struct Park {
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool parked = false;
+    bool released = false;
+  };
+  auto park = std::make_shared<Park>();
+  asio::post(serving_->io, [park] {
+    std::unique_lock lock(park->mutex);
+    park->parked = true;
+    park->changed.notify_all();
+    park->changed.wait(lock, [&] { return park->released; });
+  });
+  {
+    std::unique_lock lock(park->mutex);
+    park->changed.wait_for(lock, std::chrono::seconds(1), [&] { return park->parked; });
+  }
+  action();
+  {
+    std::lock_guard lock(park->mutex);
+    park->released = true;
+  }
+  park->changed.notify_all();
 }
 
 unsigned short StatusServer::port() const { return serving_->endpoint.port(); }

@@ -2,6 +2,7 @@
 // /status.json and the finished videos, all read from the run's RunBoard.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,13 @@ class StatusServer {
   // "http://127.0.0.1:8080/", "http://[::1]:8080/". For 0.0.0.0 and :: (every address), the
   // loopback address, which a browser on this machine can open.
   std::string url() const;
+
+  // Runs `action` (a fork) while the server's thread is parked between two handlers, so that
+  // the child cannot inherit a lock that thread held inside the allocator: glibc's malloc is
+  // fork-safe, ASan's in GCC 12 is not (a child forked while the page was being served hung
+  // for ever on an allocator lock). If the thread does not park within a second, `action` runs
+  // anyway.
+  void run_paused(const std::function<void()>& action);
 
  private:
   struct Serving;  // the io_context, acceptor and thread (status_server.cpp)

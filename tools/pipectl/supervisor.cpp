@@ -300,7 +300,8 @@ bool read_child(Child& child, const RunPlan& plan, const RunBoard& board, Report
   return true;
 }
 
-void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const RunBoard& board) {
+void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const RunBoard& board,
+                  StatusServer* status_page) {
   // Children running together share the cores: each gets cores / (children at a time) threads.
   size_t at_once = std::min(static_cast<size_t>(std::max(1, plan.jobs)), plan.handles.size());
   int threads = std::max(1, cores() / static_cast<int>(std::max<size_t>(1, at_once)));
@@ -327,7 +328,11 @@ void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const R
         reporter.report(index, event);
         continue;
       }
-      pid_t pid = fork();
+      pid_t pid = -1;
+      if (status_page)
+        status_page->run_paused([&] { pid = fork(); });
+      else
+        pid = fork();
       if (pid == 0) {
         ::close(fds[0]);
         for (const auto& child : running) ::close(child.fd);
@@ -416,7 +421,7 @@ int supervise(const RunPlan& plan) {
   Queue queue(plan, reporter);
   catch_interrupts();
 
-  if (plan.fork) run_children(plan, queue, reporter, board);
+  if (plan.fork) run_children(plan, queue, reporter, board, server ? &*server : nullptr);
   else run_in_process(plan, queue, reporter, board);
 
   board.set_over(interrupted);
