@@ -58,43 +58,14 @@ void read_entities(const json::object& tweet, std::vector<Entity>& out, PostProb
     problems.add(problem::bad_entities, "entities is not an object");
     return;
   }
-  struct Kind {
-    const char* array;
-    EntityKind kind;
-    const char* text_field;
-  };
-  static const Kind kinds[] = {{"hashtags", EntityKind::hashtag, "text"},
-                               {"user_mentions", EntityKind::mention, "screen_name"},
-                               {"urls", EntityKind::url, "url"},
-                               {"symbols", EntityKind::cashtag, "text"},
-                               // v2 lists a photo's t.co link among the URLs, so does the post.
-                               {"media", EntityKind::url, "url"}};
-  for (const auto& kind : kinds) {
-    std::string where = std::string("entities.") + kind.array;
-    const json::value* list = entities->get_object().if_contains(kind.array);
-    if (!list || list->is_null()) continue;
-    if (!list->is_array()) {
-      problems.add(problem::bad_entities, where + " is " + kind_name(list->kind()) + ", not an array");
-      continue;
-    }
-    for (const auto& item : list->get_array()) {
-      try {
-        const json::object& object = as_object(item, "an entry of " + where);
-        Entity entity;
-        entity.kind = kind.kind;
-        std::tie(entity.start, entity.end) = read_indices(object, where);
-        entity.text = required_string(object, kind.text_field);
-        if (kind.kind == EntityKind::url) entity.display_url = optional_string(object, "display_url");
-        // Several photos share one t.co link; it is one entity.
-        bool repeated = std::any_of(out.begin(), out.end(), [&](const Entity& other) {
-          return other.start == entity.start && other.end == entity.end && other.kind == entity.kind;
-        });
-        if (!repeated) out.push_back(std::move(entity));
-      } catch (const FieldError& error) {
-        problems.add(problem::bad_entities, error.what());
-      }
-    }
-  }
+  static const EntityList lists[] = {{"hashtags", EntityKind::hashtag, "text"},
+                                     {"user_mentions", EntityKind::mention, "screen_name"},
+                                     {"urls", EntityKind::url, "url"},
+                                     {"symbols", EntityKind::cashtag, "text"},
+                                     // v2 lists a photo's t.co link among the URLs, so does the post
+                                     // (once: drop_bad_entities merges the copies each photo carries).
+                                     {"media", EntityKind::url, "url"}};
+  read_entity_lists(entities->get_object(), lists, read_indices, out, problems);
 }
 
 std::string media_key_prefix(const std::string& type) {
@@ -249,12 +220,7 @@ void show_retweeted_original(const json::object& tweet, items::Post& post, const
                  "retweeted_status: " + std::string(error.what()) + " (drawn from the repost's own text)");
     return;
   }
-  items::Repost repost{post.author, original.id, original.created_at};
-  original.id = post.id;
-  original.created_at = post.created_at;
-  original.repost = std::move(repost);
-  problems.merge(original_problems, "the reposted post " + original.repost->original_id + ": ");
-  post = std::move(original);
+  become_original(post, std::move(original), original_problems, problems);
 }
 
 }  // namespace

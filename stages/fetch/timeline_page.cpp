@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 namespace pipectl::fetch {
 
@@ -31,38 +32,13 @@ Author parse_author(const json::object& user) {
 int clamp_offset(std::int64_t offset) { return static_cast<int>(std::clamp<std::int64_t>(offset, -1, 1 << 24)); }
 
 void parse_entities(const json::object& entities, std::vector<Entity>& out, PostProblems& problems) {
-  struct Kind {
-    const char* array;
-    EntityKind kind;
-    const char* text_field;
-  };
-  static const Kind kinds[] = {{"hashtags", EntityKind::hashtag, "tag"},
-                               {"mentions", EntityKind::mention, "username"},
-                               {"urls", EntityKind::url, "url"},
-                               {"cashtags", EntityKind::cashtag, "tag"}};
-  for (const auto& kind : kinds) {
-    const std::string where = std::string("entities.") + kind.array;
-    const json::value* list = entities.if_contains(kind.array);
-    if (!list || list->is_null()) continue;
-    if (!list->is_array()) {
-      problems.add(problem::bad_entities, where + " is " + kind_name(list->kind()) + ", not an array");
-      continue;
-    }
-    for (const auto& item : list->get_array()) {
-      try {
-        const json::object& object = as_object(item, "an entry of " + where);
-        Entity entity;
-        entity.kind = kind.kind;
-        entity.start = clamp_offset(optional_integer(object, "start"));
-        entity.end = clamp_offset(optional_integer(object, "end"));
-        entity.text = required_string(object, kind.text_field);
-        if (kind.kind == EntityKind::url) entity.display_url = optional_string(object, "display_url");
-        out.push_back(std::move(entity));
-      } catch (const FieldError& error) {
-        problems.add(problem::bad_entities, where + ": " + error.what());
-      }
-    }
-  }
+  static const EntityList lists[] = {{"hashtags", EntityKind::hashtag, "tag"},
+                                     {"mentions", EntityKind::mention, "username"},
+                                     {"urls", EntityKind::url, "url"},
+                                     {"cashtags", EntityKind::cashtag, "tag"}};
+  read_entity_lists(entities, lists, [](const json::object& entry, const std::string&) {
+    return std::pair{clamp_offset(optional_integer(entry, "start")), clamp_offset(optional_integer(entry, "end"))};
+  }, out, problems);
 }
 
 struct Includes {
@@ -249,8 +225,6 @@ Post parse_post(const json::object& tweet, const Includes& includes, const std::
   return post;
 }
 
-std::string repost_id_text(const Post& post) { return post.repost ? post.repost->original_id : post.id; }
-
 // A repost whose original the page includes becomes that original, drawn as X draws it; the
 // repost keeps its own id and time, its place in the day.
 void show_original(Post& post, const Includes& includes, const std::string& source, PostProblems& problems) {
@@ -268,14 +242,9 @@ void show_original(Post& post, const Includes& includes, const std::string& sour
                                              " (drawn from the repost's own text)");
     return;
   }
-  items::Repost repost{post.author, original.id, original.created_at};
-  original.id = post.id;
-  original.created_at = post.created_at;
-  original.repost = std::move(repost);
   // A repost of a repost does not happen on X; the original's own references stay (a quote).
   std::erase_if(original.referenced, [](const items::ReferencedPost& ref) { return ref.type == "retweeted"; });
-  post = std::move(original);
-  problems.merge(original_problems, "the reposted post " + repost_id_text(post) + ": ");
+  become_original(post, std::move(original), original_problems, problems);
 }
 
 const json::object* meta_of(const json::object& page) {
@@ -355,6 +324,44 @@ std::string decode_html_entities(const std::string& text, std::vector<int>* posi
   }
   if (positions) positions->push_back(decoded_index);
   return result;
+}
+
+void read_entity_lists(const json::object& entities, std::span<const EntityList> lists,
+                       const std::function<std::pair<int, int>(const json::object&, const std::string&)>& read_range,
+                       std::vector<Entity>& out, PostProblems& problems) {
+  for (const auto& list_spec : lists) {
+    const std::string where = std::string("entities.") + list_spec.array;
+    const json::value* list = entities.if_contains(list_spec.array);
+    if (!list || list->is_null()) continue;
+    if (!list->is_array()) {
+      problems.add(problem::bad_entities, where + " is " + kind_name(list->kind()) + ", not an array");
+      continue;
+    }
+    for (const auto& item : list->get_array()) {
+      try {
+        const json::object& object = as_object(item, "an entry of " + where);
+        Entity entity;
+        entity.kind = list_spec.kind;
+        std::tie(entity.start, entity.end) = read_range(object, where);
+        entity.text = required_string(object, list_spec.text_field);
+        if (list_spec.kind == EntityKind::url) entity.display_url = optional_string(object, "display_url");
+        out.push_back(std::move(entity));
+      } catch (const FieldError& error) {
+        // read_range's messages may name the list already ("entities.hashtags needs 'indices'").
+        const std::string what = error.what();
+        problems.add(problem::bad_entities, what.starts_with(where) ? what : where + ": " + what);
+      }
+    }
+  }
+}
+
+void become_original(Post& repost, Post original, const PostProblems& original_problems, PostProblems& problems) {
+  const std::string original_id = original.id;
+  original.repost = items::Repost{repost.author, original.id, original.created_at};
+  original.id = repost.id;
+  original.created_at = repost.created_at;
+  problems.merge(original_problems, "the reposted post " + original_id + ": ");
+  repost = std::move(original);
 }
 
 namespace {

@@ -4,7 +4,9 @@
 // HTML-entity decoding.
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -59,6 +61,26 @@ std::optional<std::chrono::sys_seconds> parse_api_time(const std::string& text);
 // receives for each code point of `text` the index of the code point it became in the result,
 // plus one last entry: the decoded length in code points.
 std::string decode_html_entities(const std::string& text, std::vector<int>* positions = nullptr);
+
+// One list of a post's `entities` object: "hashtags" of kind hashtag, text in "tag".
+struct EntityList {
+  const char* array;
+  items::EntityKind kind;
+  const char* text_field;
+};
+
+// Reads the entities of `lists` from `entities` (v2 and v1.1 differ only in their lists and in
+// how a range is written: `read_range` gives [start, end) or throws FieldError). A list or
+// entry that cannot be read is noted in `problems` and skipped.
+void read_entity_lists(const boost::json::object& entities, std::span<const EntityList> lists,
+                       const std::function<std::pair<int, int>(const boost::json::object&, const std::string&)>& read_range,
+                       std::vector<items::Entity>& out, PostProblems& problems);
+
+// Makes `repost` the `original` it reposted: the original's content in the repost's place in
+// the day (id, created_at), with items::Repost naming who reposted; the original's problems
+// join the repost's, prefixed with its id.
+void become_original(items::Post& repost, items::Post original, const PostProblems& original_problems,
+                     PostProblems& problems);
 
 // Drops the entities whose range is not within `text` (offsets in code points), is empty, or
 // overlaps an earlier one, and sorts the rest in reading order; returns why each was dropped.
