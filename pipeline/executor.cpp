@@ -1,6 +1,7 @@
 // The executor: Boost.Asio thread pool, a strand per serial stage, tickets for bounded memory.
 // See executor.hpp for the model.
 #include "pipectl/executor.hpp"
+#include "pipectl/node_values.hpp"
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
@@ -16,34 +17,18 @@
 namespace pipectl {
 
 std::map<std::string, std::string> run_variables(const Graph& graph, const RunOptions& options) {
-  std::map<std::string, std::string> variables = graph.variables;
-  const RunContext& context = options.context;
-  if (!context.handle.empty()) variables["handle"] = context.handle;
-  if (!context.date.empty()) variables["date"] = context.date;
-  if (!context.tz.empty()) variables["tz"] = context.tz;
-  if (!context.out_dir.empty()) variables["out"] = context.out_dir;
-  for (const auto& [name, value] : options.variables) variables[name] = value;
-  return variables;
+  std::map<std::string, std::string> run = options.context.variables;
+  if (!options.context.out_dir.empty() && !run.count("out")) run["out"] = options.context.out_dir;
+  for (const auto& [name, value] : options.variables) run[name] = value;
+  return merge_variables(graph, run);
 }
 
 Params resolve_params(const Graph& graph, const Node& node, const StageInfo& info,
                       const std::map<std::string, std::string>& variables) {
-  std::map<std::string, std::string> values;
-  for (const auto& spec : info.params) {
-    auto given = node.params.find(spec.name);
-    SourceLocation where = given != node.params.end() ? given->second.location : node.location;
-    std::string text = substitute_variables(given != node.params.end() ? given->second.text : spec.default_value,
-                                            variables);
-    auto open = text.find('{');
-    if (open != std::string::npos && text.find('}', open) != std::string::npos)
-      throw GraphError(format_graph_error(graph, where,
-          "parameter '" + spec.name + "' of node '" + node.name + "' uses an unbound variable in '" + text +
-              "' (bound: handle, date, tz, out, and 'set' lines)"));
-    if (auto problem = check_param_value(spec, text))
-      throw GraphError(format_graph_error(graph, where, *problem));
-    values[spec.name] = text;
-  }
-  return Params(std::move(values));
+  NodeValues values = node_values(graph, node, info, variables);
+  if (!values.problems.empty())
+    throw GraphError(format_graph_error(graph, values.problems.front().location, values.problems.front().message));
+  return Params(std::move(values.values));
 }
 
 // The executor's access to an item's ticket (see Item).
@@ -149,6 +134,7 @@ class Run {
       run_node.position = position;
       Params params = resolve_params(graph, *run_node.node, *run_node.info, variables);
       run_node.context = options.context;
+      run_node.context.variables = variables;
       run_node.context.threads = threads_;
       if (run_node.context.graph_dir.empty()) run_node.context.graph_dir = graph.folder();
       std::string name = run_node.node->name;

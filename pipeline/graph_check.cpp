@@ -1,9 +1,11 @@
 // The checks a graph passes before it runs: every name resolves, every value fits its
 // parameter, every edge joins ports of the same item type, every input is fed, no cycles.
+#include <algorithm>
 #include <functional>
 #include <set>
 
 #include "pipectl/graph.hpp"
+#include "pipectl/node_values.hpp"
 
 namespace pipectl {
 
@@ -46,8 +48,11 @@ const PortSpec* resolve_port(const Graph& graph, const Edge& edge, const Node& n
 
 }  // namespace
 
-std::vector<std::string> check_graph(const Graph& graph, const Registry& registry) {
+std::vector<std::string> check_graph(const Graph& graph, const Registry& registry,
+                                     const std::map<std::string, std::string>& run_variables) {
   std::vector<std::string> errors;
+  const auto variables = merge_variables(graph, run_variables);
+  const RunContext context = check_context(graph, variables);
   std::vector<std::string> node_names;
   for (const auto& node : graph.nodes) node_names.push_back(node.name);
 
@@ -61,26 +66,29 @@ std::vector<std::string> check_graph(const Graph& graph, const Registry& registr
     }
     std::vector<std::string> param_names;
     for (const auto& spec : info->params) param_names.push_back(spec.name);
+    bool names_known = true;
     for (const auto& [key, value] : node.params) {
-      const ParamSpec* spec = nullptr;
-      for (const auto& candidate : info->params)
-        if (candidate.name == key) spec = &candidate;
-      if (!spec) {
+      if (std::find(param_names.begin(), param_names.end(), key) == param_names.end()) {
         errors.push_back(format_graph_error(graph, value.location,
             "stage '" + node.stage + "' has no parameter '" + key + "'" + suggestion(key, param_names)));
-        continue;
+        names_known = false;
       }
-      // Values holding {variables} are checked again once the run binds them; the syntax of a
-      // list written [ ... ] does not depend on what its items hold, so it is checked now.
-      bool written_as_list = spec->type == ParamType::list && value.text.starts_with('[');
-      if (value.text.find('{') != std::string::npos && !written_as_list) continue;
-      if (auto problem = check_param_value(*spec, value.text))
-        errors.push_back(format_graph_error(graph, value.location, *problem));
     }
     for (const auto& spec : info->params)
       if (spec.required && !node.params.count(spec.name))
         errors.push_back(format_graph_error(graph, node.location,
             "node '" + node.name + "' must set parameter '" + spec.name + "' (" + spec.doc + ")"));
+    // Every value as the run will see it: substituted, of its type, then the stage's own rules
+    // (ranges across parameters, choices, paths), exactly what create() will check again.
+    NodeValues values = node_values(graph, node, *info, variables);
+    for (const auto& problem : values.problems) errors.push_back(format_graph_error(graph, problem.location, problem.message));
+    if (!values.problems.empty() || !names_known || !info->check) continue;
+    for (const auto& problem : info->check(Params(values.values), context)) {
+      auto given = node.params.find(problem.param);
+      const SourceLocation& where = given != node.params.end() ? given->second.location : node.location;
+      std::string subject = problem.param.empty() ? "node '" + node.name + "'" : problem.param;
+      errors.push_back(format_graph_error(graph, where, subject + ": " + problem.message));
+    }
   }
 
   std::map<std::string, std::set<std::string>> fed_inputs;  // node -> input ports with an edge

@@ -1,12 +1,16 @@
 #include "builtin.hpp"
 
+#include "download-media/download_media.hpp"
+#include "encode/encode.hpp"
+#include "fetch/fetch.hpp"
+#include "filter/filter.hpp"
+#include "pipectl/plugin.hpp"
+#include "render/render.hpp"
+
 namespace pipectl {
 
 void register_builtin_stages(Registry& registry) {
-  register_fetch_stage(registry);
-  register_download_media_stage(registry);
-  register_render_stage(registry);
-  register_encode_stage(registry);
+  add_stages(registry, {fetch_stage, filter_stage, download_media_stage, render_stage, encode_stage});
 }
 
 }  // namespace pipectl

@@ -22,9 +22,9 @@
 #include "items/frame.hpp"
 #include "mp4_writer.hpp"
 #include "pipectl/registry.hpp"
-#include "temp_files.hpp"
+#include "pipectl/temp_files.hpp"
 #include "webvtt.hpp"
-#include "write_errors.hpp"
+#include "pipectl/write_errors.hpp"
 #include "support/file_limits.hpp"
 #include "support/media_probe.hpp"
 #include "support/paths.hpp"
@@ -482,10 +482,10 @@ TEST_CASE("encode: temporary files of writers that no longer run are removed, ot
                                  "2026-11-25.mp4.part-" + dead + "-0.mp4",   // another video's
                                  "2026-11-24.mp4"};
   for (const auto& name : names) std::ofstream(folder.path() / name) << "x";
-  auto removed = pipectl::encode::remove_stale_temp_files(video);
+  auto removed = pipectl::remove_stale_temp_files(video);
   CHECK(removed == std::vector<fs::path>{folder.path() / names[0]});
   for (size_t i = 1; i < names.size(); ++i) CHECK(fs::exists(folder.path() / names[i]));
-  CHECK(pipectl::encode::remove_stale_temp_files(folder.path() / "no/such/folder/v.mp4").empty());
+  CHECK(pipectl::remove_stale_temp_files(folder.path() / "no/such/folder/v.mp4").empty());
 }
 
 TEST_CASE("encode: the length of a video, as libavformat reads it", "[encode][writer]") {
@@ -496,7 +496,7 @@ TEST_CASE("encode: the length of a video, as libavformat reads it", "[encode][wr
 }
 
 TEST_CASE("encode: a writer's temporary name is told from the final file and from look-alikes", "[encode][files]") {
-  using pipectl::stages::temp_file_writer;
+  using pipectl::pipectl::temp_file_writer;
   CHECK(temp_file_writer("2026-11-24.mp4.part-123-4.mp4", "2026-11-24.mp4", ".mp4") == 123);
   CHECK(temp_file_writer("abc.part-7-0", "abc") == 7);
   for (const char* name : {"2026-11-24.mp4", "2026-11-24.mp4.part-.mp4", "2026-11-24.mp4.part-1-.mp4",
@@ -876,13 +876,13 @@ TEST_CASE("encode: a video past the file size limit fails naming the file and th
 }
 
 TEST_CASE("encode: write errors say that the disk is full or a size limit was hit", "[encode][files][faults]") {
-  using pipectl::stages::write_error_text;
+  using pipectl::pipectl::write_error_text;
   CHECK(write_error_text(ENOSPC) == "no space left on device (the disk is full)");
   CHECK_THAT(write_error_text(EFBIG), Catch::StartsWith("file size limit exceeded (RLIMIT_FSIZE"));
   CHECK(write_error_text(EDQUOT) == "disk quota exceeded");
   CHECK(write_error_text(EROFS) == "read-only file system");
   CHECK(write_error_text(EACCES) == "permission denied");  // the rest: strerror, lower case
-  CHECK(pipectl::stages::is_out_of_room(ENOSPC));
-  CHECK(pipectl::stages::is_out_of_room(EFBIG));
-  CHECK_FALSE(pipectl::stages::is_out_of_room(EACCES));
+  CHECK(pipectl::pipectl::is_out_of_room(ENOSPC));
+  CHECK(pipectl::pipectl::is_out_of_room(EFBIG));
+  CHECK_FALSE(pipectl::pipectl::is_out_of_room(EACCES));
 }

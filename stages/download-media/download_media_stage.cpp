@@ -5,7 +5,9 @@
 #include <memory>
 
 #include "avatar_loader.hpp"
-#include "builtin.hpp"
+#include "download_media.hpp"
+#include "pipectl/output_folder.hpp"
+#include "pipectl/stage_declaration.hpp"
 #include "card_geometry.hpp"
 #include "image_decoder.hpp"
 #include "items/media.hpp"
@@ -22,61 +24,52 @@ namespace fs = std::filesystem;
 
 bool is_web_url(const std::string& url) { return url.starts_with("http://") || url.starts_with("https://"); }
 
-// Absolute, with . and .. and symbolic links resolved, and no trailing separator ("out/" of a
-// folder that does not exist yet would otherwise end in an empty part).
-fs::path normal_folder(const std::string& text) {
-  fs::path folder = fs::weakly_canonical(fs::absolute(text));
-  return folder.has_filename() ? folder : folder.parent_path();
-}
+struct DownloadMediaSettings {
+  int max_side = 0;
+  std::int64_t max_pixels = 0;
+  std::uint64_t max_bytes = 0;
+  int retries = 0;
+  int downloads = 0;
+  Duration timeout;
+  fs::path cache;
+  std::uint64_t cache_max = 0;  // MiB
+  Size size;
+  std::string ca_file;
+};
 
-// The cache folder the parameter names, refused outside the output folder: pipectl writes
-// nowhere else.
-fs::path cache_folder(const std::string& text, const RunContext& context) {
-  if (text.empty()) throw std::invalid_argument("download-media: cache names no folder; keep it under {out}");
-  fs::path folder = normal_folder(text);
-  if (!context.out_dir.empty()) {
-    auto out = normal_folder(context.out_dir);
-    auto [out_end, inside] = std::mismatch(out.begin(), out.end(), folder.begin(), folder.end());
-    if (out_end != out.end() || inside == folder.end())
-      throw std::invalid_argument(std::string("download-media: cache ")
-                                      .append(text).append(" is outside the output folder ")
-                                      .append(context.out_dir).append("; keep it under {out}"));
-  }
-  return folder;
-}
+const Output<items::MediaPost> media_out{"out"};
 
-media::DownloadSettings download_settings(const Params& params, const RunContext& context) {
+media::DownloadSettings download_settings(const DownloadMediaSettings& given, const RunContext& context) {
   media::DownloadSettings settings;
-  settings.cache_folder = cache_folder(params.text("cache"), context);
-  settings.downloads = static_cast<int>(params.integer("downloads"));
-  settings.retries = static_cast<int>(params.integer("retries"));
-  settings.max_bytes = static_cast<std::uint64_t>(params.integer("max_bytes"));
-  settings.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(params.duration_seconds("timeout") * 1000));
-  settings.cache_max_bytes = static_cast<std::uint64_t>(params.integer("cache_max")) << 20;
+  // Absolute and resolved, without a trailing separator ("out/" would end in an empty part).
+  settings.cache_folder = fs::weakly_canonical(fs::absolute(given.cache));
+  if (!settings.cache_folder.has_filename()) settings.cache_folder = settings.cache_folder.parent_path();
+  settings.downloads = given.downloads;
+  settings.retries = given.retries;
+  settings.max_bytes = given.max_bytes;
+  settings.timeout = given.timeout.milliseconds();
+  settings.cache_max_bytes = given.cache_max << 20;
   settings.cancelled = context.cancelled;
-  settings.ca_file = params.text("ca_file");
-  if (!settings.ca_file.empty() && fs::path(settings.ca_file).is_relative() && !context.graph_dir.empty())
-    settings.ca_file = (fs::path(context.graph_dir) / settings.ca_file).string();
+  settings.ca_file = given.ca_file;
   return settings;
 }
 
-class DownloadMediaStage : public Stage {
+class DownloadMediaStage : public StageFor<items::Post> {
  public:
-  DownloadMediaStage(const Params& params, const RunContext& context)
+  DownloadMediaStage(const DownloadMediaSettings& settings, const RunContext& context)
       : context_(context),
-        card_(params.size("size")),
-        downloader_(download_settings(params, context)),
+        card_(settings.size),
+        downloader_(download_settings(settings, context)),
         avatars_([this](const std::string& url) { return load(url, avatar_limits_); }) {
-    limits_.max_side = static_cast<int>(params.integer("max_side"));
-    limits_.max_pixels = params.integer("max_pixels");
+    limits_.max_side = settings.max_side;
+    limits_.max_pixels = settings.max_pixels;
     // Avatars are decoded at the size a card draws them, never larger than photos.
     avatar_limits_ = limits_;
     avatar_limits_.max_side = std::min(limits_.max_side, render::CardMetrics(card_.width, card_.height).avatar);
     downloader_.cache().remove_stale_temp_files();
   }
 
-  void process(const Item& item, Emitter& out) override {
-    const auto& post = item.as<items::Post>();
+  void receive(const items::Post& post, Emitter& out) override {
     items::MediaPost result;
     result.post = post;
     for (std::size_t i = 0; i < post.media.size(); ++i) {
@@ -97,7 +90,7 @@ class DownloadMediaStage : public Stage {
       report(result, "avatar not loaded", std::string("avatar of @").append(post.author.username), avatar_url, reason,
              "the initial");
     });
-    out.emit(Item::make(std::move(result)));
+    media_out.emit(out, std::move(result));
   }
 
  private:
@@ -141,45 +134,49 @@ class DownloadMediaStage : public Stage {
 
 }  // namespace
 
-void register_download_media_stage(Registry& registry) {
-  registry.add(StageInfo{
-      .name = "download-media",
-      .summary = "Loads and decodes each post's pictures (JPEG, PNG, WebP), from files or http(s) through a cache, "
-                 "bounded in size",
-      .inputs = {{"in", "post"}},
-      .outputs = {{"out", "media"}},
-      .params = {
-          {.name = "max_side", .type = ParamType::integer, .default_value = "2048",
-           .doc = "longer pictures are scaled down to this many pixels on their long side", .min = 16, .max = 16384},
-          {.name = "max_pixels", .type = ParamType::integer, .default_value = "50000000",
-           .doc = "pictures with more pixels than this are refused before decoding", .min = 1, .max = 1e9},
-          {.name = "max_bytes", .type = ParamType::integer, .default_value = "20971520",
-           .doc = "downloads larger than this many bytes (20 MiB) are refused unread", .min = 1024, .max = 1e9},
-          {.name = "retries", .type = ParamType::integer, .default_value = "2",
-           .doc = "more attempts after a 5xx, a dropped connection or a time-out (with backoff)", .min = 0, .max = 10},
-          {.name = "downloads", .type = ParamType::integer, .default_value = "4",
-           .doc = "downloads at the same time, at most", .min = 1, .max = media::MediaDownloader::max_downloads},
-          {.name = "timeout", .type = ParamType::duration, .default_value = "30s",
-           .doc = "time for each download's whole response (connecting: at most 10 s of it)", .min = 0.1, .max = 600},
-          {.name = "cache", .type = ParamType::string, .default_value = "{out}/.cache/media",
-           .doc = "folder of downloaded files, named by the SHA-256 of their URL (inside the output folder), so "
-                  "reruns download nothing"},
-          {.name = "cache_max", .type = ParamType::integer, .default_value = "1024",
-           .doc = "size bound of the cache in MiB: past it the least recently used files are removed (shared by "
-                  "all handles using the folder); 0: no bound", .min = 0, .max = 1e6},
-          {.name = "size", .type = ParamType::size, .default_value = "1920x1080",
-           .doc = "the card size render draws (its size): X photos are fetched in the smallest variant that covers "
-                  "their box on the card"},
-          {.name = "ca_file", .type = ParamType::string, .default_value = "",
-           .doc = "PEM file of certificate authorities for https (relative to the graph); empty: the system's"},
-      },
-      .create = [](const Params& params, const RunContext& context) -> std::unique_ptr<Stage> {
-        return std::make_unique<DownloadMediaStage>(params, context);
-      },
+StageInfo download_media_stage() {
+  using S = DownloadMediaSettings;
+  return declare_stage<S>("download-media",
+                          "Loads and decodes each post's pictures (JPEG, PNG, WebP), from files or http(s) through a "
+                          "cache, bounded in size")
+      .input(Input<items::Post>{"in"})
+      .output(media_out)
+      .param("max_side", &S::max_side, "2048", "longer pictures are scaled down to this many pixels on their long side")
+      .range(16, 16384).unit("pixels")
+      .param("max_pixels", &S::max_pixels, "50000000", "pictures with more pixels than this are refused before decoding")
+      .range(1, 1e9).unit("pixels")
+      .param("max_bytes", &S::max_bytes, "20971520", "downloads larger than this (20 MiB) are refused unread")
+      .range(1024, 1e9).unit("bytes")
+      .param("retries", &S::retries, "2", "more attempts after a 5xx, a dropped connection or a time-out (with backoff)")
+      .range(0, 10)
+      .param("downloads", &S::downloads, "4", "downloads at the same time, at most")
+      .range(1, media::MediaDownloader::max_downloads)
+      .param("timeout", &S::timeout, "30s", "time for each download's whole response (connecting: at most 10 s of it)")
+      .range(0.1, 600)
+      .param("cache", &S::cache, "{out}/.cache/media",
+             "folder of downloaded files, named by the SHA-256 of their URL (inside the output folder), so reruns "
+             "download nothing")
+      .param("cache_max", &S::cache_max, "1024",
+             "size bound of the cache: past it the least recently used files are removed (shared by all handles "
+             "using the folder); 0: no bound")
+      .range(0, 1e6).unit("MiB")
+      .param("size", &S::size, "1920x1080",
+             "the card size render draws (its size): X photos are fetched in the smallest variant that covers their "
+             "box on the card")
+      .unit("pixels")
+      .param("ca_file", &S::ca_file, "", "PEM file of certificate authorities for https; empty: the system's")
+      .relative_to_graph()
+      .rule({"cache"}, [](const S& settings, const RunContext& context) {
+        return outside_output_folder(settings.cache, context);
+      })
+      .rule({"ca_file"}, [](const S& settings, const RunContext&) -> std::optional<std::string> {
+        if (settings.ca_file.empty() || fs::is_regular_file(settings.ca_file)) return std::nullopt;
+        return "no file " + settings.ca_file;
+      })
       // Each post's pictures are loaded independently; what is shared (the download permits and
       // clients, the avatars) is thread-safe.
-      .concurrency = Concurrency::parallel,
-  });
+      .parallel()
+      .creates<DownloadMediaStage>();
 }
 
 }  // namespace pipectl

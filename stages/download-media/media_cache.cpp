@@ -1,7 +1,7 @@
 #include "media_cache.hpp"
 
-#include "temp_files.hpp"
-#include "write_errors.hpp"
+#include "pipectl/temp_files.hpp"
+#include "pipectl/write_errors.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -31,7 +31,7 @@ bool is_hex(std::string_view text) {
 std::runtime_error system_error(const std::string& what, const fs::path& path, int error_number = errno) {
   std::string message = what;
   return std::runtime_error(
-      message.append(" ").append(path.string()).append(": ").append(stages::write_error_text(error_number)));
+      message.append(" ").append(path.string()).append(": ").append(pipectl::write_error_text(error_number)));
 }
 
 // Cache entries are named by 64 hex digits; anything else in the folder (temporary files) is not one.
@@ -145,8 +145,8 @@ fs::path MediaCache::store(std::string_view url, std::string_view bytes) {
     throw std::runtime_error(std::string("cannot create the media cache folder ")
                                  .append(final_path.parent_path().string())
                                  .append(": ")
-                                 .append(stages::write_error_text(error.value())));
-  const fs::path temp = stages::temp_path_for(final_path);
+                                 .append(pipectl::write_error_text(error.value())));
+  const fs::path temp = pipectl::temp_path_for(final_path);
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw system_error("cannot create the media cache file", temp);
   try {
@@ -227,8 +227,8 @@ std::vector<fs::path> MediaCache::remove_stale_temp_files() const {
          entries.increment(inner)) {
       const std::string name = entries->path().filename().string();
       if (name.size() < 64 || !is_hex(std::string_view(name).substr(0, 64))) continue;
-      auto pid = stages::temp_file_writer(name, std::string_view(name).substr(0, 64));
-      if (!pid || stages::process_runs(*pid)) continue;
+      auto pid = pipectl::temp_file_writer(name, std::string_view(name).substr(0, 64));
+      if (!pid || pipectl::process_runs(*pid)) continue;
       std::error_code ignored;
       if (fs::remove(entries->path(), ignored)) removed.push_back(entries->path());
     }

@@ -5,7 +5,16 @@
 #include <stdexcept>
 #include <utility>
 
-#include "builtin.hpp"
+#include "encode.hpp"
+
+// x264.h needs the fixed-width integer types declared before it.
+#include <cstdint>
+extern "C" {
+#include <x264.h>
+}
+
+#include "pipectl/output_folder.hpp"
+#include "pipectl/stage_declaration.hpp"
 
 namespace pipectl {
 
@@ -35,60 +44,64 @@ Mp4WriterOptions writer_options(const EncodeSettings& settings, int width, int h
 
 }  // namespace
 
-EncodeSettings encode_settings(const Params& params) {
-  EncodeSettings settings;
-  settings.path = params.text("path");
-  settings.fps = static_cast<int>(params.integer("fps"));
-  settings.preset = params.text("preset");
-  settings.crf = params.number("crf");
-  settings.threads = static_cast<int>(params.integer("threads"));
-  settings.reorder = static_cast<int>(params.integer("reorder"));
-  settings.subtitles = params.boolean("subtitles");
-  settings.repeat = repeat_mode_named(params.text("repeat"));
-  return settings;
+std::vector<std::string> x264_preset_list() {
+  std::vector<std::string> names;
+  for (const char* const* name = x264_preset_names; *name; ++name) names.emplace_back(*name);
+  return names;
 }
 
-StageInfo encode_stage_info() {
-  StageInfo info;
-  info.name = "encode";
-  info.summary = "Encodes frames, in sequence order, into an H.264 MP4 file (libx264, faststart)";
-  info.inputs = {{"in", "frame"}};
-  info.outputs = {};  // the stage's product is the file
-  info.params = {
-      {"path", ParamType::string, "{out}/{handle}/{date}.mp4",
-       "output file; written under a temporary name and renamed when complete"},
-      {"fps", ParamType::integer, "30", "frames per second of the video", 1.0, 120.0},
-      {"preset", ParamType::string, "veryfast",
-       "x264 speed/size trade-off: one of " + x264_presets_text()},
-      {"crf", ParamType::number, "23",
-       "x264 constant rate factor: lower is better quality and bigger files", 1.0, 51.0},
-      {"threads", ParamType::integer, "0", "x264 threads; 0: the run's share of the cores (pipectl run -j), less one for drawing unless repeat=x264", 0.0, 64.0},
-      {"reorder", ParamType::integer, "16",
-       "frames held while an earlier one is missing; beyond this the missing one is given up "
-       "(its post failed upstream), so memory stays bounded", 1.0, 1024.0},
-      {"subtitles", ParamType::boolean, "true",
-       "also write WebVTT subtitles beside the video (same name, .vtt): each card's text and time range"},
-      {"repeat", ParamType::string, "skip",
-       "how a card stays on screen: skip (fps pictures a second; x264 encodes each card once and "
-       "the repeats are all-skip P pictures), x264 (x264 encodes every repeat: slower, the same "
-       "look), still (one picture per card lasting its duration: variable frame rate)",
-       {}, {}, false, repeat_mode_names()},
-  };
-  info.create = [](const Params& params, const RunContext& context) -> std::unique_ptr<Stage> {
-    return std::make_unique<EncodeStage>(encode_settings(params), context);
-  };
-  return info;
+}  // namespace encode
+
+StageInfo encode_stage() {
+  using encode::EncodeSettings;
+  return declare_stage<EncodeSettings>("encode",
+                                       "Encodes frames, in sequence order, into an H.264 MP4 file (libx264, faststart)")
+      .input(Input<items::Frame>{"in"})
+      .param("path", &EncodeSettings::path, "{out}/{handle}/{date}.mp4",
+             "output file; written under a temporary name and renamed when complete")
+      .param("fps", &EncodeSettings::fps, "30", "frames per second of the video").range(1, 120).unit("frames/s")
+      .param("preset", &EncodeSettings::preset, "veryfast", "x264 speed/size trade-off")
+      .choices(encode::x264_preset_list())
+      .param("crf", &EncodeSettings::crf, "23",
+             "x264 constant rate factor: lower is better quality and bigger files")
+      .range(1, 51)
+      .param("threads", &EncodeSettings::threads, "0",
+             "x264 threads; 0: the run's share of the cores (pipectl run -j), less one for drawing unless "
+             "repeat=x264")
+      .range(0, 64)
+      .param("reorder", &EncodeSettings::reorder, "16",
+             "frames held while an earlier one is missing; beyond this the missing one is given up "
+             "(its post failed upstream), so memory stays bounded")
+      .range(1, 1024)
+      .unit("frames")
+      .param("subtitles", &EncodeSettings::subtitles, "true",
+             "also write WebVTT subtitles beside the video (same name, .vtt): each card's text and time range")
+      .param("repeat", &EncodeSettings::repeat, "skip",
+             "how a card stays on screen: skip (fps pictures a second; x264 encodes each card once and "
+             "the repeats are all-skip P pictures), x264 (x264 encodes every repeat: slower, the same "
+             "look), still (one picture per card lasting its duration: variable frame rate)",
+             {{"skip", encode::RepeatMode::skip}, {"x264", encode::RepeatMode::x264}, {"still", encode::RepeatMode::still}})
+      .rule({"path"}, [](const EncodeSettings& settings, const RunContext& context) {
+        return outside_output_folder(settings.path, context);
+      })
+      .writes([](const EncodeSettings& settings, const RunContext&) {
+        std::vector<std::string> files{settings.path.string()};
+        if (settings.subtitles) files.push_back(encode::subtitles_path(settings.path).string());
+        return files;
+      })
+      .creates<encode::EncodeStage>();
+}
+
+namespace encode {
+
+std::filesystem::path subtitles_path(const std::filesystem::path& video) {
+  auto subtitles = video;
+  subtitles.replace_extension(".vtt");
+  return subtitles;
 }
 
 EncodeStage::EncodeStage(EncodeSettings settings, RunContext context)
     : settings_(std::move(settings)), context_(std::move(context)) {
-  if (settings_.path.empty()) throw std::invalid_argument("encode: the output path is empty");
-  if (settings_.fps < 1 || settings_.fps > 120)
-    throw std::invalid_argument("encode: fps " + std::to_string(settings_.fps) +
-                                " is out of range 1..120");
-  if (settings_.threads > 64)
-    throw std::invalid_argument("encode: threads " + std::to_string(settings_.threads) +
-                                " is out of range 0..64");
   // threads=0: from the run's share of the cores rather than x264's own guess (every core).
   // With skip or still pictures x264 encodes one picture a card, and drawing, decoding and
   // muxing keep about a core busy beside it: one handle on 2 cores ran as fast with one x264
@@ -98,16 +111,8 @@ EncodeStage::EncodeStage(EncodeSettings settings, RunContext context)
     const int share = std::min(context_.threads, 64);
     settings_.threads = settings_.repeat == RepeatMode::x264 ? share : std::max(1, share - 1);
   }
-  // The output folder the user chose is the only place pipectl writes to.
-  if (!context_.out_dir.empty()) {
-    auto folder = std::filesystem::weakly_canonical(std::filesystem::absolute(context_.out_dir));
-    auto file = std::filesystem::weakly_canonical(std::filesystem::absolute(settings_.path));
-    auto [folder_end, file_part] = std::mismatch(folder.begin(), folder.end(), file.begin(), file.end());
-    if (folder_end != folder.end() || file_part == file.end())
-      throw std::invalid_argument("encode: path " + settings_.path.string() + " is outside the output folder " +
-                                  context_.out_dir + "; write under {out}");
-  }
-  // Refuse a bad preset (or crf) when the graph starts, not when the first frame arrives.
+  // The declaration checked every value; the encoder's own check stays for callers that build
+  // settings by hand (tests, benchmarks).
   check_encoder_settings(writer_options(settings_, 0, 0));
 }
 
@@ -137,8 +142,8 @@ void EncodeStage::check_frame(const items::Frame& frame) const {
   }
 }
 
-void EncodeStage::process(const Item& item, Emitter& /*out*/) {
-  const auto& frame = item.as<items::Frame>();
+void EncodeStage::receive(Kept<items::Frame> item, Emitter& /*out*/) {
+  const items::Frame& frame = *item;
   check_frame(frame);
   if (!writer_) {
     // The first frame to arrive fixes the size (not necessarily sequence 0: all cards of one
@@ -149,7 +154,7 @@ void EncodeStage::process(const Item& item, Emitter& /*out*/) {
     height_ = frame.height;
     first_label_ = frame.label;
   }
-  held_.emplace(frame.sequence, item);
+  held_.emplace(frame.sequence, std::move(item));
   frames_held_ = static_cast<std::int64_t>(held_.size());
   write_ready();
   // A frame missing this long will not come (its post was skipped upstream): go on without it.
@@ -164,7 +169,7 @@ void EncodeStage::release_held(Emitter& /*out*/) {
 void EncodeStage::skip_gap() {
   const std::int64_t next_held = held_.begin()->first;
   if (context_.warn) {
-    const auto& frame = held_.begin()->second.as<items::Frame>();
+    const items::Frame& frame = *held_.begin()->second;
     std::string missing = next_held - next_sequence_ == 1
                               ? "sequence " + std::to_string(next_sequence_)
                               : "sequences " + std::to_string(next_sequence_) + ".." +
@@ -189,11 +194,11 @@ void EncodeStage::write(const items::Frame& frame) {
 
 void EncodeStage::write_ready() {
   while (!held_.empty() && held_.begin()->first == next_sequence_) {
-    const Item item = std::move(held_.begin()->second);
+    const Kept<items::Frame> item = std::move(held_.begin()->second);
     held_.erase(held_.begin());
     frames_held_ = static_cast<std::int64_t>(held_.size());
     ++next_sequence_;
-    write(item.as<items::Frame>());
+    write(*item);
   }
 }
 
@@ -205,8 +210,7 @@ void EncodeStage::finish(Emitter& /*out*/) {
   writer_->finish();
   complete_ = true;
   if (settings_.subtitles) {
-    auto subtitles = settings_.path;
-    subtitles.replace_extension(".vtt");
+    const auto subtitles = subtitles_path(settings_.path);
     try {
       write_file_whole(subtitles, cues_.file_text());
     } catch (const std::exception& error) {
@@ -223,7 +227,5 @@ void EncodeStage::abort() noexcept {
 }
 
 }  // namespace encode
-
-void register_encode_stage(Registry& registry) { registry.add(encode::encode_stage_info()); }
 
 }  // namespace pipectl

@@ -33,14 +33,11 @@ struct EncodeSettings {
   RepeatMode repeat = RepeatMode::skip;  // how a card stays on screen (mp4_writer.hpp)
 };
 
-// Reads the node's parameters; std::invalid_argument for values x264 cannot use (an unknown
-// preset names the valid ones).
-EncodeSettings encode_settings(const Params& params);
+// The subtitles file written beside `video`: the same name ending in .vtt.
+std::filesystem::path subtitles_path(const std::filesystem::path& video);
 
-// The stage's one declaration (ports, parameters, factory), as registered.
-StageInfo encode_stage_info();
-
-class EncodeStage : public Stage {
+// Built by the declaration (encode_stage() in encode.hpp), which has checked every setting.
+class EncodeStage : public StageFor<items::Frame> {
  public:
   // Checks the settings (std::invalid_argument); opens nothing until the first frame.
   EncodeStage(EncodeSettings settings, RunContext context);
@@ -49,7 +46,7 @@ class EncodeStage : public Stage {
   // ItemError (the frame is skipped, the stage goes on) for a frame whose size differs from
   // the first frame's, whose planes or duration are unusable, or whose sequence number is
   // negative or already used.
-  void process(const Item& item, Emitter& out) override;
+  void receive(Kept<items::Frame> item, Emitter& out) override;
   // Writes held frames (in sequence order, across gaps) and completes the file.
   // std::runtime_error("no frames to encode") when no frame arrived; no file is left then.
   void finish(Emitter& out) override;
@@ -75,7 +72,7 @@ class EncodeStage : public Stage {
 
   EncodeSettings settings_;
   RunContext context_;
-  std::map<std::int64_t, Item> held_;  // by sequence; Item shares the frame, no copy
+  std::map<std::int64_t, Kept<items::Frame>> held_;  // by sequence; shares the frame, no copy
   std::int64_t next_sequence_ = 0;     // the next sequence number the video expects
   std::string first_label_;            // the frame that fixed the size, for messages
   int width_ = 0;

@@ -1,5 +1,7 @@
 #include "mp4_writer.hpp"
 
+#include "encode.hpp"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -9,8 +11,8 @@
 #include <system_error>
 
 #include "h264_skip.hpp"
-#include "temp_files.hpp"
-#include "write_errors.hpp"
+#include "pipectl/temp_files.hpp"
+#include "pipectl/write_errors.hpp"
 
 // x264.h needs the fixed-width integer types declared before it.
 extern "C" {
@@ -53,7 +55,7 @@ using PacketPtr = std::unique_ptr<AVPacket, PacketFree>;
 // codes (AVERROR_INVALIDDATA ...) as av_strerror gives them. FFmpeg's codes are four-letter
 // tags, far from the small positive numbers errno uses.
 std::string av_error_text(int code) {
-  if (code < 0 && -code < 4096) return stages::write_error_text(AVUNERROR(code));
+  if (code < 0 && -code < 4096) return pipectl::write_error_text(AVUNERROR(code));
   char buffer[AV_ERROR_MAX_STRING_SIZE] = {};
   av_strerror(code, buffer, sizeof buffer);
   return buffer;
@@ -116,7 +118,7 @@ std::vector<std::uint8_t> make_avcc(const std::vector<std::uint8_t>& sps,
 
 // Keeps the .mp4 extension for tools that look.
 std::filesystem::path make_temp_path(const std::filesystem::path& final_path) {
-  return stages::temp_path_for(final_path, ".mp4");
+  return pipectl::temp_path_for(final_path, ".mp4");
 }
 
 // By RepeatMode's value; null-terminated like x264's own name lists, for join().
@@ -134,22 +136,6 @@ RepeatMode repeat_mode_named(const std::string& name) {
   for (int mode = 0; kRepeatModeNames[mode]; ++mode)
     if (name == kRepeatModeNames[mode]) return static_cast<RepeatMode>(mode);
   throw std::invalid_argument("unknown repeat mode '" + name + "': use one of " + join(kRepeatModeNames));
-}
-
-std::vector<std::filesystem::path> remove_stale_temp_files(const std::filesystem::path& final_path) {
-  std::vector<std::filesystem::path> removed;
-  std::error_code error;
-  std::filesystem::path folder = final_path.parent_path().empty() ? "." : final_path.parent_path();
-  std::filesystem::directory_iterator entries(folder, error);
-  if (error) return removed;  // no folder yet: nothing left behind
-  std::string final_name = final_path.filename().string();
-  for (const auto& entry : entries) {
-    auto pid = stages::temp_file_writer(entry.path().filename().string(), final_name, ".mp4");
-    if (!pid || !entry.is_regular_file(error)) continue;
-    if (stages::process_runs(*pid)) continue;  // another run is writing it
-    if (std::filesystem::remove(entry.path(), error)) removed.push_back(entry.path());
-  }
-  return removed;
 }
 
 std::optional<double> video_length_seconds(const std::filesystem::path& file) {
@@ -532,7 +518,7 @@ void Mp4Writer::finish() {
   if (error)
     fail_and_throw("cannot rename " + temp_path_.string() + " to " + final_path_.string() + ": " +
                    (error.category() == std::generic_category() || error.category() == std::system_category()
-                        ? stages::write_error_text(error.value())
+                        ? pipectl::write_error_text(error.value())
                         : error.message()));
   impl_->file_created = false;
   state_ = State::finished;

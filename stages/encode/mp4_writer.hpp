@@ -45,15 +45,6 @@ std::vector<std::string> repeat_mode_names();
 // naming the valid values otherwise. Lets a stage refuse bad settings before any frame.
 void check_encoder_settings(const Mp4WriterOptions& options);
 
-// Removes the temporary files that writers of `final_path` left behind when their process was
-// killed (SIGKILL, a power cut): `<final>.part-<pid>-<n>.mp4` whose process no longer runs.
-// Those of live processes (another run writing the same video) are left alone. Returns what it
-// removed.
-std::vector<std::filesystem::path> remove_stale_temp_files(const std::filesystem::path& final_path);
-
-// The length of the video in an MP4 (or any file libavformat reads), in seconds; nothing when
-// the file cannot be read.
-std::optional<double> video_length_seconds(const std::filesystem::path& file);
 
 // The x264 presets, in order from fastest to slowest ("ultrafast", ..., "placebo").
 std::vector<std::string> x264_presets();

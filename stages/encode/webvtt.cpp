@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "temp_files.hpp"
+#include "pipectl/temp_files.hpp"
 
 namespace pipectl::encode {
 
@@ -149,7 +149,7 @@ std::string WebVttCues::file_text() const {
 }
 
 void write_file_whole(const std::filesystem::path& path, const std::string& text) {
-  const auto temp = stages::temp_path_for(path, path.extension().string());
+  const auto temp = pipectl::temp_path_for(path, path.extension().string());
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     out << text;

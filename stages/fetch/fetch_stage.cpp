@@ -1,9 +1,12 @@
 // The fetch stage: the posts of one handle's day, oldest first, from one of its sources:
 // stored X API pages (the bundled samples), the live X API, an X archive, or twarc2 JSONL.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
-#include "builtin.hpp"
+#include "fetch.hpp"
+#include "api_gate.hpp"
+#include "pipectl/stage_declaration.hpp"
 #include "day_window.hpp"
 #include "pipectl/item.hpp"
 #include "select_day.hpp"
@@ -18,119 +21,156 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A path parameter: absolute, or relative to the graph file's folder.
-fs::path graph_relative(const std::string& text, const RunContext& context) {
-  fs::path path = text;
-  return path.is_absolute() ? path : fs::path(context.graph_dir) / path;
-}
+struct FetchSettings {
+  std::string source;
+  fs::path dir;
+  fs::path archive;
+  fs::path file;
+  std::string api_base;
+  std::string ca_file;
+  Duration timeout;
+  Duration connect_timeout;
+  std::uint64_t max_response = 0;
+  int retries = 0;
+  Duration backoff;
+  Duration backoff_cap;
+  Duration max_wait;
+  std::string handle;  // run variables: whose day, which day, in which zone
+  std::string date;
+  std::string tz;
+};
 
-fetch::XApiSettings x_api_settings(const Params& params, const RunContext& context) {
+const Output<items::Post> posts_out{"out"};
+
+fetch::XApiSettings x_api_settings(const FetchSettings& given) {
   fetch::XApiSettings settings;
-  settings.api_base = params.text("api_base");
-  if (!settings.api_base.starts_with("https://") && !settings.api_base.starts_with("http://"))
-    throw std::invalid_argument("api_base \"" + settings.api_base + "\" is not an http(s):// URL");
+  settings.api_base = given.api_base;
   if (const char* token = std::getenv("X_BEARER_TOKEN")) settings.token = token;
-  settings.retries = static_cast<int>(params.integer("retries"));
-  auto millis = [](double seconds) { return std::chrono::milliseconds(static_cast<long long>(seconds * 1000)); };
-  settings.backoff = millis(params.duration_seconds("backoff"));
-  settings.backoff_cap = millis(params.duration_seconds("backoff_cap"));
-  settings.max_wait = std::chrono::seconds(static_cast<long long>(params.duration_seconds("max_wait")));
-  settings.http.connect_timeout = millis(params.duration_seconds("connect_timeout"));
-  settings.http.read_timeout = millis(params.duration_seconds("timeout"));
-  settings.http.max_body_bytes = static_cast<std::uint64_t>(params.integer("max_response"));
-  if (!params.text("ca_file").empty()) settings.http.ca_file = graph_relative(params.text("ca_file"), context).string();
+  settings.retries = given.retries;
+  settings.backoff = given.backoff.milliseconds();
+  settings.backoff_cap = given.backoff_cap.milliseconds();
+  settings.max_wait = std::chrono::seconds(static_cast<long long>(given.max_wait.seconds));
+  settings.http.connect_timeout = given.connect_timeout.milliseconds();
+  settings.http.read_timeout = given.timeout.milliseconds();
+  settings.http.max_body_bytes = given.max_response;
+  settings.http.ca_file = given.ca_file;
   return settings;
 }
 
-class FetchStage : public Stage {
+class FetchStage : public StageFor<> {
  public:
-  FetchStage(const Params& params, const RunContext& context) : context_(context) {
-    source_ = params.text("source");
-    if (source_ == "stored") {
-      path_ = graph_relative(params.text("dir"), context);
-      if (!fs::is_directory(path_))
-        throw std::invalid_argument("dir \"" + params.text("dir") + "\" is not a folder (looked at " +
-                                    path_.string() + "; a relative dir is relative to the graph file)");
-    } else if (source_ == "archive") {
-      path_ = graph_relative(params.text("archive"), context);
-    } else if (source_ == "twarc2") {
-      path_ = graph_relative(params.text("file"), context);
-    } else if (source_ == "x-api") {
-      x_api_ = x_api_settings(params, context);
-    } else {
-      throw std::invalid_argument("source '" + source_ + "' is not one of stored, x-api, archive, twarc2");
-    }
-    window_ = fetch::day_window(context.date, context.tz.empty() ? "UTC" : context.tz);
+  FetchStage(const FetchSettings& settings, const RunContext& context)
+      : context_(context), settings_(settings) {
+    if (settings_.source == "x-api") x_api_ = x_api_settings(settings_);
+    window_ = fetch::day_window(settings_.date, settings_.tz.empty() ? "UTC" : settings_.tz);
   }
 
   void start(Emitter& out) override {
     auto day = fetch::select_day(read_day().posts, window_, warn_);
     if (context_.expect_items) context_.expect_items(day.size());
-    for (auto& post : day) out.emit(Item::make(std::move(post)));
+    for (auto& post : day) posts_out.emit(out, std::move(post));
   }
 
  private:
   fetch::StoredDay read_day() {
-    const std::string& handle = context_.handle;
-    if (source_ == "stored") return fetch::read_stored_pages(path_.string(), handle, warn_);
-    if (source_ == "archive") return fetch::read_x_archive(path_.string(), handle, warn_);
-    if (source_ == "twarc2") return fetch::read_twarc2(path_.string(), handle, warn_);
+    const std::string& handle = settings_.handle;
+    const std::string& source = settings_.source;
+    if (source == "stored") return fetch::read_stored_pages(settings_.dir.string(), handle, warn_);
+    if (source == "archive") return fetch::read_x_archive(settings_.archive.string(), handle, warn_);
+    if (source == "twarc2") return fetch::read_twarc2(settings_.file.string(), handle, warn_);
     fetch::XApiHooks hooks{warn_, context_.notify_wait, context_.cancelled};
     return fetch::read_x_api(x_api_, handle, window_, hooks);
   }
 
   RunContext context_;
+  FetchSettings settings_;
   fetch::Warn warn_ = [this](const std::string& kind, const std::string& message) {
     if (context_.warn) context_.warn(kind, message);
   };
-  std::string source_;
-  fs::path path_;
   fetch::XApiSettings x_api_;
   fetch::DayWindow window_{};
 };
 
 }  // namespace
 
-void register_fetch_stage(Registry& registry) {
-  registry.add(StageInfo{
-      .name = "fetch",
-      .summary = "Reads the posts of one handle's day ({date} in {tz}), oldest first",
-      .inputs = {},
-      .outputs = {{"out", "post"}},
-      .params = {
-          {.name = "source", .type = ParamType::string, .default_value = "stored",
-           .doc = "where posts come from: 'stored' = X API v2 response pages on disk (see dir); 'x-api' = the "
-                  "live X API v2 (token in X_BEARER_TOKEN); 'archive' = an X archive (see archive); "
-                  "'twarc2' = twarc2 JSONL (see file)"},
-          {.name = "dir", .type = ParamType::string, .default_value = "../data/sample",
-           .doc = "stored: folder of stored pages, <dir>/<handle>/pages/page-1.json; relative to the graph file"},
-          {.name = "archive", .type = ParamType::string, .default_value = "archive",
-           .doc = "archive: the unzipped X archive (the folder holding data/tweets.js); relative to the graph file"},
-          {.name = "file", .type = ParamType::string, .default_value = "{handle}.jsonl",
-           .doc = "twarc2: the JSONL file, one API response page per line; relative to the graph file"},
-          {.name = "api_base", .type = ParamType::string, .default_value = "https://api.x.com",
-           .doc = "x-api: the API's address (tests point it at a loopback server)"},
-          {.name = "ca_file", .type = ParamType::string, .default_value = "",
-           .doc = "x-api: PEM file of the CAs to trust; empty: the system's"},
-          {.name = "timeout", .type = ParamType::duration, .default_value = "30s",
-           .doc = "x-api: longest wait for an answer", .min = 0.01},
-          {.name = "connect_timeout", .type = ParamType::duration, .default_value = "10s",
-           .doc = "x-api: longest wait for a connection", .min = 0.01},
-          {.name = "max_response", .type = ParamType::integer, .default_value = "33554432",
-           .doc = "x-api: largest answer accepted, in bytes (a page of 100 posts is well under 1 MB)", .min = 1024.0},
-          {.name = "retries", .type = ParamType::integer, .default_value = "4",
-           .doc = "x-api: attempts after a 5xx, a dropped connection or a time-out", .min = 0.0, .max = 20.0},
-          {.name = "backoff", .type = ParamType::duration, .default_value = "1s",
-           .doc = "x-api: wait before the first retry; doubles each time, with jitter", .min = 0.0},
-          {.name = "backoff_cap", .type = ParamType::duration, .default_value = "30s",
-           .doc = "x-api: longest wait between retries", .min = 0.0},
-          {.name = "max_wait", .type = ParamType::duration, .default_value = "15m",
-           .doc = "x-api: longest rate-limit wait accepted; a later reset fails the handle", .min = 0.0},
-      },
-      .create = [](const Params& params, const RunContext& context) -> std::unique_ptr<Stage> {
-        return std::make_unique<FetchStage>(params, context);
-      },
-  });
+namespace fetch {
+
+bool is_date(const std::string& text) { return parse_date(text).has_value(); }
+
+bool is_time_zone(const std::string& tz) {
+  try {
+    check_time_zone(tz);
+    return true;
+  } catch (const std::invalid_argument&) {
+    return false;
+  }
+}
+
+}  // namespace fetch
+
+StageInfo fetch_stage() {
+  using S = FetchSettings;
+  return declare_stage<S>("fetch", "Reads the posts of one handle's day ({date} in {tz}), oldest first")
+      .output(posts_out)
+      .param("source", &S::source, "stored",
+             "where posts come from: 'stored' = X API v2 response pages on disk (see dir); 'x-api' = the live X API "
+             "v2 (token in X_BEARER_TOKEN); 'archive' = an X archive (see archive); 'twarc2' = twarc2 JSONL (see file)")
+      .choices({"stored", "x-api", "archive", "twarc2"})
+      .param("dir", &S::dir, "../data/sample", "stored: folder of stored pages, <dir>/<handle>/pages/page-1.json")
+      .relative_to_graph()
+      .param("archive", &S::archive, "archive", "archive: the unzipped X archive (the folder holding data/tweets.js)")
+      .relative_to_graph()
+      .param("file", &S::file, "{handle}.jsonl", "twarc2: the JSONL file, one API response page per line")
+      .relative_to_graph()
+      .param("api_base", &S::api_base, "https://api.x.com", "x-api: the API's address (tests point it at a loopback server)")
+      .param("ca_file", &S::ca_file, "", "x-api: PEM file of the CAs to trust; empty: the system's")
+      .relative_to_graph()
+      .param("timeout", &S::timeout, "30s", "x-api: longest wait for an answer").range(0.01, std::nullopt)
+      .param("connect_timeout", &S::connect_timeout, "10s", "x-api: longest wait for a connection").range(0.01, std::nullopt)
+      .param("max_response", &S::max_response, "33554432",
+             "x-api: largest answer accepted (a page of 100 posts is well under 1 MB)")
+      .range(1024.0, std::nullopt).unit("bytes")
+      .param("retries", &S::retries, "4", "x-api: attempts after a 5xx, a dropped connection or a time-out").range(0, 20)
+      .param("backoff", &S::backoff, "1s", "x-api: wait before the first retry; doubles each time, with jitter").range(0, std::nullopt)
+      .param("backoff_cap", &S::backoff_cap, "30s", "x-api: longest wait between retries").range(0, std::nullopt)
+      .param("max_wait", &S::max_wait, "15m", "x-api: longest rate-limit wait accepted; a later reset fails the handle")
+      .range(0, std::nullopt)
+      .variable("handle", &S::handle)
+      .variable("date", &S::date)
+      .variable("tz", &S::tz)
+      .rule({"dir"}, [](const S& settings, const RunContext&) -> std::optional<std::string> {
+        if (settings.source != "stored" || fs::is_directory(settings.dir)) return std::nullopt;
+        return "\"" + settings.dir.string() + "\" is not a folder (a relative dir is relative to the graph file)";
+      })
+      .rule({"archive"}, [](const S& settings, const RunContext&) -> std::optional<std::string> {
+        if (settings.source != "archive" || fs::is_directory(settings.archive)) return std::nullopt;
+        return "\"" + settings.archive.string() + "\" is not a folder (the unzipped archive; relative to the graph file)";
+      })
+      .rule({"api_base"}, [](const S& settings, const RunContext&) -> std::optional<std::string> {
+        if (settings.api_base.starts_with("https://") || settings.api_base.starts_with("http://")) return std::nullopt;
+        return "\"" + settings.api_base + "\" is not an http(s):// URL";
+      })
+      .rule({"ca_file"}, [](const S& settings, const RunContext&) -> std::optional<std::string> {
+        if (settings.ca_file.empty() || fs::is_regular_file(settings.ca_file)) return std::nullopt;
+        return "no file " + settings.ca_file;
+      })
+      .rule({}, [](const S& settings, const RunContext&) -> std::optional<std::string> {
+        if (fetch::is_date(settings.date)) return std::nullopt;
+        return "the run's date '" + settings.date + "' is not a day written YYYY-MM-DD";
+      })
+      .rule({}, [](const S& settings, const RunContext&) -> std::optional<std::string> {
+        if (settings.tz.empty() || fetch::is_time_zone(settings.tz)) return std::nullopt;
+        return "the run's time zone '" + settings.tz + "' is not an IANA time zone (e.g. UTC, Europe/Paris)";
+      })
+      // The X API's limit on calls at once holds across every handle of the run: the command
+      // sets it up before it forks (--api-concurrency, the run variable api_concurrency), and
+      // the handles share lock files in the output folder (api_gate.hpp).
+      .prepare_process([](const RunContext& context) {
+        const std::string& given = context.variable("api_concurrency");
+        const int slots = given.empty() ? 4 : std::max(1, std::stoi(given));
+        fetch::configure_api_gate(slots, fs::path(context.out_dir) / ".pipectl" / "api-slots");
+      })
+      .creates<FetchStage>();
 }
 
 }  // namespace pipectl

@@ -273,6 +273,9 @@ items::Post parse_legacy_tweet(const json::object& tweet, const Author& author, 
     problems.add(problem::bad_entities, reason);
   decode_post_text(post.text, post.entities);
   keep_text_within_limit(post, problems);
+  // The language X detected (archives have it too); a post is no worse for lacking one.
+  if (const json::value* lang = tweet.if_contains("lang"); lang && lang->is_string())
+    post.lang = std::string(lang->get_string());
   post.author = author;
   read_all_media(tweet, post.media, problems);
   try {

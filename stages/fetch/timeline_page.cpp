@@ -205,6 +205,9 @@ Post parse_post(const json::object& tweet, const Includes& includes, const std::
   if (!time) throw FieldError("created_at '" + created_at + "' is not a time like 2026-11-24T14:05:09.000Z");
   post.created_at = *time;
   read_text(tweet, post, problems);
+  // The language X detected; a post is no worse for lacking one (it is then unknown).
+  if (const json::value* lang = tweet.if_contains("lang"); lang && lang->is_string())
+    post.lang = std::string(lang->get_string());
 
   const json::value* author_id = tweet.if_contains("author_id");
   std::string author = author_id && author_id->is_string() ? std::string(author_id->get_string()) : "";

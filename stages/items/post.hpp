@@ -75,6 +75,7 @@ struct Post {
   static constexpr std::size_t max_text_code_points = 50'000;
 
   std::string text;                       // UTF-8, as the API gives it (HTML entities decoded)
+  std::string lang;  // BCP 47 tag as the source gives it ("en", "und"); empty: unknown
   std::vector<Entity> entities;
   Author author;
   std::vector<MediaRef> media;

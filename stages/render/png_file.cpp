@@ -10,7 +10,7 @@
 #include <string>
 #include <system_error>
 
-#include "temp_files.hpp"
+#include "pipectl/temp_files.hpp"
 
 namespace pipectl::render {
 
@@ -37,7 +37,7 @@ void write_png(const std::filesystem::path& path, int width, int height,
     throw file_error(path, "cannot write a PNG of " + std::to_string(width) + "x" +
                                std::to_string(height) + " from " + std::to_string(rgba.size()) +
                                " bytes of RGBA");
-  const std::filesystem::path temp = stages::temp_path_for(path, ".png");
+  const std::filesystem::path temp = pipectl::temp_path_for(path, ".png");
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(temp.c_str(), "wb"));
   if (!file)
     throw file_error(path, std::string("cannot create the file: ") + std::strerror(errno));

@@ -7,14 +7,16 @@
 #include <optional>
 #include <string>
 
-#include "builtin.hpp"
+#include "render.hpp"
+#include "card_memory.hpp"
+#include "time_format.hpp"
 #include "card_renderer.hpp"
 #include "count_format.hpp"
 #include "display_text.hpp"
 #include "frame_convert.hpp"
 #include "items/frame.hpp"
 #include "items/media.hpp"
-#include "pipectl/registry.hpp"
+#include "pipectl/stage_declaration.hpp"
 
 namespace pipectl {
 
@@ -23,22 +25,33 @@ namespace {
 // Cards are independent, so render is a parallel stage: each call borrows a renderer of its
 // own (FreeType and HarfBuzz objects are not thread-safe) from a small pool that grows to the
 // number of threads that call at once.
-class RenderStage final : public Stage {
+struct RenderSettings {
+  Size size;
+  Duration card;
+  std::string theme;
+  bool end_card = true;
+  std::string handle;  // run variables: whose day, which day, in which zone
+  std::string date;
+  std::string tz;
+};
+
+const Output<items::Frame> frames_out{"out"};
+
+class RenderStage final : public StageFor<items::MediaPost> {
  public:
-  RenderStage(const Params& params, const RunContext& context)
-      : size_(checked_size(params.size("size"))),
-        time_zone_(context.tz.empty() ? "UTC" : context.tz),
-        theme_(render::theme_named(params.text("theme"))),
-        card_seconds_(params.duration_seconds("card")),
-        end_card_(params.boolean("end_card")),
-        handle_(context.handle),
-        day_(context.date) {
+  RenderStage(const RenderSettings& settings, const RunContext&)
+      : size_(settings.size),
+        time_zone_(settings.tz.empty() ? "UTC" : settings.tz),
+        theme_(render::theme_named(settings.theme)),
+        card_seconds_(settings.card.seconds),
+        end_card_(settings.end_card),
+        handle_(settings.handle),
+        day_(settings.date) {
     // Build one renderer now: a bad time zone or a missing font fails the stage up front.
     release(std::make_unique<Worker>(size_, time_zone_, theme_));
   }
 
-  void process(const Item& item, Emitter& out) override {
-    const auto& media_post = item.as<items::MediaPost>();
+  void receive(const items::MediaPost& media_post, Emitter& out) override {
     const items::Post& post = media_post.post;
     auto worker = acquire();
     if (!title_sent_.exchange(true)) {
@@ -64,7 +77,7 @@ class RenderStage final : public Stage {
     frame.duration_seconds = card_seconds_;
     frame.label = post.id;
     frame.caption = caption_of(post);
-    out.emit(Item::make(std::move(frame)));
+    frames_out.emit(out, std::move(frame));
   }
 
   void finish(Emitter& out) override {
@@ -87,15 +100,6 @@ class RenderStage final : public Stage {
     }
     render::CardRenderer renderer;
   };
-
-  static Size checked_size(Size size) {
-    if (size.width % 2 != 0 || size.height % 2 != 0)
-      throw std::invalid_argument(
-          "size " + std::to_string(size.width) + "x" + std::to_string(size.height) +
-          " must have an even width and height (I420 video); try " +
-          std::to_string(size.width & ~1) + "x" + std::to_string(size.height & ~1));
-    return size;
-  }
 
   std::unique_ptr<Worker> acquire() {
     {
@@ -167,7 +171,7 @@ class RenderStage final : public Stage {
     frame.label = "end";
     frame.caption = "End of the day" + (end.handle.empty() ? std::string() : " for @" + end.handle) + ": " +
                     render::day_posts_text(end.post_count, end.repost_count);
-    out.emit(Item::make(std::move(frame)));
+    frames_out.emit(out, std::move(frame));
   }
 
   void release(std::unique_ptr<Worker> worker) {
@@ -190,7 +194,7 @@ class RenderStage final : public Stage {
     frame.label = "title";
     frame.caption = (display_name.empty() ? "" : render::caption_name(display_name) + " ") + "@" + title.handle +
                     (title.day.empty() ? "" : ", " + title.day) + ": " + render::day_posts_text(post_count, repost_count);
-    out.emit(Item::make(std::move(frame)));
+    frames_out.emit(out, std::move(frame));
   }
 
   const Size size_;
@@ -213,28 +217,38 @@ class RenderStage final : public Stage {
 
 }  // namespace
 
-void register_render_stage(Registry& registry) {
-  StageInfo info;
-  info.name = "render";
-  info.summary =
-      "draws each post as a card (text, entities, photos, quote, counts), a title card and an end "
-      "card, as I420 frames";
-  info.inputs = {{"in", "media"}};
-  info.outputs = {{"out", "frame"}};
-  info.params = {
-      ParamSpec{"size", ParamType::size, "1920x1080",
-                "frame width x height in pixels, both even (1080x1920 for vertical video)"},
-      ParamSpec{"card", ParamType::duration, "3s", "how long each card stays on screen", 0.1, 60.0},
-      ParamSpec{"theme", ParamType::string, "light", "colours of the cards", {}, {}, false,
-                {render::theme_names().begin(), render::theme_names().end()}},
-      ParamSpec{"end_card", ParamType::boolean, "true",
-                "close the video with a card summing up the day (posts, replies, reposts, likes)"},
-  };
-  info.create = [](const Params& params, const RunContext& context) -> std::unique_ptr<Stage> {
-    return std::make_unique<RenderStage>(params, context);
-  };
-  info.concurrency = Concurrency::parallel;
-  registry.add(std::move(info));
+StageInfo render_stage() {
+  return declare_stage<RenderSettings>("render",
+                                       "draws each post as a card (text, entities, photos, quote, counts), a title "
+                                       "card and an end card, as I420 frames")
+      .input(Input<items::MediaPost>{"in"})
+      .output(frames_out)
+      .param("size", &RenderSettings::size, "1920x1080",
+             "frame width x height in pixels, both even (1080x1920 for vertical video)")
+      .unit("pixels")
+      .param("card", &RenderSettings::card, "3s", "how long each card stays on screen").range(0.1, 60.0)
+      .param("theme", &RenderSettings::theme, "light", "colours of the cards")
+      .choices({render::theme_names().begin(), render::theme_names().end()})
+      .param("end_card", &RenderSettings::end_card, "true",
+             "close the video with a card summing up the day (posts, replies, reposts, likes)")
+      .variable("handle", &RenderSettings::handle)
+      .variable("date", &RenderSettings::date)
+      .variable("tz", &RenderSettings::tz)
+      .rule({"size"}, [](const RenderSettings& settings, const RunContext&) -> std::optional<std::string> {
+        const Size size = settings.size;
+        if (size.width % 2 == 0 && size.height % 2 == 0) return std::nullopt;
+        return "size " + std::to_string(size.width) + "x" + std::to_string(size.height) +
+               " must have an even width and height (I420 video); try " + std::to_string(size.width & ~1) + "x" +
+               std::to_string(size.height & ~1);
+      })
+      .rule({}, [](const RenderSettings& settings, const RunContext&) -> std::optional<std::string> {
+        if (settings.tz.empty() || render::is_time_zone(settings.tz)) return std::nullopt;
+        return "the time zone '" + settings.tz + "' is not one this system knows (an IANA name like Europe/Paris)";
+      })
+      // Card buffers are megabytes each and short-lived: see card_memory.hpp.
+      .prepare_process([](const RunContext&) { tune_allocator_for_cards(); })
+      .parallel()
+      .creates<RenderStage>();
 }
 
 }  // namespace pipectl

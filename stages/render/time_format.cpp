@@ -36,6 +36,15 @@ UDate to_udate(std::chrono::sys_seconds time) {
 
 }  // namespace
 
+bool is_time_zone(const std::string& zone) {
+  try {
+    TimeFormatter formatter(zone);
+    return true;
+  } catch (const std::invalid_argument&) {
+    return false;
+  }
+}
+
 TimeFormatter::TimeFormatter(const std::string& zone) {
   zone_.reset(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(zone)));
   // ICU answers an unknown name with the "Etc/Unknown" zone (which behaves as GMT) rather

@@ -16,6 +16,9 @@ U_NAMESPACE_END
 
 namespace pipectl::render {
 
+// Whether ICU knows the IANA zone `zone` (what TimeFormatter needs).
+bool is_time_zone(const std::string& zone);
+
 class TimeFormatter {
  public:
   // `zone` is an IANA name ("Europe/Paris", "UTC"). Throws std::invalid_argument when ICU

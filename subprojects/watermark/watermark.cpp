@@ -10,8 +10,7 @@
 #include "font.hpp"
 #include "items/frame.hpp"
 #include "pipectl/plugin.hpp"
-#include "pipectl/registry.hpp"
-#include "pipectl/stage.hpp"
+#include "pipectl/stage_declaration.hpp"
 
 namespace watermark {
 
@@ -29,31 +28,32 @@ constexpr float box_share = 0.6f;
 
 enum class Corner { top_left, top_right, bottom_left, bottom_right };
 
-Corner parse_corner(const std::string& text) {
-  if (text == "top-left") return Corner::top_left;
-  if (text == "top-right") return Corner::top_right;
-  if (text == "bottom-left") return Corner::bottom_left;
-  if (text == "bottom-right") return Corner::bottom_right;
-  throw std::invalid_argument("corner '" + text +
-                              "' is not one of top-left, top-right, bottom-left, bottom-right");
-}
+struct Settings {
+  std::string text;
+  Corner corner = Corner::bottom_right;
+  double opacity = 0;
+  int scale = 0;
+};
+
+const pipectl::Input<Frame> frames_in{"in"};
+const pipectl::Output<Frame> frames_out{"out"};
 
 std::uint8_t blend(std::uint8_t under, float over, float alpha) {
   return static_cast<std::uint8_t>(std::lround(under + (over - under) * alpha));
 }
 
-class WatermarkStage : public pipectl::Stage {
+class WatermarkStage : public pipectl::StageFor<Frame> {
  public:
-  explicit WatermarkStage(const pipectl::Params& params)
-      : glyphs_(glyphs_for(params.text("text"))),
-        corner_(parse_corner(params.text("corner"))),
-        opacity_(static_cast<float>(params.number("opacity"))),
-        scale_(static_cast<int>(params.integer("scale"))) {}
+  WatermarkStage(const Settings& settings, const pipectl::RunContext&)
+      : glyphs_(glyphs_for(settings.text)),
+        corner_(settings.corner),
+        opacity_(static_cast<float>(settings.opacity)),
+        scale_(settings.scale) {}
 
-  void process(const pipectl::Item& item, pipectl::Emitter& out) override {
-    Frame frame = item.as<Frame>();  // a copy: items are shared read-only
+  void receive(const Frame& given, pipectl::Emitter& out) override {
+    Frame frame = given;  // a copy: items are shared read-only
     stamp(frame);
-    out.emit(pipectl::Item::make(std::move(frame)));
+    frames_out.emit(out, std::move(frame));
   }
 
  private:
@@ -137,30 +137,27 @@ class WatermarkStage : public pipectl::Stage {
   int scale_;
 };
 
-void register_stages(pipectl::Registry& registry) {
-  using pipectl::ParamSpec;
-  using pipectl::ParamType;
-  pipectl::StageInfo info;
-  info.name = "watermark";
-  info.summary = "stamps a line of text, white on a dark box, into a corner of every frame (example plugin)";
-  info.inputs = {{"in", "frame"}};
-  info.outputs = {{"out", "frame"}};
-  info.params = {
-      ParamSpec{"text", ParamType::string, "pipectl",
-                "the text; A-Z (lower case drawn as upper case), 0-9 and .,:-_/!?@#'()+=&% in a 5x7 pixel font"},
-      ParamSpec{"corner", ParamType::string, "bottom-right", "top-left, top-right, bottom-left or bottom-right"},
-      ParamSpec{"opacity", ParamType::number, "0.8",
-                "opacity of the text; the box behind it darkens the frame by 60% of this", 0.0, 1.0},
-      ParamSpec{"scale", ParamType::integer, "4", "size in frame pixels of one pixel of the 5x7 font", 1.0, 16.0},
-  };
-  info.create = [](const pipectl::Params& params, const pipectl::RunContext&) -> std::unique_ptr<pipectl::Stage> {
-    return std::make_unique<WatermarkStage>(params);
-  };
-  registry.add(std::move(info));
+}  // namespace
+
+pipectl::StageInfo watermark_stage() {
+  return pipectl::declare_stage<Settings>(
+             "watermark", "stamps a line of text, white on a dark box, into a corner of every frame (example plugin)")
+      .input(frames_in)
+      .output(frames_out)
+      .param("text", &Settings::text, "pipectl",
+             "the text; A-Z (lower case drawn as upper case), 0-9 and .,:-_/!?@#'()+=&% in a 5x7 pixel font")
+      .param("corner", &Settings::corner, "bottom-right", "which corner of the frame",
+             {{"top-left", Corner::top_left},
+              {"top-right", Corner::top_right},
+              {"bottom-left", Corner::bottom_left},
+              {"bottom-right", Corner::bottom_right}})
+      .param("opacity", &Settings::opacity, "0.8", "opacity of the text; the box behind it darkens the frame by 60% of this")
+      .range(0.0, 1.0)
+      .param("scale", &Settings::scale, "4", "size of one pixel of the 5x7 font").range(1, 16).unit("frame pixels")
+      .creates<WatermarkStage>();
 }
 
-}  // namespace
 
 }  // namespace watermark
 
-PIPECTL_PLUGIN("watermark", "1.0.0", watermark::register_stages)
+PIPECTL_PLUGIN("watermark", "1.0.0", watermark::watermark_stage)

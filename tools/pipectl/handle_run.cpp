@@ -10,8 +10,9 @@
 #include <mutex>
 
 #include "events.hpp"
-#include "mp4_writer.hpp"
+#include "encode/encode.hpp"
 #include "pipectl/executor.hpp"
+#include "pipectl/node_values.hpp"
 
 namespace pipectl::cli {
 
@@ -19,11 +20,17 @@ namespace json = boost::json;
 
 namespace {
 
+}  // namespace
+
+std::map<std::string, std::string> run_defined_variables(const RunPlan& plan, const std::string& handle) {
+  return {{"handle", handle}, {"date", plan.date}, {"tz", plan.tz}, {"out", plan.out}};
+}
+
+namespace {
+
 RunOptions options_for(const RunPlan& plan, const std::string& handle) {
   RunOptions options;
-  options.context.handle = handle;
-  options.context.date = plan.date;
-  options.context.tz = plan.tz;
+  options.context.variables = run_defined_variables(plan, handle);
   options.context.out_dir = plan.out;
   return options;
 }
@@ -118,11 +125,14 @@ std::vector<std::string> handle_outputs(const RunPlan& plan, const std::string& 
   std::vector<std::string> paths;
   RunOptions options = options_for(plan, handle);
   auto variables = run_variables(*plan.graph, options);
+  RunContext context = check_context(*plan.graph, variables);
+  context.out_dir = plan.out;
   for (const auto& node : plan.graph->nodes) {
     const StageInfo* info = plan.registry->find(node.stage);
-    if (node.stage != "encode" || !info) continue;
+    if (!info || !info->writes) continue;
     try {
-      paths.push_back(resolve_params(*plan.graph, node, *info, variables).text("path"));
+      for (auto& path : info->writes(resolve_params(*plan.graph, node, *info, variables), context))
+        paths.push_back(std::move(path));
     } catch (const std::exception&) {
       // A bad value fails the run itself, with its message.
     }
@@ -192,7 +202,7 @@ bool run_handle(const RunPlan& plan, const std::string& handle, int attempt, int
   double video_seconds = 0;
   for (const auto& path : handle_outputs(plan, handle)) {
     outputs.emplace_back(path);
-    video_seconds += encode::video_length_seconds(path).value_or(0);
+    if (path.ends_with(".mp4")) video_seconds += encode::video_length_seconds(path).value_or(0);
   }
   event["outputs"] = std::move(outputs);
   event["seconds"] = seconds;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,11 @@ using EmitEvent = std::function<void(boost::json::object)>;
 bool run_handle(const RunPlan& plan, const std::string& handle, int attempt, int threads,
                 const std::atomic<bool>* cancel, const EmitEvent& emit);
 
-// The files the graph's encode nodes write for `handle`.
+// The files the graph's nodes declare they write for `handle` (StageInfo::writes): the videos
+// and subtitles of encode, and whatever a plugin's sink declares.
 std::vector<std::string> handle_outputs(const RunPlan& plan, const std::string& handle);
+
+// The run variables `pipectl run` defines for `handle`: handle, date, tz, out.
+std::map<std::string, std::string> run_defined_variables(const RunPlan& plan, const std::string& handle);
 
 }  // namespace pipectl::cli

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "builtin.hpp"
+#include "pipectl/node_values.hpp"
 #include "pipectl/plugin_loader.hpp"
 
 namespace pipectl::cli {
@@ -84,11 +85,11 @@ const char* const set_help =
     "                    VALUE is taken as is, a list is written '[a, b, \"c d\"]'\n";
 
 std::optional<Graph> load_checked_graph(const std::string& path, const Registry& registry,
-                                        const std::vector<std::string>& sets) {
+                                        const std::vector<std::string>& sets, const RunVariablesFor& variables_for) {
   try {
     Graph graph = parse_graph_file(path);
     apply_overrides(graph, sets);
-    auto problems = check_graph(graph, registry);
+    auto problems = check_graph(graph, registry, variables_for ? variables_for(graph) : stand_in_run_variables());
     for (const auto& problem : problems) std::cerr << problem << '\n';
     if (!problems.empty()) return std::nullopt;
     return graph;

@@ -1,6 +1,8 @@
 // What every command that reads a graph does first: load the stages, parse, check.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,7 +38,11 @@ extern const char* const set_help;
 // The graph at `path` with `sets` applied in order (a later --set of the same parameter wins),
 // then checked; nullopt after printing every problem to stderr. A problem with a --set is
 // named by the option itself ("--set render.card=soon: error: ...").
+// `variables_for` gives the variables the run will define, once the graph's `set` lines are
+// known; by default the stand-ins of `pipectl check` (stand_in_run_variables).
+using RunVariablesFor = std::function<std::map<std::string, std::string>(const Graph&)>;
 std::optional<Graph> load_checked_graph(const std::string& path, const Registry& registry,
-                                        const std::vector<std::string>& sets = {});
+                                        const std::vector<std::string>& sets = {},
+                                        const RunVariablesFor& variables_for = {});
 
 }  // namespace pipectl::cli

@@ -3,7 +3,6 @@
 #include <csignal>
 #include <iostream>
 
-#include "card_memory.hpp"
 #include "commands.hpp"
 
 extern "C" {
@@ -42,7 +41,6 @@ Exit codes: 0 success, 1 some handle failed (the others are done), 2 usage or gr
 }  // namespace
 
 int main(int argc, char** argv) {
-  pipectl::tune_allocator_for_cards();
   // FFmpeg prints its own complaints about bad images; pipectl reports them per post instead.
   av_log_set_level(AV_LOG_QUIET);  // mjpeg logs a corrupt file as "fatal"
   // Under a file size limit (`ulimit -f`, a batch system's cap), a write past it raises SIGXFSZ,

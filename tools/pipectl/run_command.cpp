@@ -11,7 +11,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
-#include "day_window.hpp"
+#include "fetch/fetch.hpp"
 #include "handle_list.hpp"
 #include "load_graph.hpp"
 #include "pipectl/executor.hpp"
@@ -19,7 +19,7 @@
 #include "shard.hpp"
 #include "supervisor.hpp"
 #include "terminal_view.hpp"
-#include "write_errors.hpp"
+#include "pipectl/write_errors.hpp"
 
 namespace pipectl::cli {
 
@@ -192,13 +192,9 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
   if (parsed.handles.handles().empty())
     return parsed.handles_file ? std::string("the handles file holds no handle (only comments or blank lines)")
                                : std::string("give the handles to run with --handles a,b,c or --handles-file FILE");
-  if (!parsed.date.empty() && !fetch::parse_date(parsed.date))
+  if (!parsed.date.empty() && !fetch::is_date(parsed.date))
     return "--date '" + parsed.date + "' is not a day written YYYY-MM-DD";
-  try {
-    fetch::check_time_zone(parsed.tz);
-  } catch (const std::invalid_argument&) {
-    return "--tz '" + parsed.tz + "' is not an IANA time zone (e.g. UTC, Europe/Paris)";
-  }
+  if (!fetch::is_time_zone(parsed.tz)) return "--tz '" + parsed.tz + "' is not an IANA time zone (e.g. UTC, Europe/Paris)";
   return {};
 }
 
@@ -209,7 +205,7 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
 std::string unwritable_reason(const std::string& folder) {
   const auto probe = std::filesystem::path(folder) / (".pipectl-write-check-" + std::to_string(::getpid()));
   int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return stages::write_error_text(errno);
+  if (fd < 0) return pipectl::write_error_text(errno);
   ::close(fd);
   ::unlink(probe.c_str());
   return {};
@@ -231,12 +227,22 @@ int run_command(const std::vector<std::string>& args) {
   auto loaded = make_registry(arguments.plugins);
   if (!loaded) return exit_usage;
   const Registry& registry = *loaded;
-  auto graph = load_checked_graph(arguments.graph, registry, arguments.sets);
+  // The graph is checked with the variables this run defines (the first handle's), so a value
+  // that every handle would refuse stops the run here, with its file:line, before any work.
+  auto day_of = [&](const Graph& graph) {
+    if (!arguments.date.empty()) return arguments.date;
+    return graph.variables.count("date") ? graph.variables.at("date") : yesterday_utc();
+  };
+  auto graph = load_checked_graph(arguments.graph, registry, arguments.sets, [&](const Graph& graph) {
+    return std::map<std::string, std::string>{{"handle", arguments.handles.handles().front()},
+                                              {"date", day_of(graph)},
+                                              {"tz", arguments.tz},
+                                              {"out", arguments.out}};
+  });
   if (!graph) return exit_usage;
 
-  std::string date = arguments.date;
-  if (date.empty()) date = graph->variables.count("date") ? graph->variables.at("date") : yesterday_utc();
-  if (!fetch::parse_date(date)) {
+  std::string date = day_of(*graph);
+  if (!fetch::is_date(date)) {
     std::cerr << arguments.graph << ": 'set date = " << date << "' is not a date YYYY-MM-DD\n";
     return exit_usage;
   }
@@ -245,7 +251,7 @@ int run_command(const std::vector<std::string>& args) {
   std::filesystem::create_directories(arguments.out, error);
   if (error) {
     std::cerr << "pipectl run: cannot create the output folder " << arguments.out << ": "
-              << stages::write_error_text(error.value()) << '\n';
+              << pipectl::write_error_text(error.value()) << '\n';
     return exit_usage;
   }
   if (auto reason = unwritable_reason(arguments.out); !reason.empty()) {

@@ -20,19 +20,22 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <mutex>
+#include <set>
 #include <optional>
 #include <thread>
 
-#include "api_gate.hpp"
 #include "commands.hpp"
 #include "events.hpp"
 #include "handle_run.hpp"
-#include "mp4_writer.hpp"
+#include "encode/encode.hpp"
+#include "pipectl/node_values.hpp"
+#include "pipectl/temp_files.hpp"
 #include "run_board.hpp"
 #include "status_server.hpp"
 #include "terminal_view.hpp"
-#include "write_errors.hpp"
+#include "pipectl/write_errors.hpp"
 
 namespace pipectl::cli {
 
@@ -181,7 +184,7 @@ class Queue {
  private:
   void remove_leftovers(size_t index, const std::vector<std::string>& outputs) {
     for (const auto& path : outputs) {
-      for (const auto& removed : encode::remove_stale_temp_files(path)) {
+      for (const auto& removed : pipectl::remove_stale_temp_files(path)) {
         auto event = make_event("removed", plan_.handles[index]);
         event["file"] = removed.string();
         reporter_.report(index, event);
@@ -206,7 +209,7 @@ class Queue {
     double seconds = 0;
     for (const auto& path : outputs) {
       paths.emplace_back(path);
-      seconds += encode::video_length_seconds(path).value_or(0);
+      if (path.ends_with(".mp4")) seconds += encode::video_length_seconds(path).value_or(0);
     }
     event["outputs"] = std::move(paths);
     event["video_seconds"] = seconds;
@@ -398,6 +401,22 @@ void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const R
 // threads per process; README "Tests and benchmark" has the current figures.
 int default_jobs() { return cores(); }
 
+// Each stage of the graph does its process-wide setup once, before any handle runs (and before
+// the children are forked, so they inherit it): fetch's shared limit on X API calls, say. The
+// variables are the run's, less the handle; `api_concurrency` carries --api-concurrency.
+void prepare_processes(const RunPlan& plan) {
+  std::map<std::string, std::string> variables = run_defined_variables(plan, "");
+  variables.erase("handle");
+  variables["api_concurrency"] = std::to_string(plan.api_concurrency);
+  RunContext context = check_context(*plan.graph, merge_variables(*plan.graph, variables));
+  context.out_dir = plan.out;
+  std::set<std::string> prepared;
+  for (const auto& node : plan.graph->nodes) {
+    const StageInfo* info = plan.registry->find(node.stage);
+    if (info && info->prepare_process && prepared.insert(info->name).second) info->prepare_process(context);
+  }
+}
+
 int supervise(const RunPlan& plan) {
   std::optional<std::ofstream> log;
   if (!plan.events_path.empty()) {
@@ -406,7 +425,7 @@ int supervise(const RunPlan& plan) {
     if (!*log) {
       const int error = errno;
       std::cerr << "pipectl run: cannot write the events file " << plan.events_path
-                << (error ? ": " + stages::write_error_text(error) : std::string()) << '\n';
+                << (error ? ": " + pipectl::write_error_text(error) : std::string()) << '\n';
       return exit_usage;
     }
   }
@@ -414,8 +433,7 @@ int supervise(const RunPlan& plan) {
   std::optional<StatusServer> server;
   if (!start_status_page(server, plan.status_bind, plan.status_port, board, "run")) return exit_usage;
   if (!plan.shard_line.empty()) std::cout << plan.shard_line << std::endl;
-  // Shared by the children through lock files in the output folder (api_gate.hpp).
-  fetch::configure_api_gate(plan.api_concurrency, std::filesystem::path(plan.out) / ".pipectl" / "api-slots");
+  prepare_processes(plan);
   TerminalView view(plan, board, plan.live_view);
   Reporter reporter(board, view, log ? &*log : nullptr);
   Queue queue(plan, reporter);

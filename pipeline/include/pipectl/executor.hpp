@@ -44,7 +44,7 @@ struct NodeProgress {
 };
 
 struct RunOptions {
-  RunContext context;  // handle, date, tz, out_dir; `warn` is filled by the executor
+  RunContext context;  // variables (handle, date, tz, ...), out_dir; `warn` is filled by the executor
   // Overrides for run variables beyond those in `context` (and the graph's `set` defaults).
   std::map<std::string, std::string> variables;
   // Called as each warning happens, with its kind (for live output and counts); warnings are
@@ -68,8 +68,8 @@ struct RunOptions {
 Params resolve_params(const Graph& graph, const Node& node, const StageInfo& info,
                       const std::map<std::string, std::string>& variables);
 
-// The variables a run binds: the graph's `set` defaults, then handle/date/tz/out from the
-// context, then explicit overrides.
+// The variables a run binds: the graph's `set` defaults, then the context's variables (and
+// `out` from its out_dir), then explicit overrides.
 std::map<std::string, std::string> run_variables(const Graph& graph, const RunOptions& options);
 
 // The graph must have passed check_graph. Never throws for stage failures: they are in the result.

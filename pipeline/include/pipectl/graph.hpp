@@ -76,9 +76,14 @@ Graph parse_graph_file(const std::string& path);  // throws GraphError when unre
 // parameter or a bad value as "--set render.card=soon: error: ...".
 void apply_overrides(Graph& graph, const std::vector<std::string>& sets);
 
+// The variables every `pipectl run` defines, with stand-in values (node_values.cpp).
+std::map<std::string, std::string> stand_in_run_variables();
+
 // Every problem that stops the graph from running, each formatted by format_graph_error;
-// empty when the graph is sound.
-std::vector<std::string> check_graph(const Graph& graph, const Registry& registry);
+// empty when the graph is sound. `run_variables` are those the run defines (the graph's `set`
+// lines come under them): values are checked after substitution, as the run will see them.
+std::vector<std::string> check_graph(const Graph& graph, const Registry& registry,
+                                     const std::map<std::string, std::string>& run_variables = stand_in_run_variables());
 
 // "{handle}" style substitution; unknown variables are left alone and reported by the caller.
 std::string substitute_variables(const std::string& text,

@@ -2,6 +2,7 @@
 // checked when a graph is loaded, read by the stage through typed getters.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -24,11 +25,21 @@ struct ParamSpec {
   std::optional<double> max{};
   bool required = false;
   std::vector<std::string> choices{};  // for string: the only values allowed; empty: any
+  std::string unit{};  // what a number counts, for people: "bytes", "MiB", "pixels", "frames/s"
 };
 
 struct Size {
   int width = 0;
   int height = 0;
+  friend bool operator==(const Size&, const Size&) = default;
+};
+
+// A `duration` parameter's value, as a settings field.
+struct Duration {
+  double seconds = 0;
+  std::chrono::milliseconds milliseconds() const {
+    return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+  }
 };
 
 // Parsers for the value syntax of graph files; each returns nullopt when `text` is not a value

@@ -13,6 +13,7 @@
 
 #include "pipectl/item.hpp"
 #include "pipectl/params.hpp"
+#include "pipectl/ports.hpp"
 #include "pipectl/warn.hpp"
 
 namespace pipectl {
@@ -20,9 +21,10 @@ namespace pipectl {
 // Everything a stage may know about the run it is part of. Paths in `out_dir` are the only
 // place a stage may write to.
 struct RunContext {
-  std::string handle;   // the account this graph instance works for
-  std::string date;     // YYYY-MM-DD, the day in `tz`
-  std::string tz;       // IANA zone name, "UTC" by default
+  // The run's named variables: `pipectl run` defines handle, date, tz and out; a graph's `set`
+  // lines and the command line add others. A stage reads those it declared
+  // (StageDeclaration::variable binds them into its settings).
+  std::map<std::string, std::string> variables;
   std::string out_dir;  // the output folder the user chose
   std::string graph_dir;  // folder of the graph file: relative parameters resolve against it
   // The threads this graph instance may keep busy (filled in by the executor: its pool size).
@@ -41,6 +43,13 @@ struct RunContext {
   // True once the run is being stopped (Ctrl-C, a time-out, another stage failed): a stage in
   // a long wait (a rate limit) should give up instead of sleeping on. May be empty.
   std::function<bool()> cancelled;
+
+  // The variable's value, or an empty string when the run does not define it.
+  const std::string& variable(const std::string& name) const {
+    static const std::string none;
+    auto found = variables.find(name);
+    return found == variables.end() ? none : found->second;
+  }
 };
 
 // Thrown by a stage for one bad item: the item is skipped (or downgraded), the error is
@@ -57,23 +66,14 @@ class ItemError : public std::runtime_error {
   std::string kind_;
 };
 
-// Where a stage sends its output items.
-class Emitter {
- public:
-  virtual ~Emitter() = default;
-  // To every edge that leaves the stage's only output port.
-  virtual void emit(Item item) = 0;
-  // To the edges that leave output port `port`, for stages with several outputs. An emitter
-  // that does not route (a test harness collecting items) may treat every port alike.
-  virtual void emit_to(const std::string& /*port*/, Item item) { emit(std::move(item)); }
-};
-
+// What the executor drives. Stages derive from StageFor<their input item types...> (below),
+// which hands each item to receive() already typed; a source is a StageFor<>.
 class Stage {
  public:
   virtual ~Stage() = default;
   // Sources (stages without inputs) produce all their items here.
   virtual void start(Emitter& /*out*/) {}
-  // One input item; emit zero or more output items.
+  // One input item; emit zero or more output items. StageFor implements it.
   virtual void process(const Item& /*item*/, Emitter& /*out*/) {}
   // The input has ended: flush what is held.
   virtual void finish(Emitter& /*out*/) {}
@@ -83,6 +83,25 @@ class Stage {
   virtual void release_held(Emitter& /*out*/) {}
   // The run is being abandoned (an upstream stage failed): remove temporary files.
   virtual void abort() noexcept {}
+};
+
+// A stage taking items of the types `In` (one receive() override per type). A type that is not
+// among them cannot be read: the mistake is a compile error, not a run-time one.
+template <ItemType... In>
+class StageFor : public Stage, public Receives<In>... {
+ public:
+  void process(const Item& item, Emitter& out) final {
+    if (!(deliver<In>(item, out) || ...))
+      throw std::logic_error("item of type '" + std::string(item.type()) + "' reached a stage that does not take it");
+  }
+
+ private:
+  template <ItemType T>
+  bool deliver(const Item& item, Emitter& out) {
+    if (!item.is<T>()) return false;
+    static_cast<Receives<T>&>(*this).receive(Kept<T>(item), out);
+    return true;
+  }
 };
 
 struct PortSpec {
@@ -101,15 +120,36 @@ enum class Concurrency {
   parallel,
 };
 
-// The one declaration of a stage: everything else (the checker, `pipectl stages`, dot labels)
-// is derived from it.
+// A value `check` refuses: the parameter it is about (empty: the node as a whole) and why.
+struct ParamProblem {
+  std::string param;
+  std::string message;
+};
+
+// What the framework knows of a stage. Stages do not fill it by hand: StageDeclaration
+// (pipectl/stage_declaration.hpp) derives all of it from one declaration, so `pipectl stages`,
+// `check`, `--set`, `dot` and the settings a stage is built with cannot disagree.
 struct StageInfo {
   std::string name;
   std::string summary;
   std::vector<PortSpec> inputs;
   std::vector<PortSpec> outputs;
   std::vector<ParamSpec> params;
+  // The run variables the stage reads (RunContext::variables); a run must define them.
+  std::vector<std::string> variables;
+  // Every problem with these parameters (each already of its declared type) that would stop
+  // create(): ranges, choices, units, rules across parameters. `pipectl check` calls it, with
+  // the variables the run will define, so that run never refuses what check passed.
+  std::function<std::vector<ParamProblem>(const Params&, const RunContext&)> check;
+  // Builds the stage; throws std::invalid_argument for parameters check() refuses.
   std::function<std::unique_ptr<Stage>(const Params&, const RunContext&)> create;
+  // The files a node of this stage leaves when it completes (a sink's products), for the
+  // supervisor: a handle whose files all exist is skipped on a rerun, and temporary files of a
+  // writer that died (pipectl/temp_files.hpp) are removed before it runs again. May be empty.
+  std::function<std::vector<std::string>(const Params&, const RunContext&)> writes;
+  // Process-wide setup, run once by the command before any graph of the run starts (and
+  // before it forks a process per handle): shared limits, allocator settings. May be empty.
+  std::function<void(const RunContext&)> prepare_process;
   Concurrency concurrency = Concurrency::serial;
 };
 

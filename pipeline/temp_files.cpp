@@ -1,4 +1,4 @@
-#include "temp_files.hpp"
+#include "pipectl/temp_files.hpp"
 
 #include <signal.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-namespace pipectl::stages {
+namespace pipectl {
 
 std::filesystem::path temp_path_for(const std::filesystem::path& final_path, std::string_view suffix) {
   static std::atomic<unsigned> counter{0};
@@ -44,4 +44,26 @@ bool process_runs(pid_t pid) {
   return name_end == std::string::npos || name_end + 2 >= line.size() || line[name_end + 2] != 'Z';
 }
 
-}  // namespace pipectl::stages
+std::vector<std::filesystem::path> remove_stale_temp_files(const std::filesystem::path& final_path) {
+  std::vector<std::filesystem::path> removed;
+  std::error_code error;
+  std::filesystem::path folder = final_path.parent_path().empty() ? "." : final_path.parent_path();
+  std::filesystem::directory_iterator entries(folder, error);
+  if (error) return removed;  // no folder yet: nothing left behind
+  const std::string final_name = final_path.filename().string();
+  const std::string marker = final_name + ".part-";
+  for (const auto& entry : entries) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(marker)) continue;
+    // The suffix is whatever follows "<pid>-<n>": ".mp4", ".png", or nothing.
+    size_t end = marker.size();
+    while (end < name.size() && (std::isdigit(static_cast<unsigned char>(name[end])) || name[end] == '-')) ++end;
+    auto pid = temp_file_writer(name, final_name, std::string_view(name).substr(end));
+    if (!pid || !entry.is_regular_file(error)) continue;
+    if (process_runs(*pid)) continue;  // another run is writing it
+    if (std::filesystem::remove(entry.path(), error)) removed.push_back(entry.path());
+  }
+  return removed;
+}
+
+}  // namespace pipectl

@@ -7,7 +7,7 @@
 
 #include <string>
 
-namespace pipectl::stages {
+namespace pipectl {
 
 // The reason for errno `error_number` after a failed write, create or rename:
 //   ENOSPC  "no space left on device (the disk is full)"
@@ -20,4 +20,4 @@ std::string write_error_text(int error_number);
 // Whether `error_number` says the disk or a size limit refused the bytes (ENOSPC, EFBIG, EDQUOT).
 bool is_out_of_room(int error_number);
 
-}  // namespace pipectl::stages
+}  // namespace pipectl

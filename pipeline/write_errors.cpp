@@ -1,10 +1,10 @@
-#include "write_errors.hpp"
+#include "pipectl/write_errors.hpp"
 
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 
-namespace pipectl::stages {
+namespace pipectl {
 
 std::string write_error_text(int error_number) {
   switch (error_number) {
@@ -28,4 +28,4 @@ bool is_out_of_room(int error_number) {
   return error_number == ENOSPC || error_number == EFBIG || error_number == EDQUOT;
 }
 
-}  // namespace pipectl::stages
+}  // namespace pipectl

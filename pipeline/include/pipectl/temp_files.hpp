@@ -1,7 +1,8 @@
 // Temporary files that become a final file by rename: "<final>.part-<pid>-<n><suffix>", named
 // after the writing process so a later run can tell a file whose writer died (SIGKILL, a power
-// cut) from one another process is still writing. Used by encode (videos) and download-media
-// (the picture cache).
+// cut) from one another process is still writing. Part of the SDK: a sink (built in or a
+// plugin) that writes its files this way and declares them (StageInfo::writes) gets its
+// leftovers removed by the supervisor before the handle runs again.
 #pragma once
 
 #include <sys/types.h>
@@ -9,8 +10,9 @@
 #include <filesystem>
 #include <optional>
 #include <string_view>
+#include <vector>
 
-namespace pipectl::stages {
+namespace pipectl {
 
 // "<final>.part-<this pid>-<n><suffix>", n unique within the process (two writers of one final
 // path never share a temporary file).
@@ -24,4 +26,8 @@ std::optional<pid_t> temp_file_writer(std::string_view name, std::string_view fi
 // died too stays a zombie until init reaps it).
 bool process_runs(pid_t pid);
 
-}  // namespace pipectl::stages
+// Removes the temporary files of `final_path` ("<final>.part-<pid>-<n>", any suffix) whose
+// writer no longer runs; returns what it removed. Nothing when the folder does not exist.
+std::vector<std::filesystem::path> remove_stale_temp_files(const std::filesystem::path& final_path);
+
+}  // namespace pipectl
