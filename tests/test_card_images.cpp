@@ -1,4 +1,4 @@
-// Cards as pictures: every sample card (stages/render/card_samples) is drawn and compared with
+// Cards as pictures: every sample card (stages/render/samples/card_samples) is drawn and compared with
 // its reference image in tests/golden/, so a change to what a card looks like shows up as a
 // failing case with the picture of the difference (all but the smallest: see Tolerance). Also: the PNG files themselves, and the
 // real `pipectl contact-sheet` command, checked with ffprobe.

@@ -9,6 +9,7 @@
 #include "support/fixture_graph.hpp"
 #include "support/media_probe.hpp"
 #include "support/paths.hpp"
+#include "support/skip.hpp"
 
 using namespace pipectl;
 namespace fs = std::filesystem;
@@ -342,8 +343,7 @@ TEST_CASE("an output folder or events file that cannot be written is refused at 
   // read-only tmpfs mounted in the command's own mount namespace (support/file_limits).
   SECTION("an output folder that exists but is read-only") {
     if (auto problem = test::own_filesystem_problem(); !problem.empty()) {
-      WARN("SKIPPED: " << problem);
-      return;
+      return test::skip(problem);
     }
     fs::create_directories(out);
     auto result = test::run_command(test::with_own_filesystem(out, "ro", run_line(out, "")));
@@ -355,8 +355,7 @@ TEST_CASE("an output folder or events file that cannot be written is refused at 
   }
   SECTION("an events file in a read-only folder") {
     if (auto problem = test::own_filesystem_problem(); !problem.empty()) {
-      WARN("SKIPPED: " << problem);
-      return;
+      return test::skip(problem);
     }
     const fs::path logs = folder.path() / "logs";
     fs::create_directories(logs);

@@ -42,7 +42,7 @@ Registry registry_with_capture() {
   registry.add(StageInfo{.name = "capture-frames", .summary = "test: keeps frames", .inputs = {{"in", "frame"}},
                          .outputs = {}, .params = {},
                          .create = [](const Params&, const RunContext& context) -> std::unique_ptr<Stage> {
-                           return std::make_unique<CaptureFrames>(context.handle);
+                           return std::make_unique<CaptureFrames>(context.variable("handle"));
                          }});
   return registry;
 }
@@ -62,9 +62,9 @@ TEST_CASE("the demo graph makes a correct video per sample handle, cards in chro
   for (const auto& handle : sample_handles) {
     INFO("handle " << handle);
     RunOptions options;
-    options.context.handle = handle;
-    options.context.date = "2026-11-24";
-    options.context.tz = "UTC";
+    options.context.variables["handle"] = handle;
+    options.context.variables["date"] = "2026-11-24";
+    options.context.variables["tz"] = "UTC";
     options.context.out_dir = out.path().string();
     RunResult result = run_graph(graph, registry, options);
     REQUIRE(result.ok);

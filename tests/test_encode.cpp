@@ -100,8 +100,8 @@ std::unique_ptr<pipectl::Stage> make_stage(const fs::path& output,
                           {"subtitles", "true"},
                           {"repeat", repeat}});
   pipectl::RunContext context;
-  context.handle = "nasa";
-  context.date = "2026-11-24";
+  context.variables["handle"] = "nasa";
+  context.variables["date"] = "2026-11-24";
   context.out_dir = output.parent_path().string();
   context.threads = run_threads;
   context.warn = [&warnings](const std::string& message) { warnings.push_back(message); };

@@ -221,8 +221,8 @@ Registry registry_for(Log& log, std::string* seen_label = nullptr, std::atomic<b
 
 RunOptions options_for(const std::string& handle) {
   RunOptions options;
-  options.context.handle = handle;
-  options.context.date = "2026-11-24";
+  options.context.variables["handle"] = handle;
+  options.context.variables["date"] = "2026-11-24";
   options.context.out_dir = "/tmp/out";
   options.threads = 4;
   return options;

@@ -13,6 +13,7 @@
 #include "stored_pages.hpp"
 #include "support/fixture_graph.hpp"
 #include "support/paths.hpp"
+#include "support/skip.hpp"
 #include "timeline_page.hpp"
 #include "twarc2_file.hpp"
 #include "username.hpp"
@@ -106,8 +107,7 @@ TEST_CASE("the day window follows the time zone, daylight saving included") {
 TEST_CASE("a real X API v2 timeline page parses completely") {
   fs::path shared = test::shared_dir();
   if (shared.empty()) {
-    WARN("SKIPPED: ../shared/reference is absent, the real-payload test cannot run");
-    return;
+    return test::skip("../shared/reference is absent, the real-payload test cannot run");
   }
   std::ifstream in(shared / "reference" / "x-api-v2-payloads" / "users_id_tweets_page.jsonl");
   std::string line;
@@ -618,8 +618,7 @@ TEST_CASE("a twarc2 file: other handles, empty files, error lines, flattened lin
 TEST_CASE("the reference archive and v1.1 tweets read in place") {
   fs::path shared = test::shared_dir();
   if (shared.empty()) {
-    WARN("SKIPPED: ../shared/reference is absent, the real-archive test cannot run");
-    return;
+    return test::skip("../shared/reference is absent, the real-archive test cannot run");
   }
   fs::path archive = shared / "reference" / "twitter-archive-example";
   // A real archive excerpt: data/tweets.js and manifest.js only (so the account comes from
@@ -688,8 +687,7 @@ TEST_CASE("the reference archive and v1.1 tweets read in place") {
 TEST_CASE("real twarc2 captures read in place") {
   fs::path shared = test::shared_dir();
   if (shared.empty()) {
-    WARN("SKIPPED: ../shared/reference is absent, the real-twarc2 test cannot run");
-    return;
+    return test::skip("../shared/reference is absent, the real-twarc2 test cannot run");
   }
   fs::path payloads = shared / "reference" / "x-api-v2-payloads";
   std::vector<std::string> warnings;
@@ -901,8 +899,7 @@ TEST_CASE("reposts are the original post, in the repost's place; select_day coun
 TEST_CASE("the real page's reposts of 2020-04-24 are drawn as the originals, with full texts") {
   fs::path shared = test::shared_dir();
   if (shared.empty()) {
-    WARN("SKIPPED: ../shared/reference is absent, the real-payload test cannot run");
-    return;
+    return test::skip("../shared/reference is absent, the real-payload test cannot run");
   }
   std::vector<std::string> warnings;
   StoredDay stored = read_twarc2((shared / "reference" / "x-api-v2-payloads" / "users_id_tweets_page.jsonl").string(),

@@ -178,9 +178,9 @@ TEST_CASE("a graph with the watermark plugin makes a video stamped in its corner
     REQUIRE(problems.empty());
     fs::path folder = out.path() / (watermark ? "stamped" : "plain");
     RunOptions options;
-    options.context.handle = "bad_next_page";
-    options.context.date = "2026-11-24";
-    options.context.tz = "UTC";
+    options.context.variables["handle"] = "bad_next_page";
+    options.context.variables["date"] = "2026-11-24";
+    options.context.variables["tz"] = "UTC";
     options.context.out_dir = folder.string();
     RunResult result = run_graph(graph, registry, options);
     INFO(result.error);

@@ -19,6 +19,7 @@
 #include "support/json_lines.hpp"
 #include "support/media_probe.hpp"
 #include "support/paths.hpp"
+#include "support/skip.hpp"
 #include "support/slurm_cluster.hpp"
 
 using namespace pipectl;
@@ -115,8 +116,7 @@ std::string task_logs(const fs::path& folder) {
 TEST_CASE("a Slurm array makes every video once; re-submitted it skips; a cancelled task is completed again") {
   std::string why;
   if (!test::SlurmCluster::available(why)) {
-    WARN("SKIPPED: " << why);
-    return;
+    return test::skip(why);
   }
   test::TempDir folder("pipectl-slurm");
   test::SlurmCluster cluster(folder.path() / "cluster");
@@ -186,8 +186,7 @@ TEST_CASE("a Slurm array makes every video once; re-submitted it skips; a cancel
 TEST_CASE("a Slurm array task cancelled mid-encode leaves no partial video; its index submitted again fills the gap") {
   std::string why;
   if (!test::SlurmCluster::available(why)) {
-    WARN("SKIPPED: " << why);
-    return;
+    return test::skip(why);
   }
   const char* plugin = std::getenv("PIPECTL_TEST_STAGES_PLUGIN");
   REQUIRE(plugin);

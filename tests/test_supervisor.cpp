@@ -22,6 +22,7 @@
 #include "support/media_probe.hpp"
 #include "support/json_lines.hpp"
 #include "support/paths.hpp"
+#include "support/skip.hpp"
 
 using namespace pipectl;
 namespace fs = std::filesystem;
@@ -651,8 +652,7 @@ TEST_CASE("a full disk fails the handle whose video it holds, naming the file an
           "[faults]") {
   // The real ENOSPC: the large handle's folder is a 12 KiB tmpfs of the command's own.
   if (auto problem = test::own_filesystem_problem(); !problem.empty()) {
-    WARN("SKIPPED: " << problem);
-    return;
+    return test::skip(problem);
   }
   test::TempDir folder("pipectl-supervisor-enospc");
   fs::path graph = write_graph(folder.path(), test::stored_fixtures());
@@ -712,8 +712,7 @@ void write_dataset_with_picture(const fs::path& dataset, const std::string& hand
 TEST_CASE("the media cache on a full disk: a warning, the picture drawn from memory, nothing half-written",
           "[faults]") {
   if (auto problem = test::own_filesystem_problem(); !problem.empty()) {
-    WARN("SKIPPED: " << problem);
-    return;
+    return test::skip(problem);
   }
   test::TempDir folder("pipectl-supervisor-cache-full");
   const fs::path picture = folder.path() / "pattern.png";

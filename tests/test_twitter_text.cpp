@@ -26,6 +26,7 @@
 
 #include "display_text.hpp"
 #include "support/paths.hpp"
+#include "support/skip.hpp"
 #include "twitter_text.hpp"
 
 using namespace pipectl;
@@ -40,9 +41,8 @@ std::optional<YAML::Node> load_suite(const std::string& file) {
   fs::path shared = test::shared_dir();
   fs::path path = shared.empty() ? fs::path{} : shared / "reference" / "twitter-text-conformance" / file;
   if (path.empty() || !fs::is_regular_file(path)) {
-    WARN("SKIPPED: " << (path.empty() ? "$PIPECTL_SHARED_DIR/reference/twitter-text-conformance/" + file
-                                      : path.string())
-                     << " is absent, the twitter-text conformance test cannot run");
+    test::skip((path.empty() ? "$PIPECTL_SHARED_DIR/reference/twitter-text-conformance/" + file : path.string())
+                   .append(" is absent, the twitter-text conformance test cannot run"));
     return std::nullopt;
   }
   YAML::Node suite = YAML::LoadFile(path.string());

@@ -11,7 +11,7 @@
 namespace pipectl::media {
 
 // The long side, in px, of photo `index` of `post` as a card of `card` size draws it: its cell
-// of the photo grid in the most room the card can give photos (render's card geometry), fitted
+// of the photo grid in the most room the card can give photos (stages/card-layout), fitted
 // with the photo's aspect when the API declared its size. Never more than the photo's own long
 // side (a variant is never larger than the original). 0 for a photo the card does not show.
 int photo_side_on_card(const Size& card, const items::Post& post, std::size_t index);

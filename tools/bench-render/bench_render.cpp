@@ -1,7 +1,7 @@
 // bench-render: how fast cards are drawn, against how long x264 takes to encode one, so a
 // report can say where a card's time goes. Not a test: the figures depend on the machine.
 //
-// Measures, on the sample cards (stages/render/card_samples; by default the script samples,
+// Measures, on the sample cards (stages/render/samples/card_samples; by default the script samples,
 // one text card per script) at 1920x1080:
 //   - render + convert with one thread: CardRenderer::render_post/render_title, then
 //     to_frame (RGBA -> I420), as the render stage does for each card;
