@@ -16,10 +16,11 @@
 // Bumped whenever a public header or an item type changes layout or meaning (a field added,
 // removed or reordered, a virtual function added, a type changed). A plugin built against
 // another version is refused: it would read the wrong bytes.
-#define PIPECTL_PLUGIN_ABI_VERSION 7  // 2: Emitter::emit_to (output ports); 3: RunContext::threads,
+#define PIPECTL_PLUGIN_ABI_VERSION 8  // 2: Emitter::emit_to (output ports); 3: RunContext::threads,
                                       // notify_wait, expect_items; 4: RunContext::cancelled, MediaPost::avatar;
                                       // 5: Frame::caption; 6: ParamSpec::choices; 7: RunContext::warn
-                                      // with kinds (pipectl::Warn), Post::repost
+                                      // with kinds (pipectl::Warn), Post::repost;
+                                      // 8: StageInfo::origin
 
 #define PIPECTL_PLUGIN_STRINGIFY_(x) #x
 #define PIPECTL_PLUGIN_STRINGIFY(x) PIPECTL_PLUGIN_STRINGIFY_(x)

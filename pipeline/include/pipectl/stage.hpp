@@ -111,6 +111,8 @@ struct StageInfo {
   std::vector<ParamSpec> params;
   std::function<std::unique_ptr<Stage>(const Params&, const RunContext&)> create;
   Concurrency concurrency = Concurrency::serial;
+  // Filled by the plugin loader: the plugin file the stage came from; empty for built-in stages.
+  std::string origin;
 };
 
 }  // namespace pipectl
