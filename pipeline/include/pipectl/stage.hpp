@@ -112,7 +112,7 @@ struct StageInfo {
   std::function<std::unique_ptr<Stage>(const Params&, const RunContext&)> create;
   Concurrency concurrency = Concurrency::serial;
   // Filled by the plugin loader: the plugin file the stage came from; empty for built-in stages.
-  std::string origin;
+  std::string origin{};
 };
 
 }  // namespace pipectl
