@@ -61,7 +61,8 @@ std::vector<std::string> check_graph(const Graph& graph, const Registry& registr
     if (!info) {
       errors.push_back(format_graph_error(graph, node.stage_location,
           "unknown stage '" + node.stage + "'" + suggestion(node.stage, registry.names()) +
-              "; 'pipectl stages' lists them"));
+              "; 'pipectl stages' lists the known ones. A plugin's stage needs its plugin loaded: "
+              "give --plugin FILE, or name the file or its folder in PIPECTL_PLUGIN_PATH"));
       continue;
     }
     std::vector<std::string> param_names;
@@ -96,27 +97,26 @@ std::vector<std::string> check_graph(const Graph& graph, const Registry& registr
   for (const auto& edge : graph.edges) {
     const Node* from = graph.find(edge.from);
     const Node* to = graph.find(edge.to);
-    bool known = true;
     for (const auto& [name, node] : {std::pair{edge.from, from}, std::pair{edge.to, to}}) {
-      if (!node) {
+      if (!node)
         errors.push_back(format_graph_error(graph, edge.location,
             "unknown node '" + name + "'" + suggestion(name, node_names)));
-        known = false;
-      }
     }
-    if (!known) continue;
-    successors[edge.from].push_back(edge.to);
-    const StageInfo* from_info = registry.find(from->stage);
-    const StageInfo* to_info = registry.find(to->stage);
-    if (!from_info || !to_info) continue;
-    const PortSpec* out = resolve_port(graph, edge, *from, from_info->outputs, edge.from_port, "output", errors);
-    const PortSpec* in = resolve_port(graph, edge, *to, to_info->inputs, edge.to_port, "input", errors);
-    if (!out || !in) continue;
-    if (out->item_type != in->item_type)
+    if (from && to) successors[edge.from].push_back(edge.to);
+    // Each end is resolved on its own: an end at an unknown node, at a node of an unknown stage
+    // or naming no port is reported once, and the other end still counts as connected, so one
+    // mistake makes one error (not also "input ... is not connected" downstream).
+    const StageInfo* from_info = from ? registry.find(from->stage) : nullptr;
+    const StageInfo* to_info = to ? registry.find(to->stage) : nullptr;
+    const PortSpec* out =
+        from_info ? resolve_port(graph, edge, *from, from_info->outputs, edge.from_port, "output", errors) : nullptr;
+    const PortSpec* in =
+        to_info ? resolve_port(graph, edge, *to, to_info->inputs, edge.to_port, "input", errors) : nullptr;
+    if (out && in && out->item_type != in->item_type)
       errors.push_back(format_graph_error(graph, edge.location,
           "'" + edge.from + "." + out->name + "' gives " + out->item_type + " items but '" + edge.to +
               "." + in->name + "' takes " + in->item_type + " items"));
-    if (!fed_inputs[edge.to].insert(in->name).second)
+    if (in && !fed_inputs[edge.to].insert(in->name).second)
       errors.push_back(format_graph_error(graph, edge.location,
           "input '" + edge.to + "." + in->name + "' is already connected; an input takes one edge"));
   }

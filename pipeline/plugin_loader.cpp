@@ -87,7 +87,11 @@ LoadedPlugin load_plugin(const std::string& path, Registry& registry) {
                         "rename the plugin's stage or load only one of the two");
     }
   }
-  for (const StageInfo* stage : own.all()) registry.add(*stage);
+  for (const StageInfo* stage : own.all()) {
+    StageInfo added = *stage;
+    added.origin = path;  // for `pipectl stages`; whatever the plugin itself set is overwritten
+    registry.add(std::move(added));
+  }
   return loaded;
 }
 

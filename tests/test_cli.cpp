@@ -73,6 +73,8 @@ TEST_CASE("check reports graph errors with file:line:column; stages lists the bu
     CHECK(stages.output.find(name) != std::string::npos);
   auto one = run_pipectl("stages encode");
   CHECK(one.output.find("preset : string = veryfast") != std::string::npos);
+  CHECK(one.output.find("encode - ") == 0);
+  CHECK(one.output.find("\n  from: built in\n") != std::string::npos);
   CHECK(one.output.find("runs: serial") != std::string::npos);
   CHECK(run_pipectl("stages render").output.find("runs: parallel") != std::string::npos);
   CHECK(run_pipectl("stages encoder").output.find("did you mean 'encode'") != std::string::npos);
@@ -258,6 +260,7 @@ TEST_CASE("stages --plugin lists the plugin's stage; PIPECTL_PLUGIN_PATH does th
   CHECK(all.exit_code == 0);
   CHECK(all.output.find("watermark - stamps a line of text") != std::string::npos);
   CHECK(all.output.find("encode - ") != std::string::npos);  // the built-ins are still listed
+  CHECK(all.output.find("(example plugin)\n  from: " + plugin + "\n") != std::string::npos);
   CHECK(run_pipectl("stages").output.find("watermark") == std::string::npos);
 
   auto from_env = test::run_command("PIPECTL_PLUGIN_PATH=" + test::shell_quote(plugin) + " " +
@@ -266,6 +269,7 @@ TEST_CASE("stages --plugin lists the plugin's stage; PIPECTL_PLUGIN_PATH does th
   CHECK(from_env.exit_code == 0);
   CHECK(from_env.output.find("corner : string = bottom-right") != std::string::npos);
   CHECK(from_env.output.find("scale : integer = 4  [1, 16]") != std::string::npos);
+  CHECK(from_env.output.find("  from: " + plugin + "\n") != std::string::npos);
   // The same file from PIPECTL_PLUGIN_PATH and --plugin is loaded once, not refused as a duplicate.
   auto both = test::run_command("PIPECTL_PLUGIN_PATH=" + test::shell_quote(plugin) + " " +
                                 test::shell_quote(pipectl_binary()) + " stages watermark --plugin=" +
@@ -297,6 +301,10 @@ TEST_CASE("a plugin that cannot be loaded is a usage error naming the file; with
   auto unknown = run_pipectl("check " + test::shell_quote(graph.string()));
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.output.find("unknown stage 'watermark'") != std::string::npos);
+  CHECK(unknown.output.find("give --plugin FILE, or name the file or its folder in PIPECTL_PLUGIN_PATH") !=
+        std::string::npos);
+  // One unknown stage, one error: the nodes around it are still connected.
+  CHECK(unknown.output.find(": error: ") == unknown.output.rfind(": error: "));
   CHECK(run_pipectl("check " + test::shell_quote(graph.string()) + " --plugin " + test::shell_quote(plugin)).exit_code ==
         0);
   auto run = run_pipectl("run " + test::shell_quote(graph.string()) + " --plugin " + test::shell_quote(plugin) +

@@ -133,6 +133,18 @@ TEST_CASE("the checker finds every kind of mistake and suggests names") {
   CHECK(has(check(""), "the graph has no nodes"));
 }
 
+TEST_CASE("an unknown stage is one error, saying how to load a plugin's stage") {
+  // Its edges still connect the known nodes' ports: no "input 'c.in' is not connected" besides.
+  auto errors = check("node a : source\nnode m : marker\nnode c : sink path=x\na -> m -> c\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("t.graph:2:10: error: unknown stage 'marker'") == 0);
+  CHECK(errors[0].find("--plugin FILE") != std::string::npos);
+  CHECK(errors[0].find("PIPECTL_PLUGIN_PATH") != std::string::npos);
+  // The same when the unknown stage is where the graph starts or ends.
+  CHECK(check("node s : sorcerer\nnode b : painter\nnode c : sink path=x\ns -> b -> c\n").size() == 1);
+  CHECK(check("node a : source\nnode b : painter\nnode k : sinker\na -> b -> k\n").size() == 1);
+}
+
 TEST_CASE("variables substitute by name and leave unknown ones alone") {
   std::map<std::string, std::string> variables{{"handle", "nasa"}, {"date", "2026-11-24"}};
   CHECK(substitute_variables("{out}/{handle}/{date}.mp4", variables) == "{out}/nasa/2026-11-24.mp4");

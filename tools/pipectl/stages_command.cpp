@@ -9,6 +9,7 @@ namespace {
 
 void print_stage(const StageInfo& info) {
   std::cout << info.name << " - " << info.summary << '\n';
+  std::cout << "  from: " << (info.origin.empty() ? "built in" : info.origin) << '\n';
   auto ports = [](const char* title, const std::vector<PortSpec>& list) {
     std::cout << "  " << title << ":";
     if (list.empty()) std::cout << " none";
@@ -44,8 +45,8 @@ int stages_command(const std::vector<std::string>& given) {
   for (const auto& arg : given)
     if (arg == "--help" || arg == "-h") {
       std::cout << "Usage: pipectl stages [NAME] [--plugin FILE]...\n\n"
-                   "Lists every stage (built in, and from plugins) with its ports and parameters, or one\n"
-                   "stage. Reads nothing but the plugins; writes to stdout.\n\n"
+                   "Lists every stage (built in, and from plugins) with the plugin file it came from, its\n"
+                   "ports and parameters, or one stage. Reads nothing but the plugins; writes to stdout.\n\n"
                 << plugin_help
                 << "\nExit codes: 0 listed, 2 no such stage (or bad usage, or a plugin could not be loaded).\n";
       return exit_ok;

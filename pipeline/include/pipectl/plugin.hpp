@@ -25,7 +25,7 @@
                                       // 5: Frame::caption; 6: ParamSpec::choices; 7: RunContext::warn
                                       // with kinds (pipectl::Warn), Post::repost; 8: stage declarations
                                       // (StageInfo::variables/check/writes/prepare_process, RunContext::variables
-                                      // instead of handle/date/tz, ParamSpec::unit, typed ports)
+                                      // instead of handle/date/tz, ParamSpec::unit, typed ports, StageInfo::origin)
 
 #define PIPECTL_PLUGIN_STRINGIFY_(x) #x
 #define PIPECTL_PLUGIN_STRINGIFY(x) PIPECTL_PLUGIN_STRINGIFY_(x)

@@ -151,6 +151,8 @@ struct StageInfo {
   // before it forks a process per handle): shared limits, allocator settings. May be empty.
   std::function<void(const RunContext&)> prepare_process;
   Concurrency concurrency = Concurrency::serial;
+  // Filled by the plugin loader: the plugin file the stage came from; empty for built-in stages.
+  std::string origin{};
 };
 
 }  // namespace pipectl
