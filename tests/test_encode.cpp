@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "builtin.hpp"
+#include "encode.hpp"
 #include "encode_stage.hpp"
 #include "items/frame.hpp"
 #include "mp4_writer.hpp"
@@ -88,7 +89,7 @@ std::unique_ptr<pipectl::Stage> make_stage(const fs::path& output,
                                            const std::string& reorder = "16",
                                            const std::string& repeat = "skip", int run_threads = 0) {
   pipectl::Registry registry;
-  pipectl::register_encode_stage(registry);
+  registry.add(pipectl::encode_stage());
   const pipectl::StageInfo* info = registry.find("encode");
   REQUIRE(info != nullptr);
   pipectl::Params params({{"path", output.string()},
@@ -149,7 +150,7 @@ void check_video(const fs::path& file, int width, int height, long frames) {
 
 TEST_CASE("encode: declaration", "[encode]") {
   pipectl::Registry registry;
-  pipectl::register_encode_stage(registry);
+  registry.add(pipectl::encode_stage());
   const pipectl::StageInfo* info = registry.find("encode");
   REQUIRE(info != nullptr);
   CHECK(!info->summary.empty());
@@ -429,7 +430,7 @@ TEST_CASE("encode: bad frames are item errors", "[encode][errors]") {
 TEST_CASE("encode: a path outside the output folder is refused", "[encode][files]") {
   TempDir dir;
   pipectl::Registry registry;
-  pipectl::register_encode_stage(registry);
+  registry.add(pipectl::encode_stage());
   pipectl::RunContext context;
   context.out_dir = (dir.path() / "out").string();
   auto params = [&](const std::string& path) {
@@ -496,7 +497,7 @@ TEST_CASE("encode: the length of a video, as libavformat reads it", "[encode][wr
 }
 
 TEST_CASE("encode: a writer's temporary name is told from the final file and from look-alikes", "[encode][files]") {
-  using pipectl::pipectl::temp_file_writer;
+  using pipectl::temp_file_writer;
   CHECK(temp_file_writer("2026-11-24.mp4.part-123-4.mp4", "2026-11-24.mp4", ".mp4") == 123);
   CHECK(temp_file_writer("abc.part-7-0", "abc") == 7);
   for (const char* name : {"2026-11-24.mp4", "2026-11-24.mp4.part-.mp4", "2026-11-24.mp4.part-1-.mp4",
@@ -545,7 +546,7 @@ TEST_CASE("encode: WebVTT subtitles beside the video, a cue per card, read back 
 TEST_CASE("encode: subtitles=false writes the video only", "[encode][subtitles]") {
   TempDir dir;
   pipectl::Registry registry;
-  pipectl::register_encode_stage(registry);
+  registry.add(pipectl::encode_stage());
   const pipectl::StageInfo* info = registry.find("encode");
   REQUIRE(info != nullptr);
   pipectl::Params params({{"path", (dir.path() / "quiet.mp4").string()}, {"fps", "30"}, {"preset", "ultrafast"},
@@ -876,13 +877,13 @@ TEST_CASE("encode: a video past the file size limit fails naming the file and th
 }
 
 TEST_CASE("encode: write errors say that the disk is full or a size limit was hit", "[encode][files][faults]") {
-  using pipectl::pipectl::write_error_text;
+  using pipectl::write_error_text;
   CHECK(write_error_text(ENOSPC) == "no space left on device (the disk is full)");
   CHECK_THAT(write_error_text(EFBIG), Catch::StartsWith("file size limit exceeded (RLIMIT_FSIZE"));
   CHECK(write_error_text(EDQUOT) == "disk quota exceeded");
   CHECK(write_error_text(EROFS) == "read-only file system");
   CHECK(write_error_text(EACCES) == "permission denied");  // the rest: strerror, lower case
-  CHECK(pipectl::pipectl::is_out_of_room(ENOSPC));
-  CHECK(pipectl::pipectl::is_out_of_room(EFBIG));
-  CHECK_FALSE(pipectl::pipectl::is_out_of_room(EACCES));
+  CHECK(pipectl::is_out_of_room(ENOSPC));
+  CHECK(pipectl::is_out_of_room(EFBIG));
+  CHECK_FALSE(pipectl::is_out_of_room(EACCES));
 }

@@ -455,6 +455,13 @@ TEST_CASE("filter: an unknown kind in keep is refused, naming it and the kinds t
   CHECK(problems[0].message.find("replies, reposts, quotes, media, own") != std::string::npos);
 }
 
+TEST_CASE("filter: every unknown kind of a list is named in one problem", "[filter][check]") {
+  const auto problems = problems_of({{"drop", "[retweets, own, threads]"}});
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].message.find("'retweets', 'threads' are not kinds of post") != std::string::npos);
+}
+
 TEST_CASE("filter: a kind in both keep and drop is refused", "[filter][check]") {
   // Every post kept for being of that kind would be dropped for the same reason.
   const auto problems = problems_of({{"keep", "[own, replies]"}, {"drop", "[media, replies]"}});
@@ -473,6 +480,15 @@ TEST_CASE("filter: a language that is not a 2 or 3 letter code is refused", "[fi
     CHECK(problems[0].message.find(std::string("'") + bad + "'") != std::string::npos);
     CHECK(problems[0].message.find("und") != std::string::npos);
   }
+}
+
+TEST_CASE("filter: every bad language of the list is named in one problem", "[filter][check]") {
+  const auto problems = problems_of({{"languages", "[english, fr, deutsch]"}});
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].message.find("'english'") != std::string::npos);
+  CHECK(problems[0].message.find("'deutsch'") != std::string::npos);
+  CHECK(problems[0].message.find("'fr'") == std::string::npos);
 }
 
 TEST_CASE("filter: a language tag with a region is refused with its language to write instead", "[filter][check]") {
@@ -516,18 +532,21 @@ namespace json = boost::json;
 
 const char* const sample_day = "2026-11-24";
 
+fs::path sample_data() { return test::source_dir() / "data" / "sample"; }
+
 // What a handle's stored pages hold for the sample day in UTC, read with Boost.JSON rather than
-// with fetch's reader: the posts, and the handle's own ones (no referenced_tweets of any type:
-// neither a reply, a repost nor a quote).
+// with fetch's reader: the posts, the handle's own ones (no referenced_tweets of any type:
+// neither a reply, a repost nor a quote), and the posts of each language X detected.
 struct SampleCounts {
   int posts = 0;
   int own = 0;
+  std::map<std::string, int> languages;
 };
 
 SampleCounts sample_counts(const std::string& handle) {
   SampleCounts counts;
   const std::string day_prefix = std::string(sample_day) + "T";
-  for (const auto& entry : fs::directory_iterator(test::source_dir() / "data" / "sample" / handle / "pages")) {
+  for (const auto& entry : fs::directory_iterator(sample_data() / handle / "pages")) {
     std::ifstream in(entry.path());
     const std::string text((std::istreambuf_iterator<char>(in)), {});
     const json::value page = json::parse(text);
@@ -539,6 +558,7 @@ SampleCounts sample_counts(const std::string& handle) {
       ++counts.posts;
       const json::value* references = object.if_contains("referenced_tweets");
       if (!references || references->as_array().empty()) ++counts.own;
+      if (const json::value* lang = object.if_contains("lang")) ++counts.languages[std::string(lang->as_string())];
     }
   }
   return counts;
@@ -546,6 +566,35 @@ SampleCounts sample_counts(const std::string& handle) {
 
 test::CommandResult run_pipectl(const std::string& arguments) {
   return test::run_command(test::shell_quote(test::pipectl_binary()) + " " + arguments);
+}
+
+// Writes `folder`/<name>.graph: fetch (with `fetch_params`), then a filter node `only` with
+// `filter_params` (none: no filter node), then small short cards to {out}/{handle}/{date}.mp4.
+fs::path write_graph(const fs::path& folder, const std::string& name, const std::string& fetch_params,
+                     const std::string& filter_params) {
+  const fs::path graph = folder / (name + ".graph");
+  std::ofstream file(graph);
+  file << "node fetch : fetch " << fetch_params << "\n";
+  if (!filter_params.empty()) file << "node only : filter " << filter_params << "\n";
+  file << "node media : download-media\n"
+          "node render : render size=320x180 card=1s\n"
+          "node encode : encode path=\"{out}/{handle}/{date}.mp4\"\n"
+       << (filter_params.empty() ? "fetch -> media" : "fetch -> only -> media") << " -> render -> encode\n";
+  return graph;
+}
+
+// A path as a graph file writes a value: in double quotes (the test paths hold none).
+std::string graph_quoted(const fs::path& path) {
+  std::string text = "\"";
+  return text.append(path.string()).append("\"");
+}
+
+std::string stored_sample() { return "source=stored dir=" + graph_quoted(sample_data()); }
+
+// Runs `graph` for `handles` on the sample day; the output folder is `out`.
+test::CommandResult run_graph(const fs::path& graph, const std::string& handles, const fs::path& out) {
+  return run_pipectl("run " + test::shell_quote(graph.string()) + " --handles " + handles + " --date " + sample_day +
+                     " --tz UTC --plain --out " + test::shell_quote(out.string()));
 }
 
 std::string read_text(const fs::path& file) {
@@ -559,8 +608,18 @@ std::size_t count_of(const std::string& text, const std::string& part) {
   return count;
 }
 
-// A card of 1 s at 30 frames/s (the encoder's default rate): the title card, one per kept
-// post, the end card; one subtitle cue each.
+fs::path video_of(const fs::path& out, const std::string& handle) {
+  return out / handle / (std::string(sample_day) + ".mp4");
+}
+
+// The cards in `video`: 1 s each at 30 frames/s (the encoder's default rate).
+long cards_in(const fs::path& video) {
+  REQUIRE(fs::exists(video));
+  return test::probe_video(video).frames / 30;
+}
+
+// A card of 1 s at 30 frames/s: the title card, one per kept post, the end card; one subtitle
+// cue each.
 void check_video_of(const fs::path& video, int posts) {
   INFO(video.string() << ": " << posts << " posts");
   REQUIRE(fs::exists(video));
@@ -584,25 +643,24 @@ void check_video_of(const fs::path& video, int posts) {
 
 TEST_CASE("filter: a graph keeping only the handle's own posts makes videos of just those", "[filter][graph]") {
   test::TempDir folder("pipectl-filter");
+  // The node as a user names it in a graph of their own.
   const fs::path graph = folder.path() / "only-own.graph";
-  std::ofstream(graph) << "node fetch : fetch source=stored dir=\"" << (test::source_dir() / "data" / "sample").string()
-                       << "\"\n"
+  std::ofstream(graph) << "node fetch : fetch " << stored_sample()
+                       << "\n"
                           "node only_own : filter keep=[own]\n"
                           "node media : download-media\n"
                           "node render : render size=320x180 card=1s\n"
                           "node encode : encode path=\"{out}/{handle}/{date}.mp4\"\n"
                           "fetch -> only_own -> media -> render -> encode\n";
   const fs::path out = folder.path() / "out";
-  const auto result = run_pipectl("run " + test::shell_quote(graph.string()) +
-                                  " --handles orbit_daily,sakura_lab,noor_souk --date " + sample_day +
-                                  " --tz UTC --plain --out " + test::shell_quote(out.string()));
+  const auto result = run_graph(graph, "orbit_daily,sakura_lab,noor_souk", out);
   INFO(result.output);
   REQUIRE(result.exit_code == 0);
   for (const char* handle : {"orbit_daily", "sakura_lab", "noor_souk"}) {
     const SampleCounts counts = sample_counts(handle);
     INFO(handle << ": " << counts.posts << " posts in the day, " << counts.own << " of them its own");
     REQUIRE(counts.posts > 0);
-    check_video_of(out / handle / (std::string(sample_day) + ".mp4"), counts.own);
+    check_video_of(video_of(out, handle), counts.own);
   }
   // The sample data must give the filter something to leave out, or this test proves little.
   CHECK(sample_counts("orbit_daily").own < sample_counts("orbit_daily").posts);
@@ -621,15 +679,43 @@ TEST_CASE("filter: graphs/own-posts.graph checks and runs as shipped", "[filter]
                                " --set render.card=1s --out " + test::shell_quote(out.path().string()));
   INFO(run.output);
   REQUIRE(run.exit_code == 0);
-  check_video_of(out.path() / "orbit_daily" / (std::string(sample_day) + ".mp4"), sample_counts("orbit_daily").own);
+  check_video_of(video_of(out.path(), "orbit_daily"), sample_counts("orbit_daily").own);
+}
+
+TEST_CASE("filter: the language X detected reaches the filter from stored API pages", "[filter][graph]") {
+  // noor_souk writes in Arabic and in Hindi: the v2 pages' `lang` tells them apart.
+  const SampleCounts counts = sample_counts("noor_souk");
+  const int hindi = counts.languages.count("hi") ? counts.languages.at("hi") : 0;
+  REQUIRE(hindi > 0);
+  REQUIRE(hindi < counts.posts);
+  test::TempDir folder("pipectl-filter");
+  const auto result = run_graph(write_graph(folder.path(), "hindi", stored_sample(), "languages=[hi]"), "noor_souk",
+                                folder.path() / "out");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  check_video_of(video_of(folder.path() / "out", "noor_souk"), hindi);
+}
+
+TEST_CASE("filter: the language X detected reaches the filter from an X archive", "[filter][graph]") {
+  // The archive's tweets (v1.1 objects) are all "en": languages=[en] keeps what the unfiltered
+  // graph shows, languages=[fr] nothing. Its fixture skips two bad tweets with a warning, so
+  // the exit code is not 0; the videos are made all the same.
+  test::TempDir folder("pipectl-filter");
+  const std::string archive =
+      "source=archive archive=" + graph_quoted(test::source_dir() / "tests" / "fixtures" / "archive" / "harbor_notes");
+  const fs::path all = folder.path() / "all", english = folder.path() / "en", french = folder.path() / "fr";
+  INFO(run_graph(write_graph(folder.path(), "all", archive, ""), "harbor_notes", all).output);
+  INFO(run_graph(write_graph(folder.path(), "en", archive, "languages=[en]"), "harbor_notes", english).output);
+  INFO(run_graph(write_graph(folder.path(), "fr", archive, "languages=[fr]"), "harbor_notes", french).output);
+  const long unfiltered = cards_in(video_of(all, "harbor_notes"));
+  REQUIRE(unfiltered > 2);
+  CHECK(cards_in(video_of(english, "harbor_notes")) == unfiltered);
+  CHECK(cards_in(video_of(french, "harbor_notes")) == 2);  // the title and end cards
 }
 
 TEST_CASE("filter: pipectl check names an unknown kind in a graph", "[filter][graph]") {
   test::TempDir folder("pipectl-filter");
-  const fs::path graph = folder.path() / "typo.graph";
-  std::ofstream(graph) << "node fetch : fetch source=stored dir=\"" << (test::source_dir() / "data" / "sample").string()
-                       << "\"\nnode only : filter keep=[owm]\nnode media : download-media\n"
-                          "node render : render\nnode encode : encode\nfetch -> only -> media -> render -> encode\n";
+  const fs::path graph = write_graph(folder.path(), "typo", stored_sample(), "keep=[owm]");
   const auto result = run_pipectl("check " + test::shell_quote(graph.string()));
   INFO(result.output);
   CHECK(result.exit_code == 2);
@@ -643,6 +729,7 @@ TEST_CASE("filter: pipectl stages lists the filter and its parameters", "[filter
   const auto one = run_pipectl("stages filter");
   INFO(one.output);
   CHECK(one.exit_code == 0);
-  for (const char* param : {"drop", "keep", "languages", "match", "exclude"}) CHECK(one.output.find(param) != std::string::npos);
+  for (const char* param : {"drop", "keep", "languages", "match", "exclude"})
+    CHECK(one.output.find(param) != std::string::npos);
   CHECK(one.output.find("runs: serial") != std::string::npos);
 }

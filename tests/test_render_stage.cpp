@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "builtin.hpp"
+#include "render.hpp"
 #include "card_geometry.hpp"
 #include "card_renderer.hpp"
 #include "card_samples.hpp"
@@ -38,7 +38,7 @@ namespace fs = std::filesystem;
 
 TEST_CASE("the render stage emits a title card, then one frame per post", "[render][stage]") {
   Registry registry;
-  register_render_stage(registry);
+  registry.add(render_stage());
   const StageInfo* info = registry.find("render");
   REQUIRE(info);
   REQUIRE(info->inputs.size() == 1);
@@ -142,7 +142,7 @@ TEST_CASE("the render stage emits a title card, then one frame per post", "[rend
 
 TEST_CASE("a day's captions and end card count own posts and reposts apart", "[render][stage][repost]") {
   Registry registry;
-  register_render_stage(registry);
+  registry.add(render_stage());
   const StageInfo* info = registry.find("render");
   REQUIRE(info);
   std::map<std::string, std::string> values;

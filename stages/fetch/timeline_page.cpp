@@ -363,6 +363,9 @@ void become_original(Post& repost, Post original, const PostProblems& original_p
   original.repost = items::Repost{repost.author, original.id, original.created_at};
   original.id = repost.id;
   original.created_at = repost.created_at;
+  // The card shows the original's text, so its language; X gives a repost the same one, which
+  // stands in when the source left the original's out (v1.1 archives do).
+  if (original.lang.empty()) original.lang = std::move(repost.lang);
   problems.merge(original_problems, "the reposted post " + original_id + ": ");
   repost = std::move(original);
 }

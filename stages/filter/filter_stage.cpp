@@ -33,14 +33,19 @@ struct FilterSettings {
 const Input<items::Post> posts_in{"in"};
 const Output<items::Post> posts_out{"out"};
 
-// The first name in `names` that is not a post kind, said with the kinds there are.
+// The names in `names` that are not post kinds, said with the kinds there are.
 std::optional<std::string> unknown_kind(const std::vector<std::string>& names) {
+  std::string unknown;
+  int count = 0;
   for (const auto& name : names)
     if (!filter::post_kind_named(name)) {
-      std::string message = "'";
-      return message.append(name).append("' is not a kind of post; the kinds are ").append(filter::post_kind_list());
+      if (count++ > 0) unknown.append(", ");
+      unknown.append("'").append(name).append("'");
     }
-  return std::nullopt;
+  if (count == 0) return std::nullopt;
+  return unknown.append(count == 1 ? " is not a kind of post" : " are not kinds of post")
+      .append("; the kinds are ")
+      .append(filter::post_kind_list());
 }
 
 // `names` passed unknown_kind (a rule of the declaration).
@@ -155,9 +160,15 @@ StageInfo filter_stage() {
             })
       .rule({"languages"},
             [](const FilterSettings& settings, const RunContext&) -> std::optional<std::string> {
+              // Every bad code at once: a list is often typed in one go.
+              std::string problems;
               for (const auto& code : settings.languages)
-                if (auto problem = filter::language_code_problem(code)) return problem;
-              return std::nullopt;
+                if (auto problem = filter::language_code_problem(code)) {
+                  if (!problems.empty()) problems.append("; ");
+                  problems.append(*problem);
+                }
+              if (problems.empty()) return std::nullopt;
+              return problems;
             })
       .rule({"match"},
             [](const FilterSettings& settings, const RunContext&) -> std::optional<std::string> {

@@ -136,20 +136,20 @@ struct StageInfo {
   std::vector<PortSpec> outputs;
   std::vector<ParamSpec> params;
   // The run variables the stage reads (RunContext::variables); a run must define them.
-  std::vector<std::string> variables;
+  std::vector<std::string> variables{};
   // Every problem with these parameters (each already of its declared type) that would stop
   // create(): ranges, choices, units, rules across parameters. `pipectl check` calls it, with
   // the variables the run will define, so that run never refuses what check passed.
-  std::function<std::vector<ParamProblem>(const Params&, const RunContext&)> check;
+  std::function<std::vector<ParamProblem>(const Params&, const RunContext&)> check{};
   // Builds the stage; throws std::invalid_argument for parameters check() refuses.
   std::function<std::unique_ptr<Stage>(const Params&, const RunContext&)> create;
   // The files a node of this stage leaves when it completes (a sink's products), for the
   // supervisor: a handle whose files all exist is skipped on a rerun, and temporary files of a
   // writer that died (pipectl/temp_files.hpp) are removed before it runs again. May be empty.
-  std::function<std::vector<std::string>(const Params&, const RunContext&)> writes;
+  std::function<std::vector<std::string>(const Params&, const RunContext&)> writes{};
   // Process-wide setup, run once by the command before any graph of the run starts (and
   // before it forks a process per handle): shared limits, allocator settings. May be empty.
-  std::function<void(const RunContext&)> prepare_process;
+  std::function<void(const RunContext&)> prepare_process{};
   Concurrency concurrency = Concurrency::serial;
   // Filled by the plugin loader: the plugin file the stage came from; empty for built-in stages.
   std::string origin{};
