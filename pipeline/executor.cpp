@@ -8,6 +8,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -81,6 +82,10 @@ struct RunNode {
   int pending = 0;        // process() calls posted and not yet done
   int open_inputs = 0;    // predecessors that have not finished
   bool finishing = false;
+  // Guarded by Run::ticket_mutex_: items it emitted from finish() still waiting for a ticket,
+  // and whether its finish is to be reported when the last of them has gone on.
+  int parked = 0;
+  bool finish_deferred = false;
   // For RunOptions::on_progress:
   size_t position = 0;
   struct Counts {
@@ -202,11 +207,18 @@ class Run {
                              [&](const PortSpec& spec) { return spec.name == *port; }))
       throw std::logic_error("stage '" + node.info->name + "' emitted to output port '" + *port +
                              "', which it does not declare");
-    ItemTracker::attach(item, node.info->inputs.empty() ? take_ticket() : current_ticket);
-    nodes_[from].counts->emitted++;
-    report_progress(node, false);
-    for (size_t i = 0; i < node.successors.size(); ++i)
-      if (!port || node.successor_ports[i] == *port) post_process(node.successors[i], item);
+    if (node.info->inputs.empty()) {
+      ItemTracker::attach(item, take_ticket());
+    } else if (current_ticket) {
+      ItemTracker::attach(item, current_ticket);
+    } else {
+      // Emitted outside any input item's task (from finish(): a stage that kept what it received,
+      // like filter, sends it on at the end). It needs a ticket of its own, as a source's item
+      // does, but a pool thread must not wait for one: it waits in line, in order, instead.
+      park(from, port, std::move(item));
+      return;
+    }
+    send_on(from, port, item);
   }
 
   void give_back_ticket() {
@@ -215,6 +227,7 @@ class Run {
       --in_flight_;
     }
     ticket_freed_.notify_one();
+    admit_parked(false);
   }
 
   std::vector<std::string> take_warnings() {
@@ -242,13 +255,78 @@ class Run {
     return std::make_shared<Ticket>(*this);
   }
 
+  // An item leaves node `from`: counted, and posted to the successors on `port`.
+  void send_on(size_t from, const std::string* port, const Item& item) {
+    const RunNode& node = nodes_[from];
+    nodes_[from].counts->emitted++;
+    report_progress(node, false);
+    for (size_t i = 0; i < node.successors.size(); ++i)
+      if (!port || node.successor_ports[i] == *port) post_process(node.successors[i], item);
+  }
+
+  void park(size_t from, const std::string* port, Item item) {
+    {
+      std::lock_guard lock(ticket_mutex_);
+      parked_.push_back({from, port ? std::optional<std::string>(*port) : std::nullopt, std::move(item)});
+      ++nodes_[from].parked;
+    }
+    admit_parked(false);
+  }
+
+  // Lets the first parked item go on when a ticket is free, or regardless when `stalled` (no
+  // task runs: the tickets are held by items that stages keep, which may wait for this one).
+  void admit_parked(bool stalled) {
+    Parked next;
+    {
+      std::lock_guard lock(ticket_mutex_);
+      if (parked_.empty()) return;
+      if (failed() || cancelled()) {
+        for (const auto& parked : parked_) --nodes_[parked.from].parked;
+        parked_.clear();
+        return;
+      }
+      if (!stalled && in_flight_ >= max_in_flight_) return;
+      next = std::move(parked_.front());
+      parked_.pop_front();
+      ++in_flight_;
+      outstanding_++;  // before the lock goes: the run is not idle while this is on its way
+    }
+    ItemTracker::attach(next.item, std::make_shared<Ticket>(*this));
+    boost::asio::post(pool_, [this, next = std::move(next)]() mutable {
+      if (!failed() && !cancelled()) send_on(next.from, next.port ? &*next.port : nullptr, next.item);
+      next.item = Item();  // its ticket goes back once its successors are done with it
+      bool finish_now = false;
+      {
+        std::lock_guard lock(ticket_mutex_);
+        finish_now = --nodes_[next.from].parked == 0 && nodes_[next.from].finish_deferred;
+        if (finish_now) nodes_[next.from].finish_deferred = false;
+      }
+      if (finish_now) node_finished(next.from);
+      work_done();
+    });
+  }
+
+  // A task is done; when it was the last and items still wait in line, one goes regardless.
+  void work_done() {
+    if (--outstanding_ == 0) admit_parked(true);
+  }
+
+  // After a node's finish(): true when items it emitted still wait in line, in which case the
+  // node counts as finished only once the last of them has gone on.
+  bool defer_finished(size_t index) {
+    std::lock_guard lock(ticket_mutex_);
+    if (nodes_[index].parked == 0) return false;
+    nodes_[index].finish_deferred = true;
+    return true;
+  }
+
   void release_held() {
     for (size_t index = 0; index < nodes_.size(); ++index) {
       if (nodes_[index].info->inputs.empty()) continue;
       outstanding_++;
       auto task = [this, index] {
         if (!failed()) guarded(index, [&] { nodes_[index].stage->release_held(*nodes_[index].emitter); });
-        outstanding_--;
+        work_done();
       };
       if (nodes_[index].strand) boost::asio::post(*nodes_[index].strand, std::move(task));
       else boost::asio::post(pool_, std::move(task));
@@ -293,7 +371,7 @@ class Run {
         ready = --nodes_[to].pending == 0 && ready_to_finish(to);
       }
       if (ready) post_finish(to);
-      outstanding_--;  // after post_finish: a finish about to be posted is still work
+      work_done();  // after post_finish: a finish about to be posted is still work
     };
     if (nodes_[to].strand) boost::asio::post(*nodes_[to].strand, std::move(task));
     else boost::asio::post(pool_, std::move(task));
@@ -317,8 +395,8 @@ class Run {
           fail(std::nullopt);
         }
       }
-      node_finished(index);
-      outstanding_--;
+      if (!defer_finished(index)) node_finished(index);
+      work_done();
     };
     if (nodes_[index].strand) boost::asio::post(*nodes_[index].strand, std::move(task));
     else boost::asio::post(pool_, std::move(task));
@@ -426,6 +504,13 @@ class Run {
   std::mutex ticket_mutex_;
   std::condition_variable ticket_freed_;
   int in_flight_ = 0;
+  // Items emitted from finish() waiting for a ticket, in the order they were emitted.
+  struct Parked {
+    size_t from = 0;
+    std::optional<std::string> port;
+    Item item;
+  };
+  std::deque<Parked> parked_;  // guarded by ticket_mutex_
   std::atomic<int> outstanding_{0};  // tasks posted and not done: 0 with sources waiting is a stall
 
   std::mutex failure_mutex_;

@@ -51,6 +51,11 @@ NodeValues node_values(const Graph& /*graph*/, const Node& node, const StageInfo
                                             "; a graph defines more with 'set NAME = VALUE')"});
       continue;
     }
+    // A list's syntax does not depend on its variables: a broken one is reported as written.
+    if (spec.type == ParamType::list && !parse_list(written)) {
+      result.problems.push_back({where, check_param_value(spec, written).value_or("not a list")});
+      continue;
+    }
     std::string text = substitute(spec, written, variables);
     if (auto problem = check_param_value(spec, text)) {
       if (text != written) problem->append(" (from ").append(written).append(" with the run's variables)");

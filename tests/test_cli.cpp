@@ -110,7 +110,7 @@ TEST_CASE("bad input: each problem is named, the rest of the run goes on, the ex
   CHECK_FALSE(fs::exists(out.path() / "videos/nobody_here"));
 }
 
-TEST_CASE("graphs that cannot run fail each handle with the reason") {
+TEST_CASE("a graph that cannot run fails each handle, or the check, with the reason") {
   test::TempDir out("pipectl-daily");
   // Without X_BEARER_TOKEN, the live graph cannot fetch (and makes no connection).
   ::unsetenv("X_BEARER_TOKEN");
@@ -125,9 +125,10 @@ TEST_CASE("graphs that cannot run fail each handle with the reason") {
                        << "node encode : encode\nfetch -> media -> render -> encode\n";
   auto missing = run_pipectl("run " + test::shell_quote(graph.string()) + " --handles nasa --out " +
                              test::shell_quote(out.path().string()));
-  CHECK(missing.exit_code == 1);
-  CHECK(missing.output.find("dir \"nope\" is not a folder (looked at " + (out.path() / "nope").string()) !=
-        std::string::npos);
+  // A folder that is not there is known before any handle runs: the check refuses it, at its place.
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.output.find(graph.string() + ":1:24: error: dir: \"" + (out.path() / "nope").string() +
+                            "\" is not a folder") != std::string::npos);
 }
 
 TEST_CASE("Ctrl-C stops the run with exit code 130 and leaves no partial file") {

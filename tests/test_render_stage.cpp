@@ -149,7 +149,8 @@ TEST_CASE("a day's captions and end card count own posts and reposts apart", "[r
   for (const ParamSpec& spec : info->params) values[spec.name] = spec.default_value;
   values["size"] = "320x180";
   RunContext context;
-  context.variables["date"] = "2026-11-24";
+  // No handle: the title names the account from the posts.
+  context.variables = {{"handle", ""}, {"date", "2026-11-24"}, {"tz", "UTC"}};
   // A day of four: the first is a repost drawn as the original (so the title's name is the
   // reposter's), then two posts of the handle's own, then a repost whose original the source
   // did not deliver ("RT @x: ...", with the original's counts).
