@@ -1,6 +1,6 @@
 // A fixed, named set of sample cards that covers every script and every card layout: the one
 // list that the golden-image tests (tests/test_card_images.cpp), `pipectl contact-sheet` and
-// the render benchmark (tools/bench-render) all draw. Everything in it is made in code
+// the render benchmark (stages/render/bench) all draw. Everything in it is made in code
 // (pictures are gradients and patterns), at a fixed date in a fixed time zone, so the same
 // build draws the same pixels on every machine with the same fonts and libraries.
 //

@@ -64,7 +64,7 @@ Options parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") usage("render and encode timings of the sample cards (see tools/bench-render/bench_render.cpp)", 0);
+    if (arg == "--help" || arg == "-h") usage("render and encode timings of the sample cards (see stages/render/bench/bench_render.cpp)", 0);
     if (arg == "--per-sample") {
       o.per_sample = true;
       continue;
