@@ -129,6 +129,7 @@ TEST_CASE("meson install gives an SDK that the example plugin builds against out
     CHECK(stages.output.find("  from: " + plugin + "\n") != std::string::npos);
 
     const fs::path graph = folder.path() / "marked.graph";
+    fs::create_directories(folder.path() / "data");  // check makes sure the stored pages' folder exists
     std::ofstream(graph) << "node fetch  : fetch source=stored dir=data\n"
                             "node media  : download-media\n"
                             "node render : render\n"

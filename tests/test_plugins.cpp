@@ -162,7 +162,7 @@ TEST_CASE("the watermark stage stamps only its corner and keeps the frame's plac
   std::map<std::string, std::string> bad;
   for (const auto& spec : info.params) bad[spec.name] = spec.default_value;
   bad["corner"] = "middle";
-  CHECK_THROWS_WITH(info.create(Params(bad), RunContext{}), Catch::Contains("corner 'middle' is not one of"));
+  CHECK_THROWS_WITH(info.create(Params(bad), RunContext{}), Catch::Contains("corner: 'middle' is not one of the values corner takes"));
 }
 
 TEST_CASE("a graph with the watermark plugin makes a video stamped in its corner only") {

@@ -159,9 +159,12 @@ TEST_CASE("-j 3 runs twelve handles, never more than three at once; the events a
       finished.insert(handle);
       REQUIRE(event.contains("outputs"));
       REQUIRE(event.at("outputs").is_array());
-      REQUIRE(event.at("outputs").get_array().size() == 1);
+      // Every file the graph's nodes declare they write: encode's video and its subtitles.
+      REQUIRE(event.at("outputs").get_array().size() == 2);
       CHECK(event.at("outputs").get_array()[0].get_string() ==
             (folder.path() / "videos" / handle / "2026-11-24.mp4").string());
+      CHECK(event.at("outputs").get_array()[1].get_string() ==
+            (folder.path() / "videos" / handle / "2026-11-24.vtt").string());
       CHECK(event.at("seconds").is_number());
       const int posts = posts_of(handle);
       CHECK(event.at("posts").to_number<int>() == posts);

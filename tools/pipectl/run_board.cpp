@@ -34,7 +34,9 @@ std::string HandleStatus::stage() const {
 
 std::optional<std::uint64_t> HandleStatus::total() const {
   if (nodes.empty()) return std::nullopt;
-  if (nodes.front().expected) return nodes.front().expected;
+  // The furthest count announced: a filter that kept 7 of the source's 10 posts says 7.
+  for (auto node = nodes.rbegin(); node != nodes.rend(); ++node)
+    if (node->expected) return node->expected;
   if (nodes.front().done) return nodes.front().emitted;
   return std::nullopt;
 }

@@ -50,8 +50,8 @@ struct HandleStatus {
 
   // The first node that has not finished ("fetch", "render", ...), or "" when all have.
   std::string stage() const;
-  // The posts the first node (the source) will send: what it announced, else its count once
-  // done; nothing while unknown.
+  // The posts the video will hold: the furthest count a node announced (a source, or a filter
+  // once it knows what it keeps), else the source's count once done; nothing while unknown.
   std::optional<std::uint64_t> total() const;
   // Items through the last node over total(), 0 to 1; 0 while the total is unknown.
   double fraction() const;

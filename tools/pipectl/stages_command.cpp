@@ -22,6 +22,12 @@ void print_stage(const StageInfo& info) {
             << (info.concurrency == Concurrency::parallel ? "parallel (items at once on every thread, in any order)"
                                                           : "serial (one item at a time, in arrival order)")
             << '\n';
+  if (!info.variables.empty()) {
+    std::cout << "  reads the run's variables:";
+    for (const auto& name : info.variables) std::cout << " {" << name << "}";
+    std::cout << '\n';
+  }
+  if (info.writes) std::cout << "  writes files: its outputs are checked on a rerun (skip when complete)\n";
   std::cout << "  parameters:\n";
   for (const auto& spec : info.params) {
     std::cout << "    " << spec.name << " : " << to_string(spec.type);
@@ -31,6 +37,7 @@ void print_stage(const StageInfo& info) {
       std::cout << "  [" << (spec.min ? format_number(*spec.min) : std::string("..")) << ", "
                 << (spec.max ? format_number(*spec.max) : std::string("..")) << "]";
     }
+    if (!spec.unit.empty()) std::cout << "  " << spec.unit;
     if (!spec.choices.empty()) {
       std::cout << "  one of:";
       for (const auto& choice : spec.choices) std::cout << ' ' << choice;
