@@ -195,7 +195,6 @@ class Run {
       if (node.stage) node.stage->abort();
   }
 
-  // From NodeEmitter: an item leaves node `from`.
   // From NodeEmitter: an item leaves node `from` by `port` (empty: its only output).
   void deliver(size_t from, const std::string* port, Item item) {
     if (cancelled()) throw Cancelled{};
@@ -211,13 +210,13 @@ class Run {
       ItemTracker::attach(item, take_ticket());
     } else if (current_ticket) {
       ItemTracker::attach(item, current_ticket);
-    } else {
+    } else if (!ItemTracker::ticket(item)) {
       // Emitted outside any input item's task (from finish(): a stage that kept what it received,
       // like filter, sends it on at the end). It needs a ticket of its own, as a source's item
       // does, but a pool thread must not wait for one: it waits in line, in order, instead.
       park(from, port, std::move(item));
       return;
-    }
+    }  // else: an item the stage kept (Kept::forward) goes on with the ticket it has
     send_on(from, port, item);
   }
 
@@ -278,11 +277,15 @@ class Run {
   void admit_parked(bool stalled) {
     Parked next;
     {
-      std::lock_guard lock(ticket_mutex_);
+      std::unique_lock lock(ticket_mutex_);
       if (parked_.empty()) return;
       if (failed() || cancelled()) {
+        // The run is ending: what waits is dropped (it holds no ticket), and a cancellation
+        // is recorded, so a stopped run never counts as complete.
         for (const auto& parked : parked_) --nodes_[parked.from].parked;
         parked_.clear();
+        lock.unlock();
+        if (cancelled()) fail(std::nullopt);
         return;
       }
       if (!stalled && in_flight_ >= max_in_flight_) return;
@@ -292,8 +295,10 @@ class Run {
       outstanding_++;  // before the lock goes: the run is not idle while this is on its way
     }
     ItemTracker::attach(next.item, std::make_shared<Ticket>(*this));
-    boost::asio::post(pool_, [this, next = std::move(next)]() mutable {
-      if (!failed() && !cancelled()) send_on(next.from, next.port ? &*next.port : nullptr, next.item);
+    const size_t from = next.from;
+    auto task = [this, next = std::move(next)]() mutable {
+      if (cancelled()) fail(std::nullopt);
+      if (!failed()) send_on(next.from, next.port ? &*next.port : nullptr, next.item);
       next.item = Item();  // its ticket goes back once its successors are done with it
       bool finish_now = false;
       {
@@ -303,7 +308,10 @@ class Run {
       }
       if (finish_now) node_finished(next.from);
       work_done();
-    });
+    };
+    // On the emitting node's strand, if it has one: its items leave in the order it sent them.
+    if (nodes_[from].strand) boost::asio::post(*nodes_[from].strand, std::move(task));
+    else boost::asio::post(pool_, std::move(task));
   }
 
   // A task is done; when it was the last and items still wait in line, one goes regardless.

@@ -22,7 +22,7 @@ bool lies_inside(const std::filesystem::path& folder, const std::filesystem::pat
 }
 
 std::optional<std::string> outside_output_folder(const std::filesystem::path& path, const RunContext& context) {
-  if (path.empty()) return "names no file; write under {out}";
+  if (path.empty()) return "is empty; write under {out}";
   if (context.out_dir.empty() || lies_inside(context.out_dir, path)) return std::nullopt;
   return path.string() + " is outside the output folder " + context.out_dir + "; write under {out}";
 }

@@ -131,6 +131,34 @@ TEST_CASE("a graph that cannot run fails each handle, or the check, with the rea
                             "\" is not a folder") != std::string::npos);
 }
 
+TEST_CASE("check sees the values a run would: the graph's own day, variables, --set, before any handle") {
+  test::TempDir out("pipectl-check-values");
+  const std::string demo = test::shell_quote((test::source_dir() / "graphs/demo.graph").string());
+  // A day that does not exist, set in the graph: check refuses it, at the fetch node.
+  fs::path graph = out.path() / "bad-day.graph";
+  std::ofstream(graph) << "set date = 2024-02-31\nnode fetch : fetch dir=\"" << (test::source_dir() / "data/sample").string()
+                       << "\"\nnode media : download-media\nnode render : render\nnode encode : encode\n"
+                       << "fetch -> media -> render -> encode\n";
+  auto day = run_pipectl("check " + test::shell_quote(graph.string()));
+  CHECK(day.exit_code == 2);
+  CHECK(day.output.find("the run's date '2024-02-31' is not a day written YYYY-MM-DD") != std::string::npos);
+  // A variable no run defines, and a value only the stage's rule refuses, named by their --set.
+  auto unknown = run_pipectl("check " + demo + " --set 'encode.path={nope}/v.mp4'");
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.output.find("--set encode.path={nope}/v.mp4: error: '{nope}/v.mp4' uses the variable {nope}") !=
+        std::string::npos);
+  auto odd = run_pipectl("check " + demo + " --set render.size=1921x1080");
+  CHECK(odd.exit_code == 2);
+  CHECK(odd.output.find("--set render.size=1921x1080: error: size: size 1921x1080 must have an even width") !=
+        std::string::npos);
+  // run refuses the same before any handle starts: nothing is written but the folder.
+  auto run = run_pipectl("run " + demo + " --handles orbit_daily --out " + test::shell_quote(out.path().string()) +
+                         " --set encode.fps=0");
+  CHECK(run.exit_code == 2);
+  CHECK(run.output.find("--set encode.fps=0: error: '0' is below the minimum of fps (1)") != std::string::npos);
+  CHECK_FALSE(fs::exists(out.path() / "orbit_daily"));
+}
+
 TEST_CASE("Ctrl-C stops the run with exit code 130 and leaves no partial file") {
   test::TempDir out("pipectl-interrupt");
   // SIGINT after 2 s lands while the first handle's video is being encoded (x264 encoding every

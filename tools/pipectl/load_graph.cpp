@@ -84,12 +84,20 @@ const char* const set_help =
     "                    --set render.card=2s; may be given several times (the last one wins);\n"
     "                    VALUE is taken as is, a list is written '[a, b, \"c d\"]'\n";
 
+// The stand-ins of a check that knows no run, under the graph's own `set` lines: a graph's
+// `set date = ...` is what a run without --date uses, so it is what is checked.
+static std::map<std::string, std::string> stand_ins_under(const Graph& graph) {
+  auto variables = stand_in_run_variables();
+  for (const auto& [name, value] : graph.variables) variables.erase(name);
+  return variables;
+}
+
 std::optional<Graph> load_checked_graph(const std::string& path, const Registry& registry,
                                         const std::vector<std::string>& sets, const RunVariablesFor& variables_for) {
   try {
     Graph graph = parse_graph_file(path);
     apply_overrides(graph, sets);
-    auto problems = check_graph(graph, registry, variables_for ? variables_for(graph) : stand_in_run_variables());
+    auto problems = check_graph(graph, registry, variables_for ? variables_for(graph) : stand_ins_under(graph));
     for (const auto& problem : problems) std::cerr << problem << '\n';
     if (!problems.empty()) return std::nullopt;
     return graph;

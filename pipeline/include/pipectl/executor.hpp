@@ -7,7 +7,9 @@
 // is gone (processed, or released by the stage that kept it); a source waits for a free
 // ticket. Only sources wait, so the pool's threads never block on each other. When sources
 // wait and no work is left, the stages holding items are asked to release them
-// (Stage::release_held).
+// (Stage::release_held). Items a stage sends from finish() (it kept what it received, as
+// filter does) take tickets too: they wait in line and go on one per ticket given back, in the
+// order sent; when no work is left at all, the first of them goes on regardless.
 #pragma once
 
 #include <atomic>

@@ -76,7 +76,8 @@ Graph parse_graph_file(const std::string& path);  // throws GraphError when unre
 // parameter or a bad value as "--set render.card=soon: error: ...".
 void apply_overrides(Graph& graph, const std::vector<std::string>& sets);
 
-// The variables every `pipectl run` defines, with stand-in values (node_values.cpp).
+// The variables every `pipectl run` defines (handle, date, tz, out), with stand-in values for a
+// check made before the handles and the day are known (node_values.cpp).
 std::map<std::string, std::string> stand_in_run_variables();
 
 // Every problem that stops the graph from running, each formatted by format_graph_error;

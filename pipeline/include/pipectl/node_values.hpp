@@ -25,10 +25,6 @@ struct NodeValues {
 NodeValues node_values(const Graph& graph, const Node& node, const StageInfo& info,
                        const std::map<std::string, std::string>& variables);
 
-// The variables every `pipectl run` defines (handle, date, tz, out), with stand-in values for a
-// check made before the handles and the day are known; a graph's `set` lines come on top.
-std::map<std::string, std::string> stand_in_run_variables();
-
 // `graph.variables` (its `set` lines) overridden by `run` (what the command defines).
 std::map<std::string, std::string> merge_variables(const Graph& graph, const std::map<std::string, std::string>& run);
 

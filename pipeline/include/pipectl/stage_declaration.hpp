@@ -251,6 +251,7 @@ class StageDeclaration {
   }
   // A path parameter: a relative value is taken from the graph file's folder.
   StageDeclaration relative_to_graph() && {
+    last().doc += " (relative to the graph file)";
     auto& binder = table_->binders.back();
     binder = [inner = std::move(binder)](Settings& settings, const ParamSpec& spec, const std::string& text,
                                          const RunContext& context) -> std::optional<std::string> {
@@ -258,7 +259,6 @@ class StageDeclaration {
       if (text.empty() || path.is_absolute() || context.graph_dir.empty()) return inner(settings, spec, text, context);
       return inner(settings, spec, (std::filesystem::path(context.graph_dir) / path).string(), context);
     };
-    last().doc += " (relative to the graph file)";
     return std::move(*this);
   }
 
@@ -308,8 +308,7 @@ class StageDeclaration {
     info_.check = [table](const Params& params, const RunContext& context) {
       return table->bind(params, context).second;
     };
-    info_.create = [table, name = info_.name](const Params& params,
-                                              const RunContext& context) -> std::unique_ptr<Stage> {
+    info_.create = [table](const Params& params, const RunContext& context) -> std::unique_ptr<Stage> {
       auto [settings, problems] = table->bind(params, context);
       if (!problems.empty()) throw std::invalid_argument(declaration::describe(problems));
       return std::make_unique<S>(settings, context);
