@@ -27,4 +27,10 @@ std::optional<std::string> outside_output_folder(const std::filesystem::path& pa
   return path.string() + " is outside the output folder " + context.out_dir + "; write under {out}";
 }
 
+std::optional<std::string> missing_file(const std::filesystem::path& path) {
+  std::error_code error;
+  if (path.empty() || std::filesystem::is_regular_file(path, error)) return std::nullopt;
+  return "no file " + path.string();
+}
+
 }  // namespace pipectl

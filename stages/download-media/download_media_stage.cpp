@@ -169,10 +169,7 @@ StageInfo download_media_stage() {
       .rule({"cache"}, [](const S& settings, const RunContext& context) {
         return outside_output_folder(settings.cache, context);
       })
-      .rule({"ca_file"}, [](const S& settings, const RunContext&) -> std::optional<std::string> {
-        if (settings.ca_file.empty() || fs::is_regular_file(settings.ca_file)) return std::nullopt;
-        return "no file " + settings.ca_file;
-      })
+      .rule({"ca_file"}, [](const S& settings, const RunContext&) { return missing_file(settings.ca_file); })
       // Each post's pictures are loaded independently; what is shared (the download permits and
       // clients, the avatars) is thread-safe.
       .parallel()

@@ -6,6 +6,7 @@
 
 #include "fetch.hpp"
 #include "api_gate.hpp"
+#include "pipectl/output_folder.hpp"
 #include "pipectl/stage_declaration.hpp"
 #include "day_window.hpp"
 #include "pipectl/item.hpp"
@@ -150,10 +151,7 @@ StageInfo fetch_stage() {
         if (settings.api_base.starts_with("https://") || settings.api_base.starts_with("http://")) return std::nullopt;
         return "\"" + settings.api_base + "\" is not an http(s):// URL";
       })
-      .rule({"ca_file"}, [](const S& settings, const RunContext&) -> std::optional<std::string> {
-        if (settings.ca_file.empty() || fs::is_regular_file(settings.ca_file)) return std::nullopt;
-        return "no file " + settings.ca_file;
-      })
+      .rule({"ca_file"}, [](const S& settings, const RunContext&) { return missing_file(settings.ca_file); })
       .rule({}, [](const S& settings, const RunContext&) -> std::optional<std::string> {
         if (fetch::is_date(settings.date)) return std::nullopt;
         return "the run's date '" + settings.date + "' is not a day written YYYY-MM-DD";

@@ -122,6 +122,13 @@ class FilterStage final : public StageFor<items::Post> {
   std::vector<items::Post> kept_;  // in arrival order
 };
 
+// Only invisible characters fold to nothing, and nothing is in every text: a `match` or
+// `exclude` of them would act on every post.
+std::optional<std::string> only_invisible(const char* name, const std::string& text, const char* effect) {
+  if (text.empty() || !filter::caseless(text).empty()) return std::nullopt;
+  return std::string(name).append(" holds only invisible characters, which are ignored: it would ").append(effect);
+}
+
 }  // namespace
 
 StageInfo filter_stage() {
@@ -171,15 +178,12 @@ StageInfo filter_stage() {
               return problems;
             })
       .rule({"match"},
-            [](const FilterSettings& settings, const RunContext&) -> std::optional<std::string> {
-              // Only invisible characters fold to nothing, and nothing is in every text.
-              if (settings.match.empty() || !filter::caseless(settings.match).empty()) return std::nullopt;
-              return "match holds only invisible characters, which are ignored: it would keep every post";
+            [](const FilterSettings& settings, const RunContext&) {
+              return only_invisible("match", settings.match, "keep every post");
             })
       .rule({"exclude"},
-            [](const FilterSettings& settings, const RunContext&) -> std::optional<std::string> {
-              if (settings.exclude.empty() || !filter::caseless(settings.exclude).empty()) return std::nullopt;
-              return "exclude holds only invisible characters, which are ignored: it would leave out every post";
+            [](const FilterSettings& settings, const RunContext&) {
+              return only_invisible("exclude", settings.exclude, "leave out every post");
             })
       .rule({"exclude", "match"},
             [](const FilterSettings& settings, const RunContext&) -> std::optional<std::string> {

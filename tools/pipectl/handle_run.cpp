@@ -22,15 +22,16 @@ namespace {
 
 }  // namespace
 
-std::map<std::string, std::string> run_defined_variables(const RunPlan& plan, const std::string& handle) {
-  return {{"handle", handle}, {"date", plan.date}, {"tz", plan.tz}, {"out", plan.out}};
+std::map<std::string, std::string> run_defined_variables(const std::string& handle, const std::string& date,
+                                                         const std::string& tz, const std::string& out) {
+  return {{"handle", handle}, {"date", date}, {"tz", tz}, {"out", out}};
 }
 
 namespace {
 
 RunOptions options_for(const RunPlan& plan, const std::string& handle) {
   RunOptions options;
-  options.context.variables = run_defined_variables(plan, handle);
+  options.context.variables = run_defined_variables(handle, plan.date, plan.tz, plan.out);
   options.context.out_dir = plan.out;
   return options;
 }

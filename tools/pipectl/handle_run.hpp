@@ -25,6 +25,7 @@ bool run_handle(const RunPlan& plan, const std::string& handle, int attempt, int
 std::vector<std::string> handle_outputs(const RunPlan& plan, const std::string& handle);
 
 // The run variables `pipectl run` defines for `handle`: handle, date, tz, out.
-std::map<std::string, std::string> run_defined_variables(const RunPlan& plan, const std::string& handle);
+std::map<std::string, std::string> run_defined_variables(const std::string& handle, const std::string& date,
+                                                         const std::string& tz, const std::string& out);
 
 }  // namespace pipectl::cli

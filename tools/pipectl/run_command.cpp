@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "fetch/fetch.hpp"
 #include "handle_list.hpp"
+#include "handle_run.hpp"
 #include "load_graph.hpp"
 #include "pipectl/executor.hpp"
 #include "pipectl/params.hpp"
@@ -234,10 +235,7 @@ int run_command(const std::vector<std::string>& args) {
     return graph.variables.count("date") ? graph.variables.at("date") : yesterday_utc();
   };
   auto graph = load_checked_graph(arguments.graph, registry, arguments.sets, [&](const Graph& graph) {
-    return std::map<std::string, std::string>{{"handle", arguments.handles.handles().front()},
-                                              {"date", day_of(graph)},
-                                              {"tz", arguments.tz},
-                                              {"out", arguments.out}};
+    return run_defined_variables(arguments.handles.handles().front(), day_of(graph), arguments.tz, arguments.out);
   });
   if (!graph) return exit_usage;
 

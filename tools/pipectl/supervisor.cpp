@@ -405,7 +405,7 @@ int default_jobs() { return cores(); }
 // the children are forked, so they inherit it): fetch's shared limit on X API calls, say. The
 // variables are the run's, less the handle; `api_concurrency` carries --api-concurrency.
 void prepare_processes(const RunPlan& plan) {
-  std::map<std::string, std::string> variables = run_defined_variables(plan, "");
+  std::map<std::string, std::string> variables = run_defined_variables("", plan.date, plan.tz, plan.out);
   variables.erase("handle");
   variables["api_concurrency"] = std::to_string(plan.api_concurrency);
   RunContext context = check_context(*plan.graph, merge_variables(*plan.graph, variables));
