@@ -20,6 +20,7 @@
 
 #include "filter.hpp"
 #include "items/post.hpp"
+#include "pipectl/stage_declaration.hpp"
 #include "support/fixture_graph.hpp"
 #include "support/media_probe.hpp"
 #include "support/paths.hpp"
@@ -50,11 +51,7 @@ std::vector<pipectl::ParamProblem> problems_of(const std::map<std::string, std::
   return filter_info().check(params_with(given), pipectl::RunContext{});
 }
 
-std::string describe(const std::vector<pipectl::ParamProblem>& problems) {
-  std::string text;
-  for (const auto& problem : problems) text.append(problem.param).append(": ").append(problem.message).append("\n");
-  return text;
-}
+using pipectl::declaration::describe;  // the problems in one line, as create() reports them
 
 // Keeps what the stage sends, and the port it sends it to.
 class Collect : public pipectl::Emitter {
