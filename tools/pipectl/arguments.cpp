@@ -1,6 +1,8 @@
 #include "arguments.hpp"
 
 #include <cctype>
+#include <chrono>
+#include <cstdio>
 
 namespace pipectl::cli {
 
@@ -35,6 +37,15 @@ std::optional<std::string> status_page_option(const std::vector<std::string>& ar
     return std::string();
   }
   return std::nullopt;
+}
+
+std::string yesterday_utc() {
+  auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  std::chrono::year_month_day day{today - std::chrono::days(1)};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                static_cast<unsigned>(day.day()));
+  return text;
 }
 
 }  // namespace pipectl::cli

@@ -21,4 +21,7 @@ std::optional<std::string> status_page_option(const std::vector<std::string>& ar
 // A whole number from `low` to `high` (at most 9 digits); nullopt otherwise.
 std::optional<int> parse_count(const std::string& text, int low, int high);
 
+// Yesterday in UTC, YYYY-MM-DD: the day a run or an enqueue makes by default.
+std::string yesterday_utc();
+
 }  // namespace pipectl::cli

@@ -19,5 +19,7 @@ int dot_command(const std::vector<std::string>& args);
 int contact_sheet_command(const std::vector<std::string>& args);
 int plan_command(const std::vector<std::string>& args);
 int status_command(const std::vector<std::string>& args);
+int enqueue_command(const std::vector<std::string>& args);
+int worker_command(const std::vector<std::string>& args);
 
 }  // namespace pipectl::cli

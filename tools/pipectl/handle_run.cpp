@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "events.hpp"
+#include "job_outputs.hpp"
 #include "encode/encode.hpp"
 #include "pipectl/executor.hpp"
 #include "pipectl/node_values.hpp"
@@ -29,9 +30,9 @@ std::map<std::string, std::string> run_defined_variables(const std::string& hand
 
 namespace {
 
-RunOptions options_for(const RunPlan& plan, const std::string& handle) {
+RunOptions options_for(const RunPlan& plan, const Job& job) {
   RunOptions options;
-  options.context.variables = run_defined_variables(handle, plan.date, plan.tz, plan.out);
+  options.context.variables = run_defined_variables(job.handle, job.date, job.tz, plan.out);
   options.context.out_dir = plan.out;
   return options;
 }
@@ -122,17 +123,18 @@ class ProgressReporter {
 
 }  // namespace
 
-std::vector<std::string> handle_outputs(const RunPlan& plan, const std::string& handle) {
+std::vector<std::string> handle_outputs(const RunPlan& plan, const Job& job) {
   std::vector<std::string> paths;
-  RunOptions options = options_for(plan, handle);
-  auto variables = run_variables(*plan.graph, options);
-  RunContext context = check_context(*plan.graph, variables);
+  RunOptions options = options_for(plan, job);
+  const Graph& graph = *job.graph;
+  auto variables = run_variables(graph, options);
+  RunContext context = check_context(graph, variables);
   context.out_dir = plan.out;
-  for (const auto& node : plan.graph->nodes) {
+  for (const auto& node : graph.nodes) {
     const StageInfo* info = plan.registry->find(node.stage);
     if (!info || !info->writes) continue;
     try {
-      for (auto& path : info->writes(resolve_params(*plan.graph, node, *info, variables), context))
+      for (auto& path : info->writes(resolve_params(graph, node, *info, variables), context))
         paths.push_back(std::move(path));
     } catch (const std::exception&) {
       // A bad value fails the run itself, with its message.
@@ -141,22 +143,24 @@ std::vector<std::string> handle_outputs(const RunPlan& plan, const std::string& 
   return paths;
 }
 
-bool run_handle(const RunPlan& plan, const std::string& handle, int attempt, int threads,
-                const std::atomic<bool>* cancel, const EmitEvent& emit) {
+bool run_handle(const RunPlan& plan, const Job& job, int attempt, int threads, const std::atomic<bool>* cancel,
+                const EmitEvent& emit) {
+  const std::string& handle = job.handle;
   auto started = make_event("started", handle);
   started["pid"] = static_cast<std::int64_t>(getpid());
   started["attempt"] = attempt;
   // pipectl status merges the events of many machines: each attempt says what it runs, and where.
-  started["graph"] = plan.graph_path;
-  started["date"] = plan.date;
-  started["tz"] = plan.tz;
+  started["graph"] = job.graph_path;
+  started["date"] = job.date;
+  started["tz"] = job.tz;
+  if (!job.id.empty()) started["job"] = job.id;
   if (!plan.shard_name.empty()) started["shard"] = plan.shard_name;
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) == 0) started["host"] = host;
   emit(std::move(started));
 
   ProgressReporter progress(handle, emit);
-  RunOptions options = options_for(plan, handle);
+  RunOptions options = options_for(plan, job);
   options.cancel = cancel;
   options.threads = threads;
   json::object warning_counts;  // by kind, for the finished and failed events
@@ -178,7 +182,7 @@ bool run_handle(const RunPlan& plan, const std::string& handle, int attempt, int
     emit(std::move(event));
   };
   auto start = std::chrono::steady_clock::now();
-  RunResult result = run_graph(*plan.graph, *plan.registry, options);
+  RunResult result = run_graph(*job.graph, *plan.registry, options);
   progress.stop();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!result.ok) {
@@ -198,13 +202,24 @@ bool run_handle(const RunPlan& plan, const std::string& handle, int attempt, int
     if (info->inputs.empty()) posts += node.emitted;
     if (info->outputs.empty()) cards += node.received;
   }
+  // The outputs are complete under their final names; with --out s3://, they go up now, and the
+  // job is finished once every object is in.
+  CompleteOutputs complete;
+  try {
+    complete = publish_outputs(plan, handle_outputs(plan, job));
+  } catch (const std::exception& error) {
+    auto event = make_event("failed", handle);
+    event["node"] = "upload";
+    event["error"] = error.what();
+    event["warnings"] = warning_counts;
+    emit(std::move(event));
+    return false;
+  }
   auto event = make_event("finished", handle);
   json::array outputs;
-  double video_seconds = 0;
-  for (const auto& path : handle_outputs(plan, handle)) {
-    outputs.emplace_back(path);
-    if (path.ends_with(".mp4")) video_seconds += encode::video_length_seconds(path).value_or(0);
-  }
+  for (const auto& name : complete.names) outputs.emplace_back(name);
+  double video_seconds = complete.video_seconds;
+  if (!job.id.empty()) event["job"] = job.id;
   event["outputs"] = std::move(outputs);
   event["seconds"] = seconds;
   event["posts"] = posts;

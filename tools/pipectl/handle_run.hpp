@@ -9,20 +9,22 @@
 #include <string>
 #include <vector>
 
+#include "job.hpp"
 #include "supervisor.hpp"
 
 namespace pipectl::cli {
 
 using EmitEvent = std::function<void(boost::json::object)>;
 
-// Runs the graph for `handle`; `emit` may be called from several threads, one event at a
-// time. `threads`: the pool size (0: one per core). Returns true when the handle has its video.
-bool run_handle(const RunPlan& plan, const std::string& handle, int attempt, int threads,
-                const std::atomic<bool>* cancel, const EmitEvent& emit);
+// Runs the job's graph for its handle; `emit` may be called from several threads, one event at
+// a time. `threads`: the pool size (0: one per core). Returns true when the handle has its
+// video (uploaded, with --out s3://).
+bool run_handle(const RunPlan& plan, const Job& job, int attempt, int threads, const std::atomic<bool>* cancel,
+                const EmitEvent& emit);
 
-// The files the graph's nodes declare they write for `handle` (StageInfo::writes): the videos
-// and subtitles of encode, and whatever a plugin's sink declares.
-std::vector<std::string> handle_outputs(const RunPlan& plan, const std::string& handle);
+// The files the job's graph declares it writes for its handle (StageInfo::writes): the videos
+// and subtitles of encode, and whatever a plugin's sink declares; local paths under plan.out.
+std::vector<std::string> handle_outputs(const RunPlan& plan, const Job& job);
 
 // The run variables `pipectl run` defines for `handle`: handle, date, tz, out.
 std::map<std::string, std::string> run_defined_variables(const std::string& handle, const std::string& date,

@@ -18,6 +18,9 @@ Usage:
   pipectl run GRAPH --handles-file FILE --shard auto --out /shared/videos   (one task of a job array)
   pipectl plan --shards N --handles-file FILE   which handles each shard of an array runs
   pipectl status --events-dir DIR   the progress of every shard of an array, merged
+  pipectl enqueue --queue URL GRAPH --handles a,b   one job per handle onto a Redis Streams queue
+  pipectl worker --queue URL --out DIR|s3://B/P     run the queue's jobs (as many workers as you like)
+  pipectl status --queue URL   the whole fleet of workers: queued, running, done, failed
   pipectl check GRAPH          check a graph file and report every problem
   pipectl stages [NAME]        list the stages, or one stage's ports and parameters
   pipectl dot GRAPH            the graph as Graphviz DOT: pipectl dot GRAPH | dot -Tsvg > graph.svg
@@ -66,7 +69,9 @@ int main(int argc, char** argv) {
   if (command == "dot") return pipectl::cli::dot_command(args);
   if (command == "plan") return pipectl::cli::plan_command(args);
   if (command == "status") return pipectl::cli::status_command(args);
+  if (command == "enqueue") return pipectl::cli::enqueue_command(args);
+  if (command == "worker") return pipectl::cli::worker_command(args);
   if (command == "contact-sheet") return pipectl::cli::contact_sheet_command(args);
-  std::cerr << "pipectl: unknown command '" << command << "' (commands: run, plan, status, check, stages, dot, contact-sheet; see pipectl --help)\n";
+  std::cerr << "pipectl: unknown command '" << command << "' (commands: run, plan, status, enqueue, worker, check, stages, dot, contact-sheet; see pipectl --help)\n";
   return pipectl::cli::exit_usage;
 }

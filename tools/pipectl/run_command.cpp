@@ -14,11 +14,13 @@
 #include "fetch/fetch.hpp"
 #include "handle_list.hpp"
 #include "handle_run.hpp"
+#include "job.hpp"
 #include "load_graph.hpp"
 #include "pipectl/executor.hpp"
 #include "pipectl/params.hpp"
 #include "shard.hpp"
 #include "supervisor.hpp"
+#include "supervisor_options.hpp"
 #include "terminal_view.hpp"
 #include "pipectl/write_errors.hpp"
 
@@ -51,26 +53,9 @@ running handle's stage and progress; elsewhere, plain log lines. A summary table
                     Kubernetes Indexed Job (JOB_COMPLETION_INDEX, N from PIPECTL_SHARDS)
   --date D          the day to show, in --tz (default: the graph's 'set date', else yesterday in UTC)
   --tz ZONE         IANA time zone of the day window and of the times on the cards (default UTC)
-  --out DIR         output folder (default: out); nothing is written outside it
-  -j N, --jobs N    handles at a time, one process each (default: the number of cores);
-                    each gets cores / N threads (N at most the number of handles)
-  --api-concurrency N  X API calls in flight at once, across all handles (default 4: each
-                    handle needs only a few calls, so more would not speed a run up; a
-                    small cap keeps hundreds of handles from bursting into the rate limits)
-  --timeout D       stop a handle's attempt after D (e.g. 90s, 10m) and count it as failed
-  --retry N         run a failed handle again, up to N more times (default 0)
-  --force           remake videos that are already complete
-  --events FILE     write every event as a JSON line to FILE: started, progress, waiting,
-                    warning, finished, failed, retrying, skipped, removed; each with
-                    "event", "time" (UTC) and "handle" (see README)
-  --status-port P   serve a status page on http://127.0.0.1:P/ while the run goes on:
-                    progress, and a player for each finished video; /status.json for
-                    scripts. P = 0 picks a free port; the URL is printed first.
-  --status-bind A   the address the status page listens on (default 127.0.0.1; 0.0.0.0
-                    shows it to the network, with no password)
-  --plain           plain log lines even on a terminal
   --no-fork         run the handles one after the other in this process (no -j)
 )";
+// Between the two: the supervisor's options (supervisor_options.cpp).
 
 // After the options: --plugin, the environment (plugin_help), then this.
 const char* run_usage_end = R"(
@@ -87,29 +72,11 @@ struct RunArguments {
   std::optional<Shard> shard;        // --shard I/N or auto
   std::string date;
   std::string tz = "UTC";
-  std::string out = "out";
   std::vector<std::string> plugins;  // --plugin, in order
   std::vector<std::string> sets;     // --set NODE.PARAM=VALUE, in order; applied before the check
-  int jobs = 0;                      // -j; 0: the default
-  std::string events;                // --events FILE
   bool fork = true;                  // false: --no-fork
-  double timeout = 0;                // --timeout, seconds; 0: none
-  int retries = 0;                   // --retry
-  int api_concurrency = 4;           // --api-concurrency
-  bool force = false;
-  int status_port = -1;              // --status-port; -1: none
-  std::string status_bind = "127.0.0.1";
-  bool plain = false;
+  SupervisorOptions supervisor;      // --out, -j, --timeout, --retry, --events, --notify...
 };
-
-std::string yesterday_utc() {
-  auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  std::chrono::year_month_day day{today - std::chrono::days(1)};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
-                static_cast<unsigned>(day.day()));
-  return text;
-}
 
 // Returns an error message, or empty when the arguments are usable.
 std::string parse_arguments(const std::vector<std::string>& args, RunArguments& parsed) {
@@ -124,7 +91,7 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
       parsed.shard = *shard == "auto" ? shard_from_environment(process_environment, problem)
                                       : parse_shard(*shard, problem);
       if (!parsed.shard) return problem;
-    } else if (arg == "--handles" || arg == "--date" || arg == "--tz" || arg == "--out") {
+    } else if (arg == "--handles" || arg == "--date" || arg == "--tz") {
       std::optional<std::string> given;
       if (i + 1 < args.size()) given = args[++i];
       if (!given) return arg + " needs a value";
@@ -132,47 +99,11 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
         if (auto problem = parsed.handles.add_commas(*given); !problem.empty()) return problem;
       } else if (arg == "--date") {
         parsed.date = *given;
-      } else if (arg == "--tz") {
+      } else {
         parsed.tz = *given;
-      } else {
-        // "out/" and "out" name the same folder; keep paths in messages clean.
-        parsed.out = std::filesystem::path(*given).lexically_normal().string();
-        while (parsed.out.size() > 1 && parsed.out.back() == '/') parsed.out.pop_back();
       }
-    } else if (arg == "-j" || arg == "--jobs" || (arg.starts_with("-j") && arg.size() > 2) ||
-               arg.starts_with("--jobs=")) {
-      std::string value;
-      if (arg == "-j" || arg == "--jobs") {
-        if (i + 1 >= args.size()) return arg + " needs a number of handles at a time";
-        value = args[++i];
-      } else {
-        value = arg.starts_with("--jobs=") ? arg.substr(7) : arg.substr(2);
-      }
-      auto jobs = parse_count(value, 1, 1024);
-      if (!jobs) return "-j '" + value + "' is not a number from 1 to 1024";
-      parsed.jobs = *jobs;
-    } else if (arg == "--events" || arg.starts_with("--events=")) {
-      if (arg == "--events" && (i + 1 >= args.size() || args[i + 1].empty())) return "--events needs a file";
-      parsed.events = arg == "--events" ? args[++i] : arg.substr(9);
-      if (parsed.events.empty()) return "--events needs a file";
-    } else if (auto timeout = option_value(args, i, "--timeout")) {
-      auto seconds = parse_duration_seconds(*timeout);
-      if (!seconds || *seconds <= 0) return "--timeout '" + *timeout + "' is not a duration such as 90s or 10m";
-      parsed.timeout = *seconds;
-    } else if (auto slots = option_value(args, i, "--api-concurrency")) {
-      auto count = parse_count(*slots, 1, 256);
-      if (!count) return "--api-concurrency '" + *slots + "' is not a number from 1 to 256";
-      parsed.api_concurrency = *count;
-    } else if (auto retries = option_value(args, i, "--retry")) {
-      auto count = parse_count(*retries, 0, 100);
-      if (!count) return "--retry '" + *retries + "' is not a number from 0 to 100";
-      parsed.retries = *count;
-    } else if (auto problem = status_page_option(args, i, parsed.status_port, parsed.status_bind)) {
+    } else if (auto problem = supervisor_option(args, i, parsed.supervisor)) {
       if (!problem->empty()) return *problem;
-    } else if (arg == "--force") {
-      parsed.force = true;
-    } else if (arg == "--plain") {
-      parsed.plain = true;
     } else if (arg == "--no-fork") {
       parsed.fork = false;
     } else if (arg == "--plugin") {
@@ -199,25 +130,12 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
   return {};
 }
 
-// Why no file can be made in `folder`, or empty when one can. create_directories succeeds on a
-// folder that exists but cannot be written (its mode, a read-only mount), and a run would learn
-// it only when the first handle, done fetching and drawing, opens its video: so a file is made
-// and removed here, before any work.
-std::string unwritable_reason(const std::string& folder) {
-  const auto probe = std::filesystem::path(folder) / (".pipectl-write-check-" + std::to_string(::getpid()));
-  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return pipectl::write_error_text(errno);
-  ::close(fd);
-  ::unlink(probe.c_str());
-  return {};
-}
-
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
   for (const auto& arg : args)
     if (arg == "--help" || arg == "-h") {
-      std::cout << run_usage << set_help << plugin_help << run_usage_end;
+      std::cout << run_usage << supervisor_options_help << set_help << plugin_help << run_usage_end;
       return exit_ok;
     }
   RunArguments arguments;
@@ -235,7 +153,8 @@ int run_command(const std::vector<std::string>& args) {
     return graph.variables.count("date") ? graph.variables.at("date") : yesterday_utc();
   };
   auto graph = load_checked_graph(arguments.graph, registry, arguments.sets, [&](const Graph& graph) {
-    return run_defined_variables(arguments.handles.handles().front(), day_of(graph), arguments.tz, arguments.out);
+    return run_defined_variables(arguments.handles.handles().front(), day_of(graph), arguments.tz,
+                                 local_output_folder(arguments.supervisor));
   });
   if (!graph) return exit_usage;
 
@@ -245,17 +164,7 @@ int run_command(const std::vector<std::string>& args) {
     return exit_usage;
   }
 
-  std::error_code error;
-  std::filesystem::create_directories(arguments.out, error);
-  if (error) {
-    std::cerr << "pipectl run: cannot create the output folder " << arguments.out << ": "
-              << pipectl::write_error_text(error.value()) << '\n';
-    return exit_usage;
-  }
-  if (auto reason = unwritable_reason(arguments.out); !reason.empty()) {
-    std::cerr << "pipectl run: cannot write in the output folder " << arguments.out << ": " << reason << '\n';
-    return exit_usage;
-  }
+  if (!prepare_outputs(arguments.supervisor, "run")) return exit_usage;
 
   RunPlan plan;
   plan.graph = &*graph;
@@ -263,7 +172,7 @@ int run_command(const std::vector<std::string>& args) {
   plan.graph_path = arguments.graph;
   plan.date = date;
   plan.tz = arguments.tz;
-  plan.out = arguments.out;
+  apply_options(arguments.supervisor, plan);
   plan.handles = arguments.handles.handles();
   if (arguments.shard) {
     plan.handles = handles_of_shard(plan.handles, *arguments.shard);
@@ -273,13 +182,12 @@ int run_command(const std::vector<std::string>& args) {
                       std::to_string(plan.handles.size()) + " of " +
                       std::to_string(arguments.handles.handles().size()) + " handles";
   }
-  plan.jobs = arguments.jobs ? arguments.jobs : default_jobs();
   plan.fork = arguments.fork;
-  plan.events_path = arguments.events;
   // Each shard of an array logs its own events into the shared output folder, where
   // `pipectl status --events-dir` merges them.
   if (plan.events_path.empty() && arguments.shard) {
-    auto folder = std::filesystem::path(arguments.out) / ".pipectl" / "events";
+    auto folder = std::filesystem::path(plan.out) / ".pipectl" / "events";
+    std::error_code error;
     std::filesystem::create_directories(folder, error);
     if (error) {
       std::cerr << "pipectl run: cannot create " << folder.string() << ": " << error.message() << '\n';
@@ -287,14 +195,9 @@ int run_command(const std::vector<std::string>& args) {
     }
     plan.events_path = (folder / (arguments.shard->name() + ".jsonl")).string();
   }
-  plan.timeout_seconds = arguments.timeout;
-  plan.retries = arguments.retries;
-  plan.api_concurrency = arguments.api_concurrency;
-  plan.force = arguments.force;
-  plan.status_port = arguments.status_port;
-  plan.status_bind = arguments.status_bind;
-  plan.live_view = !arguments.plain && terminal_can_redraw();
-  return supervise(plan);
+  plan.live_view = !arguments.supervisor.plain && terminal_can_redraw();
+  HandleListSource source(std::make_shared<const Graph>(*graph), plan.graph_path, plan.date, plan.tz, plan.handles);
+  return supervise(plan, source);
 }
 
 }  // namespace pipectl::cli

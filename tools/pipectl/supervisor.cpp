@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,7 +30,9 @@
 #include "commands.hpp"
 #include "events.hpp"
 #include "handle_run.hpp"
-#include "encode/encode.hpp"
+#include "job.hpp"
+#include "job_outputs.hpp"
+#include "notifications.hpp"
 #include "pipectl/node_values.hpp"
 #include "pipectl/temp_files.hpp"
 #include "run_board.hpp"
@@ -48,16 +51,28 @@ using Clock = std::chrono::steady_clock;
 // parent's time-outs stop a child with SIGTERM, which sets the child's flag.
 std::atomic<bool> interrupted{false};
 
+std::atomic<bool> draining{false};
+
 namespace {
 extern "C" void on_interrupt(int) { interrupted = true; }
+extern "C" void on_drain(int) { draining = true; }
+
+void handle_signal(int number, void (*handler)(int)) {
+  struct sigaction action {};
+  action.sa_handler = handler;
+  sigemptyset(&action.sa_mask);
+  sigaction(number, &action, nullptr);
+}
 }  // namespace
 
 void catch_interrupts() {
-  struct sigaction action {};
-  action.sa_handler = on_interrupt;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  handle_signal(SIGINT, on_interrupt);
+  handle_signal(SIGTERM, on_interrupt);
+}
+
+void catch_drain() {
+  handle_signal(SIGINT, on_interrupt);
+  handle_signal(SIGTERM, on_drain);
 }
 
 namespace {
@@ -71,13 +86,26 @@ constexpr auto stop_grace = std::chrono::seconds(5);
 // --no-fork come from the pool's threads, so this is locked.
 class Reporter {
  public:
-  Reporter(RunBoard& board, TerminalView& view, std::ofstream* log) : board_(board), view_(view), log_(log) {}
+  Reporter(RunBoard& board, TerminalView& view, std::ofstream* log,
+           std::function<void(const json::object&)> publish)
+      : board_(board), view_(view), log_(log), publish_(std::move(publish)) {}
 
   void report(std::size_t index, const json::object& event) {
     std::lock_guard lock(mutex_);
     if (log_) *log_ << json::serialize(event) << std::endl;
+    if (publish_) publish_(event);
     board_.apply(index, event);
     view_.on_event(index, event);
+  }
+
+  // An event of no handle's (the queue out of reach): to the log, the stream and stderr.
+  void report_run(const json::object& event, const std::string& command) {
+    std::lock_guard lock(mutex_);
+    if (log_) *log_ << json::serialize(event) << std::endl;
+    if (publish_) publish_(event);
+    std::string message = text_of(event, "message");
+    if (message.empty()) message = text_of(event, "error");
+    std::cerr << "pipectl " << command << ": " << message << std::endl;
   }
 
   void tick() {
@@ -89,6 +117,7 @@ class Reporter {
   RunBoard& board_;
   TerminalView& view_;
   std::ofstream* log_;
+  std::function<void(const json::object&)> publish_;
   std::mutex mutex_;
 };
 
@@ -136,9 +165,15 @@ void write_all(int fd, const std::string& text) {
   }
 }
 
-[[noreturn]] void child_main(const RunPlan& plan, size_t index, int attempt, int threads, int fd) {
+[[noreturn]] void child_main(const RunPlan& plan, const Job& job, int attempt, int threads, int fd, pid_t parent) {
+  // The child stops on SIGTERM (a time-out) even where the parent drains on it (a worker), and
+  // stops when its parent dies (a SIGKILLed worker), so no orphan goes on writing a video that
+  // another worker is making again.
+  catch_interrupts();
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != parent) interrupted = true;  // the parent died before prctl
   std::mutex write_mutex;
-  bool ok = run_handle(plan, plan.handles[index], attempt, threads, &interrupted, [&](json::object event) {
+  bool ok = run_handle(plan, job, attempt, threads, &interrupted, [&](json::object event) {
     std::string line = json::serialize(event) + "\n";
     std::lock_guard lock(write_mutex);
     write_all(fd, line);
@@ -147,89 +182,142 @@ void write_all(int fd, const std::string& text) {
   _exit(interrupted ? exit_interrupted : ok ? exit_ok : exit_handles_failed);
 }
 
-// The handles to run, their attempts, and the rules shared by both modes: skipping complete
-// videos, cleaning up after killed runs, retrying failures.
+// The jobs taken from the source, their attempts, and the rules shared by both modes: skipping
+// complete videos, cleaning up after killed runs, retrying failures, and telling the source
+// and the caller how each job ended.
 class Queue {
  public:
-  Queue(const RunPlan& plan, Reporter& reporter) : plan_(plan), reporter_(reporter), attempts_(plan.handles.size()) {
-    for (size_t index = 0; index < plan.handles.size(); ++index) waiting_.push_back(index);
-  }
+  Queue(const RunPlan& plan, JobSource& source, Reporter& reporter, RunBoard& board, Notifications& notifications)
+      : plan_(plan), source_(source), reporter_(reporter), board_(board), notifications_(notifications) {}
 
-  // The next handle to start, with its attempt number; skipped handles are reported here.
+  // The next job to start (its index in job()), with its attempt number; skipped jobs are
+  // reported here.
   std::optional<std::pair<size_t, int>> next() {
-    while (!waiting_.empty()) {
-      size_t index = waiting_.front();
-      waiting_.pop_front();
-      if (!prepare(index, attempts_[index] == 0)) continue;
-      return std::make_pair(index, ++attempts_[index]);
+    if (source_.stopping()) return std::nullopt;
+    while (true) {
+      std::optional<size_t> index;
+      if (!retries_.empty() && (source_.retries_first() || !source_.open())) {
+        index = retries_.front();
+        retries_.pop_front();
+      } else if (auto job = source_.next()) {
+        const size_t row = board_.index_of(job->handle);
+        entries_.push_back(Entry{std::move(*job), 0, row});
+        index = entries_.size() - 1;
+      } else if (!retries_.empty()) {
+        index = retries_.front();
+        retries_.pop_front();
+      } else {
+        return std::nullopt;
+      }
+      Entry& entry = entries_[*index];
+      if (!prepare(*index, entry.attempts == 0)) continue;
+      ++entry.attempts;
+      return std::make_pair(*index, entry.job.earlier_attempts + entry.attempts);
     }
-    return std::nullopt;
   }
 
-  bool empty() const { return waiting_.empty(); }
+  // Whether a job may still start: the source may give more, or a failed one waits for a retry.
+  bool more_may_come() const { return !source_.stopping() && (source_.open() || !retries_.empty()); }
 
-  // Removes the temporary files of the handle's videos whose writer no longer runs (a child
+  const Job& job(size_t index) const { return entries_[index].job; }
+  // The job's row on the board.
+  size_t row(size_t index) const { return entries_[index].row; }
+
+  // Removes the temporary files of the job's outputs whose writer no longer runs (a child
   // killed by a signal cannot remove its own), reporting each.
-  void remove_leftovers(size_t index) { remove_leftovers(index, handle_outputs(plan_, plan_.handles[index])); }
+  void remove_leftovers(size_t index) { remove_leftovers(index, handle_outputs(plan_, job(index))); }
 
-  // After a failed attempt: queues the handle again while it has retries left.
+  // The jobs in hand (running, or waiting for a retry), for the source to keep them.
+  void keep(const std::vector<size_t>& running) {
+    std::vector<const Job*> held;
+    for (size_t index : running) held.push_back(&job(index));
+    for (size_t index : retries_) held.push_back(&job(index));
+    source_.keep(held);
+  }
+
+  // After a successful attempt: the job is done.
+  void succeeded(size_t index) {
+    source_.done(job(index));
+    notifications_.job_ended(job(index), board_.handle(row(index)));
+  }
+
+  // After a failed attempt: queues the job again while it has retries left; else gives it up.
   void failed(size_t index) {
-    if (interrupted || attempts_[index] > plan_.retries) return;
-    auto event = make_event("retrying", plan_.handles[index]);
-    event["attempt"] = attempts_[index] + 1;
-    reporter_.report(index, event);
-    waiting_.push_back(index);
+    if (interrupted) return;  // a run's handle stays failed; a queue's job stays with the queue
+    Entry& entry = entries_[index];
+    const int attempts = entry.job.earlier_attempts + entry.attempts;
+    if (attempts > plan_.retries) {
+      HandleStatus status = board_.handle(entry.row);
+      source_.given_up(entry.job, status.error);
+      notifications_.job_ended(entry.job, status);
+      return;
+    }
+    auto event = make_event("retrying", entry.job.handle);
+    event["attempt"] = attempts + 1;
+    reporter_.report(entry.row, event);
+    retries_.push_back(index);
   }
 
  private:
+  struct Entry {
+    Job job;
+    int attempts = 0;  // attempts made here
+    size_t row = 0;
+  };
+
   void remove_leftovers(size_t index, const std::vector<std::string>& outputs) {
     for (const auto& path : outputs) {
       for (const auto& removed : pipectl::remove_stale_temp_files(path)) {
-        auto event = make_event("removed", plan_.handles[index]);
+        auto event = make_event("removed", job(index).handle);
         event["file"] = removed.string();
-        reporter_.report(index, event);
+        reporter_.report(row(index), event);
       }
     }
   }
 
-  // Removes what killed runs (or attempts) left of the handle's videos; on the first attempt,
-  // false when they are complete (and not --force), after reporting the handle as skipped.
+  // Removes what killed runs (or attempts) left of the job's outputs; on the first attempt,
+  // false when they are complete (and not --force), after reporting the job as skipped and
+  // telling the source it is done.
   bool prepare(size_t index, bool first_attempt) {
-    const std::string& handle = plan_.handles[index];
-    auto outputs = handle_outputs(plan_, handle);
+    const Job& the_job = job(index);
+    auto outputs = handle_outputs(plan_, the_job);
     remove_leftovers(index, outputs);
-    bool complete = !outputs.empty();
-    for (const auto& path : outputs) {
-      std::error_code error;
-      complete = complete && std::filesystem::is_regular_file(path, error) && std::filesystem::file_size(path, error) > 0;
-    }
-    if (!first_attempt || !complete || plan_.force) return true;
-    auto event = make_event("skipped", handle);
+    if (!first_attempt || plan_.force) return true;
+    auto complete = complete_outputs(plan_, outputs);
+    if (!complete) return true;
+    auto event = make_event("skipped", the_job.handle);
     json::array paths;
-    double seconds = 0;
-    for (const auto& path : outputs) {
-      paths.emplace_back(path);
-      if (path.ends_with(".mp4")) seconds += encode::video_length_seconds(path).value_or(0);
-    }
+    for (const auto& path : complete->names) paths.emplace_back(path);
     event["outputs"] = std::move(paths);
-    event["video_seconds"] = seconds;
-    reporter_.report(index, event);
+    event["video_seconds"] = complete->video_seconds;
+    if (!the_job.id.empty()) event["job"] = the_job.id;
+    reporter_.report(row(index), event);
+    succeeded(index);
     return false;
   }
 
   const RunPlan& plan_;
+  JobSource& source_;
   Reporter& reporter_;
-  std::vector<int> attempts_;
-  std::deque<size_t> waiting_;
+  RunBoard& board_;
+  Notifications& notifications_;
+  std::deque<Entry> entries_;  // every job taken, in order (a deque: references stay valid)
+  std::deque<size_t> retries_;
 };
 
-// --no-fork: the handles one after the other in this process. A watchdog thread redraws the
+// --no-fork: the jobs one after the other in this process. A watchdog thread redraws the
 // view and turns Ctrl-C or the time-out into the run's cancel flag.
 void run_in_process(const RunPlan& plan, Queue& queue, Reporter& reporter, const RunBoard& board) {
   while (!interrupted) {
     auto next = queue.next();
-    if (!next) break;
+    if (!next) {
+      if (!queue.more_may_come()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      queue.keep({});
+      continue;
+    }
     auto [index, attempt] = *next;
+    const size_t row = queue.row(index);
     std::atomic<bool> cancel{false}, timed_out{false}, over{false};
     auto started = Clock::now();
     std::thread watchdog([&] {
@@ -244,15 +332,16 @@ void run_in_process(const RunPlan& plan, Queue& queue, Reporter& reporter, const
         reporter.tick();
       }
     });
-    const std::string& handle = plan.handles[index];
-    bool ok = run_handle(plan, handle, attempt, 0, &cancel, [&](json::object event) {
+    const Job& job = queue.job(index);
+    bool ok = run_handle(plan, job, attempt, 0, &cancel, [&](json::object event) {
       if (timed_out && text_of(event, "event") == "failed")
-        event = timed_out_event(handle, plan.timeout_seconds, board.handle(index).stage());
-      reporter.report(index, event);
+        event = timed_out_event(job.handle, plan.timeout_seconds, board.handle(row).stage());
+      reporter.report(row, event);
     });
     over = true;
     watchdog.join();
-    if (!ok) queue.failed(index);
+    if (ok) queue.succeeded(index);
+    else queue.failed(index);
   }
 }
 
@@ -269,12 +358,13 @@ struct Child {
 };
 
 // Reads what the child wrote; false once its pipe is closed (it has exited or died).
-bool read_child(Child& child, const RunPlan& plan, const RunBoard& board, Reporter& reporter) {
+bool read_child(Child& child, const RunPlan& plan, const Queue& queue, const RunBoard& board, Reporter& reporter) {
   char buffer[4096];
   ssize_t n = ::read(child.fd, buffer, sizeof buffer);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
   if (n <= 0) return false;
-  const std::string& handle = plan.handles[child.index];
+  const std::string& handle = queue.job(child.index).handle;
+  const size_t row = queue.row(child.index);
   child.pending.append(buffer, static_cast<size_t>(n));
   size_t newline;
   while ((newline = child.pending.find('\n')) != std::string::npos) {
@@ -283,7 +373,7 @@ bool read_child(Child& child, const RunPlan& plan, const RunBoard& board, Report
     boost::system::error_code error;
     json::value value = json::parse(line, error);
     if (error || !value.is_object()) {
-      reporter.report(child.index, [&] {
+      reporter.report(row, [&] {
         auto event = make_event("warning", handle);
         event["message"] = "unreadable event from its process: " + line;
         return event;
@@ -296,9 +386,9 @@ bool read_child(Child& child, const RunPlan& plan, const RunBoard& board, Report
       child.reported = true;
       child.ok = name == "finished";
       if (!child.ok && child.stopped)
-        event = timed_out_event(handle, plan.timeout_seconds, board.handle(child.index).stage());
+        event = timed_out_event(handle, plan.timeout_seconds, board.handle(row).stage());
     }
-    reporter.report(child.index, event);
+    reporter.report(row, event);
   }
   return true;
 }
@@ -306,9 +396,12 @@ bool read_child(Child& child, const RunPlan& plan, const RunBoard& board, Report
 void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const RunBoard& board,
                   StatusServer* status_page) {
   // Children running together share the cores: each gets cores / (children at a time) threads.
-  size_t at_once = std::min(static_cast<size_t>(std::max(1, plan.jobs)), plan.handles.size());
+  // A run knows how many handles it has; a worker does not, and runs -j at a time.
+  size_t at_once = static_cast<size_t>(std::max(1, plan.jobs));
+  if (!plan.handles.empty()) at_once = std::min(at_once, plan.handles.size());
   int threads = std::max(1, cores() / static_cast<int>(std::max<size_t>(1, at_once)));
   std::vector<Child> running;
+  const pid_t supervisor_pid = ::getpid();
   std::optional<Clock::time_point> forwarded;  // when Ctrl-C was passed on to the children
   while (true) {
     if (interrupted && !forwarded) {
@@ -321,14 +414,16 @@ void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const R
       auto next = queue.next();
       if (!next) break;
       auto [index, attempt] = *next;
+      const Job& job = queue.job(index);
       std::cout.flush();
       std::cerr.flush();
       int fds[2];
       if (pipe2(fds, O_CLOEXEC) != 0) {
-        auto event = make_event("failed", plan.handles[index]);
+        auto event = make_event("failed", job.handle);
         event["node"] = "";
         event["error"] = std::string("cannot make a pipe: ") + strerror(errno);
-        reporter.report(index, event);
+        reporter.report(queue.row(index), event);
+        queue.failed(index);
         continue;
       }
       pid_t pid = -1;
@@ -339,27 +434,31 @@ void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const R
       if (pid == 0) {
         ::close(fds[0]);
         for (const auto& child : running) ::close(child.fd);
-        child_main(plan, index, attempt, threads, fds[1]);
+        child_main(plan, job, attempt, threads, fds[1], supervisor_pid);
       }
       ::close(fds[1]);
       if (pid < 0) {
         ::close(fds[0]);
-        auto event = make_event("failed", plan.handles[index]);
+        auto event = make_event("failed", job.handle);
         event["node"] = "";
         event["error"] = std::string("cannot start a process: ") + strerror(errno);
-        reporter.report(index, event);
+        reporter.report(queue.row(index), event);
+        queue.failed(index);
         continue;
       }
       running.push_back(Child{pid, fds[0], index, Clock::now(), {}, false, false, std::nullopt});
     }
-    if (running.empty()) break;
+    if (running.empty() && (interrupted || !queue.more_may_come())) break;
 
     std::vector<pollfd> polled;
     for (const auto& child : running) polled.push_back(pollfd{child.fd, POLLIN, 0});
     // A time-out, so that a signal arriving just before poll is noticed soon, the view is
-    // redrawn and time-outs are enforced.
+    // redrawn, time-outs are enforced and a worker looks at its queue again.
     int ready = poll(polled.data(), polled.size(), 100);
     reporter.tick();
+    std::vector<size_t> in_hand;
+    for (const auto& child : running) in_hand.push_back(child.index);
+    queue.keep(in_hand);
     auto now = Clock::now();
     for (auto& child : running) {
       if (plan.timeout_seconds <= 0) break;
@@ -373,7 +472,7 @@ void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const R
     if (ready <= 0) continue;  // time-out or EINTR: look at the flag again
     for (size_t i = running.size(); i-- > 0;) {
       if (!polled[i].revents) continue;
-      if (read_child(running[i], plan, board, reporter)) continue;
+      if (read_child(running[i], plan, queue, board, reporter)) continue;
       // The pipe closes when the child exits (or dies): reap it.
       Child child = std::move(running[i]);
       running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
@@ -381,14 +480,15 @@ void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const R
       int status = 0;
       while (waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
       }
+      const size_t row = queue.row(child.index);
       if (!child.reported) {
-        const std::string& handle = plan.handles[child.index];
-        reporter.report(child.index, child.stopped ? timed_out_event(handle, plan.timeout_seconds,
-                                                                     board.handle(child.index).stage())
-                                                   : ended_without_outcome(handle, status));
+        const std::string& handle = queue.job(child.index).handle;
+        reporter.report(row, child.stopped ? timed_out_event(handle, plan.timeout_seconds, board.handle(row).stage())
+                                           : ended_without_outcome(handle, status));
       }
       if (WIFSIGNALED(status)) queue.remove_leftovers(child.index);
-      if (!child.ok) queue.failed(child.index);
+      if (child.ok) queue.succeeded(child.index);
+      else queue.failed(child.index);
     }
   }
 }
@@ -404,10 +504,19 @@ int default_jobs() { return cores(); }
 // Each stage of the graph does its process-wide setup once, before any handle runs (and before
 // the children are forked, so they inherit it): fetch's shared limit on X API calls, say. The
 // variables are the run's, less the handle; `api_concurrency` carries --api-concurrency.
+// A worker knows no graph before its jobs come: every stage it could run is set up.
 void prepare_processes(const RunPlan& plan) {
   std::map<std::string, std::string> variables = run_defined_variables("", plan.date, plan.tz, plan.out);
   variables.erase("handle");
   variables["api_concurrency"] = std::to_string(plan.api_concurrency);
+  if (!plan.graph) {
+    RunContext context;
+    context.variables = variables;
+    context.out_dir = plan.out;
+    for (const StageInfo* info : plan.registry->all())
+      if (info->prepare_process) info->prepare_process(context);
+    return;
+  }
   RunContext context = check_context(*plan.graph, merge_variables(*plan.graph, variables));
   context.out_dir = plan.out;
   std::set<std::string> prepared;
@@ -417,36 +526,47 @@ void prepare_processes(const RunPlan& plan) {
   }
 }
 
-int supervise(const RunPlan& plan) {
+int supervise(const RunPlan& plan, JobSource& source) {
   std::optional<std::ofstream> log;
   if (!plan.events_path.empty()) {
     errno = 0;
     log.emplace(plan.events_path, std::ios::trunc);
     if (!*log) {
       const int error = errno;
-      std::cerr << "pipectl run: cannot write the events file " << plan.events_path
+      std::cerr << "pipectl " << plan.command << ": cannot write the events file " << plan.events_path
                 << (error ? ": " + pipectl::write_error_text(error) : std::string()) << '\n';
       return exit_usage;
     }
   }
   RunBoard board(plan.graph_path, plan.date, plan.tz, plan.handles);
   std::optional<StatusServer> server;
-  if (!start_status_page(server, plan.status_bind, plan.status_port, board, "run")) return exit_usage;
+  if (!start_status_page(server, plan.status_bind, plan.status_port, board, plan.command)) return exit_usage;
   if (!plan.shard_line.empty()) std::cout << plan.shard_line << std::endl;
   prepare_processes(plan);
   TerminalView view(plan, board, plan.live_view);
-  Reporter reporter(board, view, log ? &*log : nullptr);
-  Queue queue(plan, reporter);
-  catch_interrupts();
+  Reporter reporter(board, view, log ? &*log : nullptr, plan.publish_event);
+  auto report = [&](json::object event) {
+    std::string handle = text_of(event, "handle");
+    if (handle.empty()) reporter.report_run(event, plan.command);
+    else reporter.report(board.index_of(handle), event);
+  };
+  source.report = report;
+  Notifications notifications(plan.notify_url, report);
+  Queue queue(plan, source, reporter, board, notifications);
+  if (plan.drain_on_sigterm) catch_drain();
+  else catch_interrupts();
 
   if (plan.fork) run_children(plan, queue, reporter, board, server ? &*server : nullptr);
   else run_in_process(plan, queue, reporter, board);
 
+  // The last notifications go out before the summary (a receiver that never answers holds the
+  // end of the run back by its retries' time at most).
+  notifications.drain(std::chrono::seconds(60));
   board.set_over(interrupted);
   view.close();
   if (interrupted) {
     StateCounts counts = board.counts();
-    std::cerr << "pipectl run: interrupted; " << counts.done << " of " << plan.handles.size()
+    std::cerr << "pipectl " << plan.command << ": interrupted; " << counts.done << " of " << board.handle_count()
               << " handles made their video, unfinished videos were removed\n";
     return exit_interrupted;
   }
