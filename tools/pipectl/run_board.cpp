@@ -109,6 +109,8 @@ void RunBoard::apply(std::size_t index, const json::object& event) {
     status.attempt = static_cast<int>(number_of(event, "attempt", 1));
     status.pid = static_cast<std::int64_t>(number_of(event, "pid"));
     status.started_at = now;
+    status.worker = text_of(event, "worker");
+    if (status.worker.empty()) status.worker = text_of(event, "host");
     status.nodes.clear();
     status.waiting.clear();
     status.error.clear();
@@ -239,12 +241,24 @@ json::object RunBoard::status_json() const {
   status["counts"] = json::object{{"queued", totals.queued},   {"running", totals.running},
                                   {"done", totals.done},       {"failed", totals.failed},
                                   {"skipped", totals.skipped}, {"total", handles_.size()}};
+  if (fleet_) {
+    json::object workers;
+    for (const auto& entry : handles_)
+      if (entry.state == HandleState::running) {
+        auto& count = workers[entry.worker];
+        count = (count.is_int64() ? count.as_int64() : 0) + 1;
+      }
+    status["fleet"] = json::object{{"queue", fleet_->queue},     {"queued", fleet_->queued},
+                                   {"pending", fleet_->pending}, {"dead", fleet_->dead},
+                                   {"running_per_worker", std::move(workers)}};
+  }
   json::array handles;
   for (const auto& entry : handles_) {
     json::object handle;
     handle["handle"] = entry.handle;
     handle["state"] = state_name(entry.state);
     handle["attempt"] = entry.attempt;
+    handle["worker"] = entry.worker;
     handle["stage"] = entry.stage();
     handle["activity"] = entry.activity();
     handle["fraction"] = entry.fraction();
@@ -312,6 +326,19 @@ std::string warnings_text(const std::map<std::string, std::size_t>& kinds) {
     text += std::to_string(count) + " " + (count == 1 ? kind : plural_of(kind));
   }
   return text;
+}
+
+void RunBoard::set_fleet(FleetCounts fleet) {
+  std::lock_guard lock(mutex_);
+  fleet_ = std::move(fleet);
+}
+
+std::map<std::string, std::size_t> RunBoard::running_per_worker() const {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, std::size_t> workers;
+  for (const auto& entry : handles_)
+    if (entry.state == HandleState::running) ++workers[entry.worker];
+  return workers;
 }
 
 }  // namespace pipectl::cli

@@ -35,6 +35,7 @@ struct HandleStatus {
   HandleState state = HandleState::queued;
   int attempt = 0;            // 1 for the first run, 2 for the first retry...
   std::int64_t pid = 0;
+  std::string worker;         // the worker running it (pipectl worker's host-pid), or its host
   std::vector<NodeStatus> nodes;  // in the graph's topological order (sources first)
   std::string waiting;        // what the handle waits for now (a rate limit), or ""
   std::string waiting_node;   // the node that waits: its next progress ends the wait
@@ -66,6 +67,15 @@ struct StateCounts {
   std::size_t queued = 0, running = 0, done = 0, failed = 0, skipped = 0;
 };
 
+// What a queue says of itself (pipectl status --queue): jobs not yet delivered to any worker
+// (the group's lag), delivered and not acknowledged (pending), and in the dead-letter stream.
+struct FleetCounts {
+  std::string queue;  // the queue's address, for the page
+  std::int64_t queued = 0;
+  std::int64_t pending = 0;
+  std::int64_t dead = 0;
+};
+
 class RunBoard {
  public:
   RunBoard(std::string graph_path, std::string date, std::string tz, const std::vector<std::string>& handles);
@@ -78,6 +88,10 @@ class RunBoard {
   std::size_t index_of(const std::string& handle);
   // What the run is (pipectl status learns it from the first started event).
   void describe_run(std::string graph_path, std::string date, std::string tz);
+  // The queue's own counts, shown beside the handles' (status --queue).
+  void set_fleet(FleetCounts fleet);
+  // The handles running per worker.
+  std::map<std::string, std::size_t> running_per_worker() const;
   // The run is over (or interrupted): the status page says so.
   void set_over(bool interrupted);
 
@@ -102,6 +116,7 @@ class RunBoard {
   std::unordered_map<std::string, std::size_t> index_;  // handle -> its place in handles_
   bool over_ = false;
   bool interrupted_ = false;
+  std::optional<FleetCounts> fleet_;
 };
 
 }  // namespace pipectl::cli

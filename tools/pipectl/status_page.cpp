@@ -75,6 +75,12 @@ video { display: block; width: 100%; aspect-ratio: 16 / 9; margin-top: 12px; bor
     <span class="count" data-count="skipped">skipped <b>0</b></span>
     <span class="total">of <b id="total">0</b> handles</span>
   </div>
+  <div id="fleet" hidden>queue <code id="queue"></code>:
+    <span class="count" data-fleet="queued">waiting <b>0</b></span>
+    <span class="count" data-fleet="pending">with workers <b>0</b></span>
+    <span class="count" data-fleet="dead">dead-lettered <b>0</b></span>
+    <span id="workers"></span>
+  </div>
   <p id="run-state">Connecting to pipectl…</p>
 </header>
 <main id="handles"></main>
@@ -145,7 +151,8 @@ function showHandle(h) {
   card.root.dataset.state = h.state;
   card.root.dataset.cards = h.cards;
   card.root.dataset.videoSeconds = h.video_seconds;
-  setText(card.state, h.state + (h.attempt > 1 ? ' · attempt ' + h.attempt : ''));
+  setText(card.state, h.state + (h.attempt > 1 ? ' · attempt ' + h.attempt : '')
+      + (h.worker && h.state === 'running' ? ' · on ' + h.worker : ''));
   setText(card.activity, activityOf(h));
 
   const fraction = Math.min(1, Math.max(0, Number(h.fraction) || 0));
@@ -203,6 +210,15 @@ function showRun(s) {
                            : s.over ? 'The run is over: ' + summary + '.'
                            : 'Running: ' + (c.done + c.failed + c.skipped) + ' of ' + c.total + ' handles finished.');
   document.title = (s.over ? 'over' : c.done + c.skipped + '/' + c.total) + ' · pipectl run';
+  if (s.fleet) {
+    byId('fleet').hidden = false;
+    setText(byId('queue'), s.fleet.queue);
+    for (const count of document.querySelectorAll('[data-fleet]'))
+      setText(count.querySelector('b'), String(s.fleet[count.dataset.fleet]));
+    const workers = Object.entries(s.fleet.running_per_worker);
+    setText(byId('workers'), workers.length
+        ? '· running: ' + workers.map(([worker, n]) => worker + ' ' + n).join(', ') : '· no worker running a job');
+  }
   for (const h of s.handles) showHandle(h);
 }
 
