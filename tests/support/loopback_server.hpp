@@ -21,12 +21,13 @@ struct LoopbackRequest {
   std::string method;
   std::string target;                          // path and query, as sent
   std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;                            // as received (Content-Length or chunked)
 };
 
 struct LoopbackReply {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // Content-Length is added
-  std::string body;
+  std::string body;                            // as received (Content-Length or chunked)
 
   // Misbehaviour, all off by default.
   std::chrono::milliseconds delay{0};                // before anything is sent
