@@ -27,7 +27,7 @@ struct LoopbackRequest {
 struct LoopbackReply {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // Content-Length is added
-  std::string body;                            // as received (Content-Length or chunked)
+  std::string body;
 
   // Misbehaviour, all off by default.
   std::chrono::milliseconds delay{0};                // before anything is sent
