@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -47,6 +48,21 @@ double mebibytes(const std::string& quantity) {
   std::smatch match;
   REQUIRE(std::regex_match(quantity, match, std::regex("([0-9]+)(Mi|Gi)")));
   return std::stod(match[1]) * (match[2] == "Gi" ? 1024 : 1);
+}
+
+// The value after `option` in a command line ("" when absent or last).
+std::string option_value(const std::vector<std::string>& command, const std::string& option) {
+  auto at = std::find(command.begin(), command.end(), option);
+  return at == command.end() || at + 1 == command.end() ? std::string() : *(at + 1);
+}
+
+// Seconds in a pipectl duration such as 90s, 10m or 2h (a bare number is seconds).
+double duration_seconds(const std::string& text) {
+  std::smatch match;
+  INFO(text);
+  REQUIRE(std::regex_match(text, match, std::regex("([0-9]+(\\.[0-9]+)?)(s|m|h)?")));
+  const double unit = match[3] == "h" ? 3600 : match[3] == "m" ? 60 : 1;
+  return std::stod(match[1]) * unit;
 }
 
 }  // namespace
@@ -147,6 +163,78 @@ TEST_CASE("the pod's command, run for every JOB_COMPLETION_INDEX, makes each vid
   }
   CHECK(videos == handles.size());
   CHECK(other_files == 0);
+}
+
+TEST_CASE("the worker Deployment drains its jobs on SIGTERM, and KEDA scales it with the same stream") {
+  auto deployment = find_kind(documents(deploy_dir() / "k8s/worker-deployment.yaml"), "Deployment");
+  CHECK(deployment["apiVersion"].as<std::string>() == "apps/v1");
+  const auto name = deployment["metadata"]["name"].as<std::string>();
+  CHECK(!deployment["spec"]["replicas"]);  // the ScaledObject owns the count
+  auto pod = deployment["spec"]["template"]["spec"];
+  REQUIRE(pod["containers"].size() == 1);
+  auto container = pod["containers"][0];
+  auto command = container["command"].as<std::vector<std::string>>();
+  REQUIRE(command.size() >= 2);
+  CHECK(command[0] == "pipectl");
+  CHECK(command[1] == "worker");
+  const std::string queue = option_value(command, "--queue");
+  CHECK(!option_value(command, "--out").empty());
+
+  // SIGTERM lets the current jobs finish: the grace period must outlast a job's time-out.
+  const std::string timeout = option_value(command, "--timeout");
+  REQUIRE(!timeout.empty());
+  CHECK(pod["terminationGracePeriodSeconds"].as<double>() > duration_seconds(timeout));
+  CHECK(container["lifecycle"]["preStop"].IsMap());
+  CHECK((container["lifecycle"]["preStop"]["exec"] || container["lifecycle"]["preStop"]["sleep"]));
+
+  bool secret_from_secret_ref = false;
+  for (const auto& variable : container["env"])
+    if (variable["name"].as<std::string>() == "PIPECTL_NOTIFY_SECRET")
+      secret_from_secret_ref = variable["valueFrom"]["secretKeyRef"]["name"] && variable["valueFrom"]["secretKeyRef"]["key"] &&
+                               !variable["value"];
+  CHECK(secret_from_secret_ref);
+  CHECK(container["resources"]["requests"]["cpu"]);
+  CHECK(mebibytes(container["resources"]["limits"]["memory"].as<std::string>()) >=
+        mebibytes(container["resources"]["requests"]["memory"].as<std::string>()));
+
+  // redis://HOST:PORT/STREAM, as KEDA must see it.
+  std::smatch url;
+  INFO(queue);
+  REQUIRE(std::regex_match(queue, url, std::regex("redis://([^/:]+)(:([0-9]+))?/([^/?]+)")));
+  const std::string address = url[1].str() + ":" + (url[3].matched ? url[3].str() : "6379");
+  const std::string stream = url[4];
+
+  auto scaled = find_kind(documents(deploy_dir() / "k8s/worker-autoscaling.yaml"), "ScaledObject");
+  CHECK(scaled["apiVersion"].as<std::string>() == "keda.sh/v1alpha1");
+  CHECK(scaled["spec"]["scaleTargetRef"]["name"].as<std::string>() == name);
+  if (scaled["spec"]["scaleTargetRef"]["kind"]) CHECK(scaled["spec"]["scaleTargetRef"]["kind"].as<std::string>() == "Deployment");
+  CHECK(scaled["spec"]["minReplicaCount"].as<int>() >= 0);
+  CHECK(scaled["spec"]["minReplicaCount"].as<int>() <= scaled["spec"]["maxReplicaCount"].as<int>());
+  auto triggers = scaled["spec"]["triggers"];
+  REQUIRE(triggers.size() >= 1);
+  bool counts_pending = false, counts_lag = false;
+  for (const auto& trigger : triggers) {
+    CHECK(trigger["type"].as<std::string>() == "redis-streams");
+    auto metadata = trigger["metadata"];
+    CHECK(metadata["stream"].as<std::string>() == stream);
+    CHECK(metadata["consumerGroup"].as<std::string>() == "pipectl-workers");
+    if (metadata["address"]) CHECK(metadata["address"].as<std::string>() == address);
+    // Trigger metadata is a map of strings: the API server refuses an unquoted number. yaml-cpp
+    // tags a quoted scalar "!" and a plain one "?".
+    for (const char* count : {"pendingEntriesCount", "lagCount", "activationLagCount"}) {
+      if (!metadata[count]) continue;
+      INFO(count);
+      CHECK(metadata[count].Tag() == "!");
+      CHECK(std::stoi(metadata[count].as<std::string>()) >= 0);
+    }
+    counts_pending = counts_pending || metadata["pendingEntriesCount"];
+    counts_lag = counts_lag || metadata["lagCount"];
+    // KEDA requires activationLagCount with lagCount (its redis-streams docs).
+    if (metadata["lagCount"]) CHECK(metadata["activationLagCount"]);
+  }
+  CHECK(counts_pending);
+  // Scaling to zero needs the lag: pending entries alone never wake an idle Deployment.
+  if (scaled["spec"]["minReplicaCount"].as<int>() == 0) CHECK(counts_lag);
 }
 
 TEST_CASE("the sbatch script asks for an array with the resources a shard needs") {

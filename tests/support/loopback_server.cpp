@@ -93,6 +93,7 @@ LoopbackRequest to_loopback_request(const http::request<http::string_body>& requ
                    [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
     result.headers[name] = std::string(field.value());
   }
+  result.body = request.body();
   return result;
 }
 

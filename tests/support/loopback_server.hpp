@@ -21,6 +21,7 @@ struct LoopbackRequest {
   std::string method;
   std::string target;                          // path and query, as sent
   std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;                            // as received (Content-Length or chunked)
 };
 
 struct LoopbackReply {
