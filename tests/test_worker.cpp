@@ -94,7 +94,7 @@ std::size_t videos_of(const fs::path& out, const std::string& handle) {
 
 struct Fleet {
   test::TempDir folder{"pipectl-worker"};
-  test::RedisServer redis{folder.path() / "redis"};
+  test::RedisServer redis;
   std::vector<std::string> handles;
   fs::path graph;
   fs::path out = folder.path() / "videos";
