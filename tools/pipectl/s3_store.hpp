@@ -20,7 +20,7 @@ namespace pipectl::cli {
 struct S3Location {
   std::string bucket;
   std::string prefix;
-  // "s3://bucket/prefix/KEY" for messages and events.
+  // "s3://bucket/prefix/KEY" for messages and events (`key` relative to the prefix, as for key_of).
   std::string url_of(const std::string& key) const;
   // prefix + "/" + relative (or relative alone when the prefix is empty).
   std::string key_of(const std::string& relative) const;
