@@ -29,7 +29,7 @@ const std::string day = "2026-11-24";
 const std::string secret = "notify-secret-7f3a";
 
 std::string quoted(const fs::path& path) { return test::shell_quote(path.string()); }
-std::string pipectl() { return test::shell_quote(test::pipectl_binary()); }
+std::string pipectl_command() { return test::shell_quote(test::pipectl_binary()); }
 
 // HMAC-SHA256 of `body` under `key`, computed by the openssl command (not by pipectl's code).
 std::string openssl_signature(const fs::path& folder, const std::string& key, const std::string& body) {
@@ -79,7 +79,7 @@ TEST_CASE("--notify posts each handle's outcome, signed, retried, without holdin
   });
 
   fs::path events = folder.path() / "events.jsonl";
-  auto run = test::run_command("PIPECTL_NOTIFY_SECRET=" + secret + " " + pipectl() + " run " + quoted(graph) +
+  auto run = test::run_command("PIPECTL_NOTIFY_SECRET=" + secret + " " + pipectl_command() + " run " + quoted(graph) +
                                " --handles " + handles[0] + "," + handles[1] + " -j 1 --plain --out " +
                                quoted(folder.path() / "out") + " --events " + quoted(events) + " --notify " +
                                test::shell_quote(receiver.url("/videos-ready?token=abc")));
@@ -127,7 +127,7 @@ TEST_CASE("--out s3:// uploads each video under the prefix; a rerun finds them c
   for (const auto& [name, value] : server.environment()) environment += name + "=" + test::shell_quote(value) + " ";
   fs::path stage = folder.path() / "stage";
   fs::path events = folder.path() / "events.jsonl";
-  std::string command = environment + pipectl() + " run " + quoted(graph) + " --handles " + handles[0] + "," +
+  std::string command = environment + pipectl_command() + " run " + quoted(graph) + " --handles " + handles[0] + "," +
                         handles[1] + "," + handles[2] + " -j 2 --plain --out s3://videos/daily --stage-dir " +
                         quoted(stage) + " --events " + quoted(events);
   auto run = test::run_command(command);
@@ -157,7 +157,7 @@ TEST_CASE("--out s3:// uploads each video under the prefix; a rerun finds them c
   CHECK(events_named(events, "started").empty());
 
   // Without credentials: a clear error at start, naming the variable, before any work.
-  auto bare = test::run_command("env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY " + pipectl() + " run " +
+  auto bare = test::run_command("env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY " + pipectl_command() + " run " +
                                 quoted(graph) + " --handles " + handles[0] + " --out s3://videos/daily");
   CHECK(bare.exit_code == 2);
   CHECK(bare.output.find("AWS_ACCESS_KEY_ID") != std::string::npos);

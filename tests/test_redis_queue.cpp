@@ -200,7 +200,11 @@ TEST_CASE("group_info: lag counts entries not yet delivered, pending those not a
   CHECK_FALSE(none.lag);
 
   queue.ensure_group("jobs", "workers");
-  for (int i = 0; i < 5; ++i) queue.add("jobs", {{"handle", "h" + std::to_string(i)}});
+  for (int i = 0; i < 5; ++i) {
+    std::string handle = "h";  // appended: GCC 12 warns falsely (-Wrestrict) on "h" + std::string at -O3
+    handle += std::to_string(i);
+    queue.add("jobs", {{"handle", handle}});
+  }
   GroupInfo fresh = queue.group_info("jobs", "workers");
   CHECK(fresh.lag == 5);
   CHECK(fresh.pending == 0);

@@ -34,7 +34,7 @@ const std::string day = "2026-11-24";
 
 std::string quoted(const fs::path& path) { return test::shell_quote(path.string()); }
 
-std::string pipectl() { return test::shell_quote(test::pipectl_binary()); }
+std::string pipectl_command() { return test::shell_quote(test::pipectl_binary()); }
 
 std::string plugin() {
   const char* path = std::getenv("PIPECTL_TEST_STAGES_PLUGIN");
@@ -117,13 +117,13 @@ struct Fleet {
   test::CommandResult enqueue(const std::vector<std::string>& which, const fs::path& graph_file) const {
     std::string list;
     for (const auto& handle : which) list += (list.empty() ? "" : ",") + handle;
-    return test::run_command(pipectl() + " enqueue --queue " + test::shell_quote(queue()) + " " + quoted(graph_file) +
+    return test::run_command(pipectl_command() + " enqueue --queue " + test::shell_quote(queue()) + " " + quoted(graph_file) +
                              " --handles " + list + " --date " + day + " --plugin " + test::shell_quote(plugin()));
   }
 
   std::unique_ptr<test::BackgroundRun> worker(const std::string& name, const std::string& options) const {
     return std::make_unique<test::BackgroundRun>(
-        pipectl() + " worker --queue " + test::shell_quote(queue()) + " --out " + quoted(out) + " --plain --events " +
+        pipectl_command() + " worker --queue " + test::shell_quote(queue()) + " --out " + quoted(out) + " --plain --events " +
             quoted(folder.path() / (name + ".jsonl")) + " --plugin " + test::shell_quote(plugin()) + " " + options,
         folder.path() / (name + ".log"));
   }
@@ -219,7 +219,7 @@ TEST_CASE("three workers share a queue: one video per handle, a killed worker's 
   CHECK(redis_number(fleet.redis, "XLEN jobs:events") > 0);
 
   // One view of the fleet from the events stream.
-  auto status = test::run_command(pipectl() + " status --queue " + test::shell_quote(fleet.queue()));
+  auto status = test::run_command(pipectl_command() + " status --queue " + test::shell_quote(fleet.queue()));
   INFO(status.output);
   CHECK(status.exit_code == 1);
   CHECK(status.output.find("11 of 12 handles made their video") != std::string::npos);
@@ -280,16 +280,16 @@ TEST_CASE("Redis going away and coming back loses no job") {
 
 TEST_CASE("a queue that cannot be reached is a clear error at start") {
   test::TempDir folder("pipectl-worker");
-  auto missing = test::run_command(pipectl() + " worker --queue unix://" + folder.path().string() +
+  auto missing = test::run_command(pipectl_command() + " worker --queue unix://" + folder.path().string() +
                                    "/none.sock?stream=jobs --out " + quoted(folder.path() / "out"));
   INFO(missing.output);
   CHECK(missing.exit_code == 2);
   CHECK(missing.output.find("none.sock") != std::string::npos);
-  auto refused = test::run_command(pipectl() + " enqueue --queue redis://127.0.0.1:1/jobs graphs/demo.graph --handles a");
+  auto refused = test::run_command(pipectl_command() + " enqueue --queue redis://127.0.0.1:1/jobs graphs/demo.graph --handles a");
   INFO(refused.output);
   CHECK(refused.exit_code == 2);
   CHECK(refused.output.find("redis://127.0.0.1:1/jobs") != std::string::npos);
-  auto bad = test::run_command(pipectl() + " worker --queue http://example/jobs");
+  auto bad = test::run_command(pipectl_command() + " worker --queue http://example/jobs");
   CHECK(bad.exit_code == 2);
   CHECK(bad.output.find("--queue") != std::string::npos);
 }
