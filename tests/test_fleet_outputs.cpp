@@ -80,7 +80,7 @@ TEST_CASE("--notify posts each handle's outcome, signed, retried, without holdin
 
   fs::path events = folder.path() / "events.jsonl";
   auto run = test::run_command("PIPECTL_NOTIFY_SECRET=" + secret + " " + pipectl_command() + " run " + quoted(graph) +
-                               " --handles " + handles[0] + "," + handles[1] + " -j 1 --plain --out " +
+                               " --handles " + handles[0] + "," + handles[1] + " --date " + day + " -j 1 --plain --out " +
                                quoted(folder.path() / "out") + " --events " + quoted(events) + " --notify " +
                                test::shell_quote(receiver.url("/videos-ready?token=abc")));
   INFO(run.output);
@@ -128,7 +128,7 @@ TEST_CASE("--out s3:// uploads each video under the prefix; a rerun finds them c
   fs::path stage = folder.path() / "stage";
   fs::path events = folder.path() / "events.jsonl";
   std::string command = environment + pipectl_command() + " run " + quoted(graph) + " --handles " + handles[0] + "," +
-                        handles[1] + "," + handles[2] + " -j 2 --plain --out s3://videos/daily --stage-dir " +
+                        handles[1] + "," + handles[2] + " --date " + day + " -j 2 --plain --out s3://videos/daily --stage-dir " +
                         quoted(stage) + " --events " + quoted(events);
   auto run = test::run_command(command);
   INFO(run.output);
