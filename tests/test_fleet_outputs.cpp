@@ -16,6 +16,7 @@
 #include "support/loopback_server.hpp"
 #include "support/media_probe.hpp"
 #include "support/paths.hpp"
+#include "support/redis_server.hpp"
 #include "support/s3_server.hpp"
 #include "support/skip.hpp"
 
@@ -161,4 +162,48 @@ TEST_CASE("--out s3:// uploads each video under the prefix; a rerun finds them c
                                 quoted(graph) + " --handles " + handles[0] + " --out s3://videos/daily");
   CHECK(bare.exit_code == 2);
   CHECK(bare.output.find("AWS_ACCESS_KEY_ID") != std::string::npos);
+}
+
+TEST_CASE("a worker uploads to S3 and notifies the URL its job was enqueued with") {
+  std::string why;
+  if (!test::S3Server::available(why) || !test::RedisServer::available(why)) return test::skip(why);
+  test::TempDir folder("pipectl-s3-worker");
+  test::S3Server server(folder.path() / "s3", "videos");
+  test::RedisServer redis;
+  auto handles = test::write_handle_dataset(folder.path() / "data", 2);
+  fs::path graph = test::write_fixture_graph(folder.path() / "fixtures.graph", folder.path() / "data");
+  std::mutex mutex;
+  std::vector<json::object> delivered;
+  test::LoopbackServer receiver([&](const test::LoopbackRequest& request) {
+    std::lock_guard lock(mutex);
+    delivered.push_back(json::parse(request.body).as_object());
+    return test::reply_with(204);
+  });
+  auto enqueued = test::run_command(pipectl_command() + " enqueue --queue " + test::shell_quote(redis.url("jobs")) + " " +
+                                    quoted(graph) + " --handles " + handles[0] + "," + handles[1] + " --date " + day +
+                                    " --notify " + test::shell_quote(receiver.url("/ready")));
+  INFO(enqueued.output);
+  REQUIRE(enqueued.exit_code == 0);
+  std::string environment;
+  for (const auto& [name, value] : server.environment()) environment += name + "=" + test::shell_quote(value) + " ";
+  auto worker = test::run_command(environment + pipectl_command() + " worker --queue " +
+                                  test::shell_quote(redis.url("jobs")) + " --out s3://videos/fleet --stage-dir " +
+                                  quoted(folder.path() / "stage") + " -j 2 --until-empty --plain");
+  INFO(worker.output);
+  REQUIRE(worker.exit_code == 0);
+  std::lock_guard lock(mutex);
+  REQUIRE(delivered.size() == 2);
+  for (const auto& payload : delivered) {
+    const std::string handle = test::string_field(payload, "handle");
+    CHECK(test::string_field(payload, "video") == "s3://videos/fleet/" + handle + "/" + day + ".mp4");
+    CHECK(test::string_field(payload, "status") == "done");
+    CHECK_FALSE(test::string_field(payload, "job").empty());
+    fs::path copy = folder.path() / (handle + ".mp4");
+    auto get = test::run_command("curl -sS -f --aws-sigv4 aws:amz:us-east-1:s3 --user S3RVER:S3RVER -H "
+                                 "'x-amz-content-sha256: UNSIGNED-PAYLOAD' -o " + quoted(copy) + " " +
+                                 test::shell_quote(server.endpoint() + "/videos/fleet/" + handle + "/" + day + ".mp4"));
+    INFO(get.output);
+    REQUIRE(get.exit_code == 0);
+    CHECK(test::probe_video(copy).frames == 4 * 30);
+  }
 }

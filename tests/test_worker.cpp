@@ -263,6 +263,23 @@ TEST_CASE("SIGTERM drains a worker: it finishes its job, takes no more, and the 
   CHECK(groups.find("lag\n3") != std::string::npos);
 }
 
+TEST_CASE("a job running longer than --claim-after stays with its live worker") {
+  std::string why;
+  if (!test::RedisServer::available(why)) return test::skip(why);
+  Fleet fleet(1, "1s");  // 4 cards of 1 s each: twice the claim time
+  REQUIRE(fleet.enqueue(fleet.handles, fleet.graph).exit_code == 0);
+  auto first = fleet.worker("w1", "-j 1 --claim-after 2s --until-empty");
+  REQUIRE(wait_until([&] { return count_events(events_of(fleet.folder.path() / "w1.jsonl"), "started") > 0; },
+                     std::chrono::seconds(30)));
+  auto second = fleet.worker("w2", "-j 1 --claim-after 2s --until-empty");
+  INFO(first->output() << second->output());
+  CHECK(first->wait() == 0);
+  CHECK(second->wait() == 0);
+  CHECK(count_events(events_of(fleet.folder.path() / "w2.jsonl"), "started") == 0);  // never taken over
+  CHECK(count_events(events_of(fleet.folder.path() / "w1.jsonl"), "finished") == 1);
+  CHECK(pending_jobs(fleet.redis) == 0);
+}
+
 TEST_CASE("Redis going away and coming back loses no job") {
   std::string why;
   if (!test::RedisServer::available(why)) return test::skip(why);

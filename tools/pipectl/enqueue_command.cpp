@@ -38,8 +38,8 @@ has a problem). Prints each job's id, one line per handle: HANDLE ID.
 )";
 
 const char* enqueue_usage_end = R"(
-Exit codes: 0 every job is queued, 2 usage or graph error, or the queue cannot be reached
-(nothing queued).
+Exit codes: 0 every job is queued, 2 usage or graph error (nothing queued), or the queue
+cannot be reached (the jobs printed before the error are queued).
 )";
 
 struct EnqueueArguments {
