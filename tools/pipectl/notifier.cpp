@@ -9,26 +9,11 @@
 #include <random>
 
 #include "backoff.hpp"
+#include "digest.hpp"
 
 namespace pipectl::cli {
 
 namespace {
-
-void init_curl_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-std::string lower_hex(const unsigned char* bytes, unsigned int size) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(size * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    text.push_back(digits[bytes[i] >> 4]);
-    text.push_back(digits[bytes[i] & 0x0f]);
-  }
-  return text;
-}
 
 // Discards the receiver's answer: only its status matters (and it is never shown, so that a
 // receiver echoing what it got cannot put anything into our outcomes).

@@ -1,26 +1,12 @@
 #include "queued_job.hpp"
 
-#include <openssl/evp.h>
-
 #include <boost/json.hpp>
-#include <cstdio>
+
+#include "digest.hpp"
 
 namespace pipectl::cli {
 
 namespace json = boost::json;
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  char pair[3];
-  for (unsigned int i = 0; i < length; ++i) {
-    std::snprintf(pair, sizeof pair, "%02x", digest[i]);
-    hex += pair;
-  }
-  return hex;
-}
 
 Fields job_fields(const QueuedJob& job) {
   json::array sets;

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "digest.hpp"
 #include "redis_queue.hpp"
 
 namespace pipectl::cli {
@@ -23,9 +24,6 @@ struct QueuedJob {
   std::string notify_url;  // "" for none
   std::string enqueued;    // UTC time of the enqueue
 };
-
-// Lower-case hex SHA-256 of `text`.
-std::string sha256_hex(const std::string& text);
 
 // The entry's fields for `job`.
 Fields job_fields(const QueuedJob& job);

@@ -1,7 +1,6 @@
 #include "s3_store.hpp"
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,9 +15,8 @@
 #include <vector>
 
 #include "backoff.hpp"
+#include "digest.hpp"
 #include "s3_reply.hpp"
-
-extern char** environ;
 
 namespace pipectl::cli {
 
@@ -31,13 +29,6 @@ constexpr std::uint64_t max_parts = 10000;           // S3's maximum number of p
 constexpr std::size_t max_reply_bytes = 1 << 20;     // of an answer's body kept (errors and XML are small)
 constexpr std::chrono::milliseconds backoff_cap{20000};
 constexpr std::chrono::milliseconds longest_retry_after{30000};
-
-void init_curl_once() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("libcurl could not be initialised");
-  });
-}
 
 bool is_unreserved(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
@@ -62,45 +53,6 @@ std::string percent_encode(std::string_view text, bool keep_slash) {
   return out;
 }
 
-bool has_control_character(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
-}
-
-// Slash-separated parts that are all non-empty, not "." or "..", without control characters.
-bool is_clean_path(std::string_view path) {
-  if (path.empty() || has_control_character(path)) return false;
-  for (;;) {
-    const std::size_t slash = path.find('/');
-    const std::string_view part = path.substr(0, slash);
-    if (part.empty() || part == "." || part == "..") return false;
-    if (slash == std::string_view::npos) return true;
-    path.remove_prefix(slash + 1);
-  }
-}
-
-// S3's rules for bucket names (the ones path-style URLs need).
-bool is_bucket_name(std::string_view name) {
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (name.size() < 3 || name.size() > 63 || !alnum(name.front()) || !alnum(name.back())) return false;
-  if (name.find("..") != std::string_view::npos) return false;
-  return std::all_of(name.begin(), name.end(), [&](char c) { return alnum(c) || c == '.' || c == '-'; });
-}
-
-std::string value_of(const std::map<std::string, std::string>& environment, const std::string& name) {
-  auto found = environment.find(name);
-  return found == environment.end() ? std::string() : found->second;
-}
-
-std::string hex_of(const unsigned char* bytes, unsigned size) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < size; ++i) {
-    out += hex[bytes[i] >> 4];
-    out += hex[bytes[i] & 0xF];
-  }
-  return out;
-}
-
 using FilePointer = std::unique_ptr<std::FILE, decltype(&std::fclose)>;
 
 FilePointer open_file(const fs::path& path) {
@@ -116,32 +68,8 @@ struct FileRange {
   std::uint64_t length = 0;
 };
 
-// The lower-case hex SHA-256 of `text`, or of the file range: x-amz-content-sha256, which lets
-// the server check the body it got and which S3-compatible servers insist on.
-class Sha256 {
- public:
-  Sha256() : context_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
-    if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1)
-      throw std::runtime_error("OpenSSL has no SHA-256");
-  }
-  void add(const void* data, std::size_t size) { EVP_DigestUpdate(context_.get(), data, size); }
-  std::string hex() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned size = 0;
-    EVP_DigestFinal_ex(context_.get(), digest, &size);
-    return hex_of(digest, size);
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context_;
-};
-
-std::string sha256_of(std::string_view text) {
-  Sha256 hash;
-  hash.add(text.data(), text.size());
-  return hash.hex();
-}
-
+// The lower-case hex SHA-256 of the file range: x-amz-content-sha256, which lets the server
+// check the body it got and which S3-compatible servers insist on.
 std::string sha256_of(const FileRange& range) {
   FilePointer file = open_file(range.path);
   if (fseeko(file.get(), static_cast<off_t>(range.offset), SEEK_SET) != 0)
@@ -287,84 +215,6 @@ std::string xml_escaped(std::string_view text) {
 
 }  // namespace
 
-// ---- locations and settings
-
-std::string S3Location::key_of(const std::string& relative) const {
-  return prefix.empty() ? relative : prefix + "/" + relative;
-}
-
-std::string S3Location::url_of(const std::string& key) const { return "s3://" + bucket + "/" + key_of(key); }
-
-bool is_s3_url(const std::string& text) { return text.starts_with("s3://"); }
-
-std::optional<S3Location> parse_s3_url(const std::string& url, std::string& problem) {
-  if (!is_s3_url(url)) {
-    problem = "an S3 output is written s3://BUCKET[/PREFIX]";
-    return std::nullopt;
-  }
-  std::string rest = url.substr(5);
-  const std::size_t slash = rest.find('/');
-  S3Location location{rest.substr(0, slash), slash == std::string::npos ? std::string() : rest.substr(slash + 1)};
-  if (location.bucket.empty()) {
-    problem = "no bucket name after s3:// in " + url;
-    return std::nullopt;
-  }
-  if (!is_bucket_name(location.bucket)) {
-    problem = "'" + location.bucket + "' in " + url +
-              " is not a bucket name (3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit)";
-    return std::nullopt;
-  }
-  while (location.prefix.ends_with('/')) location.prefix.pop_back();
-  if (!location.prefix.empty() && !is_clean_path(location.prefix)) {
-    problem = "the prefix in " + url + " has an empty, '.' or '..' part, or a control character";
-    return std::nullopt;
-  }
-  return location;
-}
-
-std::optional<S3Settings> s3_settings_from(const std::map<std::string, std::string>& environment, std::string& problem) {
-  S3Settings settings;
-  settings.access_key = value_of(environment, "AWS_ACCESS_KEY_ID");
-  settings.secret_key = value_of(environment, "AWS_SECRET_ACCESS_KEY");
-  settings.session_token = value_of(environment, "AWS_SESSION_TOKEN");
-  for (const char* name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"})
-    if (value_of(environment, name).empty()) {
-      problem = std::string(name) + " is not set: S3 outputs need AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
-      return std::nullopt;
-    }
-  settings.region = value_of(environment, "AWS_REGION");
-  if (settings.region.empty()) settings.region = value_of(environment, "AWS_DEFAULT_REGION");
-  if (settings.region.empty()) settings.region = "us-east-1";
-  // It goes into curl's "aws:amz:REGION:s3": no ':' or other surprises.
-  if (!std::all_of(settings.region.begin(), settings.region.end(),
-                   [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; })) {
-    problem = "AWS_REGION (or AWS_DEFAULT_REGION) is not a region name like us-east-1";
-    return std::nullopt;
-  }
-  // AWS_ENDPOINT_URL_S3 is the SDKs' S3-only form; it wins over the general one.
-  settings.endpoint = value_of(environment, "AWS_ENDPOINT_URL_S3");
-  if (settings.endpoint.empty()) settings.endpoint = value_of(environment, "AWS_ENDPOINT_URL");
-  if (settings.endpoint.empty()) settings.endpoint = "https://s3." + settings.region + ".amazonaws.com";
-  while (settings.endpoint.ends_with('/')) settings.endpoint.pop_back();
-  if (!(settings.endpoint.starts_with("http://") || settings.endpoint.starts_with("https://")) ||
-      has_control_character(settings.endpoint) || settings.endpoint.find_first_of("?#@") != std::string::npos) {
-    problem = "AWS_ENDPOINT_URL must be an http:// or https:// URL without user, query or fragment";
-    return std::nullopt;
-  }
-  return settings;
-}
-
-std::map<std::string, std::string> process_environment_map() {
-  std::map<std::string, std::string> variables;
-  for (char** entry = environ; entry && *entry; ++entry) {
-    const std::string_view text(*entry);
-    const std::size_t equals = text.find('=');
-    if (equals != std::string_view::npos && equals > 0)
-      variables.emplace(std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)));
-  }
-  return variables;
-}
-
 // ---- the store
 
 S3Store::S3Store(S3Location location, S3Settings settings)
@@ -387,7 +237,7 @@ class Exchange {
   // Throws std::runtime_error starting with `subject` when none came, or only failures.
   Reply send(const Request& request, const std::string& subject) {
     const net::Backoff backoff{settings_.backoff_base, backoff_cap, settings_.max_attempts};
-    const std::string payload_hash = request.file ? sha256_of(*request.file) : sha256_of(request.text);
+    const std::string payload_hash = request.file ? sha256_of(*request.file) : sha256_hex(request.text);
     for (int attempt = 1;; ++attempt) {
       ++requests_;
       Outcome outcome = perform(request, payload_hash);
@@ -517,7 +367,7 @@ std::optional<std::uint64_t> S3Store::size_of(const std::string& relative) {
 void S3Store::upload(const fs::path& file, const std::string& relative, const std::string& content_type) {
   Exchange exchange(settings_, requests_);
   const std::string subject = "uploading " + file.string() + " to " + location_.url_of(relative) + " at " + settings_.endpoint;
-  if (!is_clean_path(relative)) throw exchange.failed(subject, "not a relative object name");
+  if (!is_clean_object_name(relative)) throw exchange.failed(subject, "not a relative object name");
   std::error_code error;
   const std::uint64_t size = fs::file_size(file, error);
   if (error) throw exchange.failed(subject, error.message());

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace pipectl::cli {
 
@@ -25,6 +26,10 @@ struct S3Location {
   // prefix + "/" + relative (or relative alone when the prefix is empty).
   std::string key_of(const std::string& relative) const;
 };
+
+// A relative object name: slash-separated parts that are all non-empty, not "." or "..",
+// without control characters.
+bool is_clean_object_name(std::string_view name);
 
 // Whether `text` starts with s3:// (then it is an S3 output, not a folder).
 bool is_s3_url(const std::string& text);
