@@ -3,10 +3,15 @@
 // against notify_signature; that one is checked against RFC 4231.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <fstream>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "notifier.hpp"
@@ -168,6 +173,39 @@ TEST_CASE("send returns at once while the receiver is slow") {
     CHECK(outcomes[static_cast<std::size_t>(i)].attempts == 1);
     CHECK(outcomes[static_cast<std::size_t>(i)].payload.at("id").as_int64() == i + 1);  // in the order sent
   }
+}
+
+TEST_CASE("run_paused parks the thread within a step of a slow POST, and the POST still completes") {
+  Record record;
+  std::atomic<int> answered{0};
+  test::LoopbackServer server([&](const test::LoopbackRequest& request) {
+    record.add(request);
+    auto reply = test::reply_with(200);
+    reply.delay = 1s;  // the POST is in progress while the test forks
+    ++answered;
+    return reply;
+  });
+  cli::Notifier notifier(quick_settings(), record.on_outcome());
+  notifier.send(server.url("/slow"), sample_payload(1));
+  while (record.requests().empty()) std::this_thread::sleep_for(5ms);  // the POST is on its way
+  bool ran = false;
+  const auto start = std::chrono::steady_clock::now();
+  notifier.run_paused([&] {
+    ran = true;
+    // Parked: a child forked now finds no lock taken; it exits at once, as pipectl's would not.
+    pid_t child = fork();
+    if (child == 0) _exit(0);
+    int status = 0;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status));
+  });
+  CHECK(ran);
+  CHECK(std::chrono::steady_clock::now() - start < 500ms * test::time_scale());  // not the POST's 1 s
+  REQUIRE(notifier.drain(10s));
+  auto outcomes = record.outcomes();
+  REQUIRE(outcomes.size() == 1);
+  CHECK(outcomes[0].delivered);
+  CHECK(outcomes[0].attempts == 1);
 }
 
 TEST_CASE("a receiver that always fails: given up after max_attempts, with the last error") {

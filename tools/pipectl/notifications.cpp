@@ -54,7 +54,8 @@ void Notifications::job_ended(const Job& job, const HandleStatus& status) {
       event["attempts"] = outcome.attempts;
       event["status"] = text_of(outcome.payload, "status");
       if (!outcome.delivered) event["error"] = outcome.error;
-      report_(std::move(event));
+      std::lock_guard lock(mutex_);
+      outcomes_.push_back(std::move(event));
     });
   }
   notifier_->send(url, notification_payload(job, status));
@@ -62,6 +63,20 @@ void Notifications::job_ended(const Job& job, const HandleStatus& status) {
 
 void Notifications::drain(std::chrono::milliseconds limit) {
   if (notifier_) notifier_->drain(limit);
+}
+
+void Notifications::report_outcomes() {
+  std::vector<json::object> outcomes;
+  {
+    std::lock_guard lock(mutex_);
+    outcomes.swap(outcomes_);
+  }
+  for (auto& event : outcomes) report_(std::move(event));
+}
+
+void Notifications::run_paused(const std::function<void()>& action) {
+  if (notifier_) notifier_->run_paused(action);
+  else action();
 }
 
 }  // namespace pipectl::cli

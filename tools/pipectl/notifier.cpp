@@ -4,7 +4,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <random>
 
@@ -19,22 +21,8 @@ namespace {
 // receiver echoing what it got cannot put anything into our outcomes).
 std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
 
-// The notifier's stop flag, read under its mutex while a POST is in progress.
-struct StopFlag {
-  std::mutex& mutex;
-  const bool& stopping;
-  bool raised() const {
-    std::lock_guard lock(mutex);
-    return stopping;
-  }
-};
-
-// Called by libcurl during a transfer: a non-zero answer aborts it (the notifier is stopping).
-int abort_when_stopping(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<const StopFlag*>(flag)->raised() ? 1 : 0;
-}
-
 using EasyHandle = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
+using MultiHandle = std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)>;
 using HeaderList = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
 // Adds a header line; on failure (no memory) the list stays as it was.
@@ -46,9 +34,11 @@ void append(HeaderList& list, const std::string& line) {
 }
 
 // One POST of `body`; "" when the receiver answered 2xx, else what went wrong ("HTTP 503", or
-// libcurl's description of a connection fault).
-std::string post(CURL* curl, const std::string& url, const std::string& body, const std::string& signature,
-                 std::chrono::milliseconds timeout, const StopFlag& stop) {
+// libcurl's description of a connection fault). The transfer runs in steps of at most 10 ms
+// (curl's multi interface); between them `go_on` is called, outside any lock of curl's, and
+// may hold the thread there (a fork) or end the transfer (false: the notifier is stopping).
+std::string post(CURLM* multi, CURL* curl, const std::string& url, const std::string& body,
+                 const std::string& signature, std::chrono::milliseconds timeout, const std::function<bool()>& go_on) {
   curl_easy_reset(curl);  // keeps the connection cache: a kept-alive connection is reused
   HeaderList headers(nullptr, &curl_slist_free_all);
   append(headers, "Content-Type: application/json");
@@ -74,12 +64,25 @@ std::string post(CURL* curl, const std::string& url, const std::string& body, co
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for DNS time-outs: we are a thread
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
-  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, abort_when_stopping);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<StopFlag*>(&stop));
 
-  const CURLcode result = curl_easy_perform(curl);
-  if (result == CURLE_ABORTED_BY_CALLBACK) return "stopped while sending";
+  curl_multi_add_handle(multi, curl);
+  int running = 1;
+  bool stopped = false;
+  while (true) {
+    curl_multi_perform(multi, &running);
+    if (running == 0) break;
+    curl_multi_poll(multi, nullptr, 0, 10, nullptr);
+    if (!go_on()) {
+      stopped = true;
+      break;
+    }
+  }
+  CURLcode result = CURLE_OK;
+  int left = 0;
+  while (CURLMsg* message = curl_multi_info_read(multi, &left))
+    if (message->msg == CURLMSG_DONE && message->easy_handle == curl) result = message->data.result;
+  curl_multi_remove_handle(multi, curl);
+  if (stopped) return "stopped while sending";
   if (result != CURLE_OK) return error_text[0] ? error_text : curl_easy_strerror(result);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -130,15 +133,43 @@ bool Notifier::drain(std::chrono::milliseconds limit) {
   return changed_.wait_for(lock, limit, [this] { return in_hand_ == 0; });
 }
 
+void Notifier::run_paused(const std::function<void()>& action) {
+  std::unique_lock lock(mutex_);
+  pause_requested_ = true;
+  changed_.notify_all();
+  changed_.wait(lock, [this] { return parked_; });
+  lock.unlock();
+  action();
+  lock.lock();
+  pause_requested_ = false;
+  changed_.notify_all();
+}
+
+void Notifier::wait_parked(std::unique_lock<std::mutex>& lock, const std::function<bool()>& done,
+                           std::optional<std::chrono::steady_clock::time_point> until) {
+  parked_ = true;
+  changed_.notify_all();
+  if (until) changed_.wait_until(lock, *until, [&] { return !pause_requested_ && done(); });
+  else changed_.wait(lock, [&] { return !pause_requested_ && done(); });
+  changed_.wait(lock, [this] { return !pause_requested_; });  // a wait that timed out while paused
+  parked_ = false;
+}
+
 void Notifier::run() {
   const net::Backoff backoff{settings_.backoff_base, settings_.backoff_cap, settings_.max_attempts};
   std::mt19937 random(std::random_device{}());
-  EasyHandle curl(curl_easy_init(), &curl_easy_cleanup);  // one per thread; it keeps connections alive
-  const StopFlag stop{mutex_, stopping_};
+  EasyHandle curl(curl_easy_init(), &curl_easy_cleanup);  // one per thread
+  MultiHandle multi(curl_multi_init(), &curl_multi_cleanup);  // it keeps connections alive
+  // Between the steps of a transfer: parked while a fork is under way; false once stopping.
+  auto go_on = [this] {
+    std::unique_lock lock(mutex_);
+    wait_parked(lock, [] { return true; });
+    return !stopping_;
+  };
 
   std::unique_lock lock(mutex_);
   while (true) {
-    changed_.wait(lock, [this] { return stopping_ || !waiting_.empty(); });
+    wait_parked(lock, [this] { return stopping_ || !waiting_.empty(); });
     if (waiting_.empty()) return;  // stopping, and nothing left
     NotifyOutcome outcome;
     outcome.url = std::move(waiting_.front().first);
@@ -150,12 +181,13 @@ void Notifier::run() {
     while (!stopping_) {
       lock.unlock();
       ++outcome.attempts;
-      outcome.error = curl ? post(curl.get(), outcome.url, body, signature, settings_.timeout, stop)
-                           : "could not start libcurl";
+      outcome.error = curl && multi ? post(multi.get(), curl.get(), outcome.url, body, signature, settings_.timeout, go_on)
+                                    : "could not start libcurl";
       lock.lock();
       if (outcome.error.empty() || !backoff.may_retry(outcome.attempts)) break;
       // On the condition variable, so that the destructor can cut the wait short.
-      changed_.wait_for(lock, backoff.delay(outcome.attempts, random), [this] { return stopping_; });
+      wait_parked(lock, [this] { return stopping_; },
+                  std::chrono::steady_clock::now() + backoff.delay(outcome.attempts, random));
     }
     outcome.delivered = outcome.attempts > 0 && outcome.error.empty();
     if (outcome.attempts == 0) outcome.error = "not sent: the notifier stopped";

@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -50,8 +51,17 @@ class Notifier {
   // Waits until every queued notification has an outcome, or `limit` has passed; false then.
   bool drain(std::chrono::milliseconds limit);
 
+  // Runs `action` (a fork) while the notifier's thread is parked, holding no lock of libcurl's,
+  // OpenSSL's or the allocator's: a process forked then finds them all free. The thread parks
+  // at its next step (a transfer goes in steps of at most 10 ms) and goes on afterwards.
+  void run_paused(const std::function<void()>& action);
+
  private:
   void run();
+  // Waits on changed_ until `done` (and no pause is requested), parked meanwhile; with `until`,
+  // no longer than that (unless a pause is under way).
+  void wait_parked(std::unique_lock<std::mutex>& lock, const std::function<bool()>& done,
+                   std::optional<std::chrono::steady_clock::time_point> until = std::nullopt);
 
   NotifySettings settings_;
   std::function<void(const NotifyOutcome&)> on_outcome_;
@@ -60,6 +70,8 @@ class Notifier {
   std::deque<std::pair<std::string, boost::json::object>> waiting_;
   int in_hand_ = 0;  // queued or being sent
   bool stopping_ = false;
+  bool pause_requested_ = false;  // run_paused wants the thread parked
+  bool parked_ = false;           // the thread waits on changed_ (holding nothing else)
   std::thread thread_;
 };
 

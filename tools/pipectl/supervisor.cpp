@@ -307,8 +307,10 @@ class Queue {
 
 // --no-fork: the jobs one after the other in this process. A watchdog thread redraws the
 // view and turns Ctrl-C or the time-out into the run's cancel flag.
-void run_in_process(const RunPlan& plan, Queue& queue, Reporter& reporter, const RunBoard& board) {
+void run_in_process(const RunPlan& plan, Queue& queue, Reporter& reporter, const RunBoard& board,
+                    Notifications& notifications) {
   while (!interrupted) {
+    notifications.report_outcomes();
     auto next = queue.next();
     if (!next) {
       if (!queue.more_may_come()) break;
@@ -394,7 +396,7 @@ bool read_child(Child& child, const RunPlan& plan, const Queue& queue, const Run
 }
 
 void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const RunBoard& board,
-                  StatusServer* status_page) {
+                  StatusServer* status_page, Notifications& notifications) {
   // Children running together share the cores: each gets cores / (children at a time) threads.
   // A run knows how many handles it has; a worker does not, and runs -j at a time.
   size_t at_once = static_cast<size_t>(std::max(1, plan.jobs));
@@ -426,11 +428,15 @@ void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const R
         queue.failed(index);
         continue;
       }
+      // GCC 12's libasan (and locks of libcurl's and OpenSSL's) are not fork-safe: no other
+      // thread may be inside them when the child is made. The status page's and the notifier's
+      // threads are parked meanwhile.
       pid_t pid = -1;
+      auto fork_child = [&] { notifications.run_paused([&] { pid = fork(); }); };
       if (status_page)
-        status_page->run_paused([&] { pid = fork(); });
+        status_page->run_paused(fork_child);
       else
-        pid = fork();
+        fork_child();
       if (pid == 0) {
         ::close(fds[0]);
         for (const auto& child : running) ::close(child.fd);
@@ -456,6 +462,7 @@ void run_children(const RunPlan& plan, Queue& queue, Reporter& reporter, const R
     // redrawn, time-outs are enforced and a worker looks at its queue again.
     int ready = poll(polled.data(), polled.size(), 100);
     reporter.tick();
+    notifications.report_outcomes();
     std::vector<size_t> in_hand;
     for (const auto& child : running) in_hand.push_back(child.index);
     queue.keep(in_hand);
@@ -556,12 +563,13 @@ int supervise(const RunPlan& plan, JobSource& source) {
   if (plan.drain_on_sigterm) catch_drain();
   else catch_interrupts();
 
-  if (plan.fork) run_children(plan, queue, reporter, board, server ? &*server : nullptr);
-  else run_in_process(plan, queue, reporter, board);
+  if (plan.fork) run_children(plan, queue, reporter, board, server ? &*server : nullptr, notifications);
+  else run_in_process(plan, queue, reporter, board, notifications);
 
   // The last notifications go out before the summary (a receiver that never answers holds the
   // end of the run back by its retries' time at most).
   notifications.drain(std::chrono::seconds(60));
+  notifications.report_outcomes();
   board.set_over(interrupted);
   view.close();
   if (interrupted) {
