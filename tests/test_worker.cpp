@@ -289,7 +289,13 @@ TEST_CASE("Redis going away and coming back loses no job") {
   REQUIRE(wait_until([&] { return count_events(events_of(fleet.folder.path() / "w.jsonl"), "finished") > 0; },
                      std::chrono::seconds(60)));
   fleet.redis.stop();
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Down until another job has finished: its acknowledgement cannot go, whatever the speed of
+  // this build, so the worker must hold it and send it once Redis is back.
+  const std::size_t finished = count_events(events_of(fleet.folder.path() / "w.jsonl"), "finished");
+  REQUIRE(wait_until([&] { return count_events(events_of(fleet.folder.path() / "w.jsonl"), "finished") > finished; },
+                     std::chrono::seconds(60)));
+  // Longer than a call bridges a lost connection (the worker's 500 ms) after that job's ack.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500) * test::time_scale());
   fleet.redis.restart();
   INFO(worker->output());
   CHECK(worker->wait() == 0);
