@@ -30,7 +30,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from status_page_in_chromium import DevTools, get, lines_of, start_chromium  # noqa: E402
+from status_page_in_chromium import DevTools, get, lines_of, start_chromium, status_page_url  # noqa: E402
 
 HANDLES = ["orbit_daily", "sakura_lab", "noor_souk"]
 WORKERS = 2
@@ -229,18 +229,7 @@ def main():
             status_queue = queue.Queue()
             threading.Thread(target=lines_of, args=(status.stdout, status_queue, status_lines), daemon=True).start()
             threading.Thread(target=lines_of, args=(status.stderr, queue.Queue(), status_errors), daemon=True).start()
-            base_url = None
-            deadline = time.monotonic() + 30
-            while base_url is None and time.monotonic() < deadline:
-                try:
-                    line = status_queue.get(timeout=max(0.1, deadline - time.monotonic()))
-                except queue.Empty:
-                    break
-                if line is None:
-                    break
-                found = re.search(r"status page: (http://\S+)", line)
-                if found:
-                    base_url = found.group(1).rstrip("/") + "/"
+            base_url = status_page_url(status_queue)
             if base_url is None:
                 print("FAIL: pipectl status printed no 'status page: http://...' line; exit code", status.poll())
                 print("stdout:", "".join(status_lines)[-2000:], "\nstderr:", "".join(status_errors)[-2000:])

@@ -92,6 +92,23 @@ def lines_of(stream, into, kept):
     into.put(None)
 
 
+def status_page_url(lines, seconds=30):
+    """The status page's URL from a pipectl process's "status page: http://..." line (read from
+    the queue lines_of fills), or None when none comes within `seconds` or the output ends."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            return None
+        if line is None:
+            return None
+        found = re.search(r"status page: (http://\S+)", line)
+        if found:
+            return found.group(1).rstrip("/") + "/"
+    return None
+
+
 def start_chromium(chromium, work):
     profile = os.path.join(work, "profile")
     log = open(os.path.join(work, "chromium.log"), "w")
@@ -254,18 +271,7 @@ def main():
         browser = None
         devtools = None
         try:
-            base_url = None
-            deadline = time.monotonic() + 30
-            while base_url is None and time.monotonic() < deadline:
-                try:
-                    line = stdout_queue.get(timeout=max(0.1, deadline - time.monotonic()))
-                except queue.Empty:
-                    break
-                if line is None:
-                    break
-                found = re.search(r"status page: (http://\S+)", line)
-                if found:
-                    base_url = found.group(1).rstrip("/") + "/"
+            base_url = status_page_url(stdout_queue)
             if base_url is None:
                 run.kill()
                 run.wait()

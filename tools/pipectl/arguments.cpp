@@ -4,6 +4,9 @@
 #include <chrono>
 #include <cstdio>
 
+#include "fetch/fetch.hpp"
+#include "handle_list.hpp"
+
 namespace pipectl::cli {
 
 std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i,
@@ -46,6 +49,16 @@ std::string yesterday_utc() {
   std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
                 static_cast<unsigned>(day.day()));
   return text;
+}
+
+std::string handles_day_zone_problem(const HandleList& handles, bool handles_file, const std::string& date,
+                                     const std::string& tz) {
+  if (handles.handles().empty())
+    return handles_file ? std::string("the handles file holds no handle (only comments or blank lines)")
+                        : std::string("give the handles to run with --handles a,b,c or --handles-file FILE");
+  if (!date.empty() && !fetch::is_date(date)) return "--date '" + date + "' is not a day written YYYY-MM-DD";
+  if (!fetch::is_time_zone(tz)) return "--tz '" + tz + "' is not an IANA time zone (e.g. UTC, Europe/Paris)";
+  return {};
 }
 
 }  // namespace pipectl::cli

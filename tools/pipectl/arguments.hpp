@@ -21,6 +21,14 @@ std::optional<std::string> status_page_option(const std::vector<std::string>& ar
 // A whole number from `low` to `high` (at most 9 digits); nullopt otherwise.
 std::optional<int> parse_count(const std::string& text, int low, int high);
 
+class HandleList;
+
+// What is wrong with the handles, --date and --tz of a run or an enqueue (no handle, a day
+// not written YYYY-MM-DD, a zone ICU does not know), or "" when they are usable.
+// `handles_file`: some --handles-file was read (the message then says it held none).
+std::string handles_day_zone_problem(const HandleList& handles, bool handles_file, const std::string& date,
+                                     const std::string& tz);
+
 // Yesterday in UTC, YYYY-MM-DD: the day a run or an enqueue makes by default.
 std::string yesterday_utc();
 

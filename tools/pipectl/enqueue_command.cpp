@@ -6,7 +6,6 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "events.hpp"
-#include "fetch/fetch.hpp"
 #include "handle_list.hpp"
 #include "handle_run.hpp"
 #include "load_graph.hpp"
@@ -86,13 +85,7 @@ std::string parse_arguments(std::vector<std::string> args, EnqueueArguments& par
   }
   if (parsed.queue.empty()) return "give the queue with --queue URL";
   if (parsed.graph.empty()) return "give a graph file, e.g. graphs/demo.graph";
-  if (parsed.handles.handles().empty())
-    return parsed.handles_file ? std::string("the handles file holds no handle (only comments or blank lines)")
-                               : std::string("give the handles with --handles a,b,c or --handles-file FILE");
-  if (!parsed.date.empty() && !fetch::is_date(parsed.date))
-    return "--date '" + parsed.date + "' is not a day written YYYY-MM-DD";
-  if (!fetch::is_time_zone(parsed.tz)) return "--tz '" + parsed.tz + "' is not an IANA time zone (e.g. UTC, Europe/Paris)";
-  return {};
+  return handles_day_zone_problem(parsed.handles, parsed.handles_file, parsed.date, parsed.tz);
 }
 
 }  // namespace
@@ -116,10 +109,7 @@ int enqueue_command(const std::vector<std::string>& args) {
   }
   auto registry = make_registry(arguments.plugins);
   if (!registry) return exit_usage;
-  auto day_of = [&](const Graph& graph) {
-    if (!arguments.date.empty()) return arguments.date;
-    return graph.variables.count("date") ? graph.variables.at("date") : yesterday_utc();
-  };
+  auto day_of = [&](const Graph& graph) { return day_to_show(arguments.date, graph); };
   // Checked as a worker will check it, with the first handle and a stand-in output folder.
   auto graph = load_checked_graph(arguments.graph, *registry, arguments.sets, [&](const Graph& graph) {
     return run_defined_variables(arguments.handles.handles().front(), day_of(graph), arguments.tz, "out");

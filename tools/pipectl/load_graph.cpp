@@ -4,6 +4,7 @@
 #include <iostream>
 #include <set>
 
+#include "arguments.hpp"
 #include "builtin.hpp"
 #include "pipectl/node_values.hpp"
 #include "pipectl/plugin_loader.hpp"
@@ -105,6 +106,12 @@ std::optional<Graph> load_checked_graph(const std::string& path, const Registry&
     std::cerr << error.what() << '\n';
     return std::nullopt;
   }
+}
+
+std::string day_to_show(const std::string& date_option, const Graph& graph) {
+  if (!date_option.empty()) return date_option;
+  auto set = graph.variables.find("date");
+  return set != graph.variables.end() ? set->second : yesterday_utc();
 }
 
 }  // namespace pipectl::cli

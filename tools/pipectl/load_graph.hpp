@@ -45,4 +45,8 @@ std::optional<Graph> load_checked_graph(const std::string& path, const Registry&
                                         const std::vector<std::string>& sets = {},
                                         const RunVariablesFor& variables_for = {});
 
+// The day a run (or an enqueued job) shows: --date when given, else the graph's `set date`,
+// else yesterday in UTC.
+std::string day_to_show(const std::string& date_option, const Graph& graph);
+
 }  // namespace pipectl::cli

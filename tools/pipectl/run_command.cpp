@@ -121,13 +121,7 @@ std::string parse_arguments(const std::vector<std::string>& args, RunArguments& 
     }
   }
   if (parsed.graph.empty()) return "give a graph file, e.g. graphs/demo.graph";
-  if (parsed.handles.handles().empty())
-    return parsed.handles_file ? std::string("the handles file holds no handle (only comments or blank lines)")
-                               : std::string("give the handles to run with --handles a,b,c or --handles-file FILE");
-  if (!parsed.date.empty() && !fetch::is_date(parsed.date))
-    return "--date '" + parsed.date + "' is not a day written YYYY-MM-DD";
-  if (!fetch::is_time_zone(parsed.tz)) return "--tz '" + parsed.tz + "' is not an IANA time zone (e.g. UTC, Europe/Paris)";
-  return {};
+  return handles_day_zone_problem(parsed.handles, parsed.handles_file, parsed.date, parsed.tz);
 }
 
 }  // namespace
@@ -148,10 +142,7 @@ int run_command(const std::vector<std::string>& args) {
   const Registry& registry = *loaded;
   // The graph is checked with the variables this run defines (the first handle's), so a value
   // that every handle would refuse stops the run here, with its file:line, before any work.
-  auto day_of = [&](const Graph& graph) {
-    if (!arguments.date.empty()) return arguments.date;
-    return graph.variables.count("date") ? graph.variables.at("date") : yesterday_utc();
-  };
+  auto day_of = [&](const Graph& graph) { return day_to_show(arguments.date, graph); };
   auto graph = load_checked_graph(arguments.graph, registry, arguments.sets, [&](const Graph& graph) {
     return run_defined_variables(arguments.handles.handles().front(), day_of(graph), arguments.tz,
                                  local_output_folder(arguments.supervisor));
