@@ -56,6 +56,7 @@ std::string entity_as_written(const items::Entity& entity) {
     case items::EntityKind::hashtag: return "#" + entity.text;
     case items::EntityKind::mention: return "@" + entity.text;
     case items::EntityKind::cashtag: return "$" + entity.text;
+    case items::EntityKind::custom_emoji: return ":" + entity.text + ":";
     case items::EntityKind::url: return entity.text;
   }
   return {};

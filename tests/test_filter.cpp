@@ -318,7 +318,7 @@ TEST_CASE("filter: match reads the text as the card shows it, display URLs rathe
           "[filter][match]") {
   Post linked = post("linked", "Briefing notes: https://t.co/AbCdEf123");
   linked.entities.push_back({.kind = pipectl::items::EntityKind::url, .start = 16, .end = 38,
-                             .text = "https://t.co/AbCdEf123", .display_url = "example.org/briefing"});
+                             .text = "https://t.co/AbCdEf123", .display_url = "example.org/briefing", .image_url = {}});
   const auto day = as_day({linked, post("plain", "no link here")});
   CHECK(ids(run_filter({{"match", "example.org/briefing"}}, day)) == std::vector<std::string>{"linked"});
   CHECK(ids(run_filter({{"match", "t.co/AbCdEf"}}, day)).empty());

@@ -9,6 +9,7 @@
 #include "pipectl/output_folder.hpp"
 #include "pipectl/stage_declaration.hpp"
 #include "day_window.hpp"
+#include "handle_forms.hpp"
 #include "pipectl/item.hpp"
 #include "select_day.hpp"
 #include "stored_pages.hpp"
@@ -97,6 +98,10 @@ class FetchStage : public StageFor<> {
 namespace fetch {
 
 bool is_date(const std::string& text) { return parse_date(text).has_value(); }
+
+bool is_handle(const std::string& handle) {
+  return is_x_username(handle) || is_domain_handle(handle) || is_fediverse_address(handle);
+}
 
 bool is_time_zone(const std::string& tz) {
   try {

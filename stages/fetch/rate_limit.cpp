@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "rfc3339_time.hpp"
+
 namespace pipectl::fetch {
 
 namespace {
 
-std::optional<long long> whole_number(const std::map<std::string, std::string>& headers, const char* name) {
+std::optional<long long> whole_number(const std::map<std::string, std::string>& headers, const std::string& name) {
   auto found = headers.find(name);
   if (found == headers.end() || found->second.empty() || found->second.size() > 18) return std::nullopt;
   for (char c : found->second)
@@ -17,11 +19,18 @@ std::optional<long long> whole_number(const std::map<std::string, std::string>& 
 
 }  // namespace
 
-RateLimit read_rate_limit(const std::map<std::string, std::string>& headers) {
+RateLimit read_rate_limit(const std::map<std::string, std::string>& headers, const RateLimitHeaders& names,
+                          std::chrono::sys_seconds now) {
   RateLimit limit;
-  limit.remaining = whole_number(headers, "x-rate-limit-remaining");
-  if (auto reset = whole_number(headers, "x-rate-limit-reset"))
-    limit.reset = std::chrono::sys_seconds(std::chrono::seconds(*reset));
+  limit.remaining = whole_number(headers, names.prefix + "remaining");
+  if (names.reset == ResetFormat::epoch_seconds) {
+    if (auto reset = whole_number(headers, names.prefix + "reset"))
+      limit.reset = std::chrono::sys_seconds(std::chrono::seconds(*reset));
+  } else if (auto found = headers.find(names.prefix + "reset"); found != headers.end()) {
+    limit.reset = parse_rfc3339(found->second);
+  }
+  if (!limit.reset && now != std::chrono::sys_seconds{})
+    if (auto after = whole_number(headers, "retry-after")) limit.reset = now + std::chrono::seconds(*after);
   return limit;
 }
 

@@ -1,6 +1,11 @@
-// The X API's rate-limit headers: x-rate-limit-limit, -remaining and -reset (epoch seconds
-// when the window starts again). A 429 says "wait until reset"; a last call that leaves
-// nothing remaining says the same for the next one.
+// Rate-limit headers. Every service says how many calls its window has left and when the
+// window starts again, each in its own words:
+//   X:        x-rate-limit-remaining, x-rate-limit-reset (epoch seconds)
+//   Bluesky:  ratelimit-remaining,    ratelimit-reset    (epoch seconds; atproto's servers,
+//             not the IETF draft's delta) and Retry-After (seconds) on a 429
+//   Mastodon: x-ratelimit-remaining,  x-ratelimit-reset  (an ISO 8601 time)
+// A 429 says "wait until reset"; a last call that leaves nothing remaining says the same for
+// the next one.
 #pragma once
 
 #include <chrono>
@@ -15,8 +20,22 @@ struct RateLimit {
   std::optional<std::chrono::sys_seconds> reset;
 };
 
-// From lower-case header names; absent or malformed headers stay empty.
-RateLimit read_rate_limit(const std::map<std::string, std::string>& headers);
+enum class ResetFormat { epoch_seconds, iso_8601 };
+
+struct RateLimitHeaders {
+  std::string prefix;  // "x-rate-limit-": the names are prefix + "remaining" / "reset"
+  ResetFormat reset = ResetFormat::epoch_seconds;
+};
+
+inline const RateLimitHeaders x_rate_limit_headers{"x-rate-limit-", ResetFormat::epoch_seconds};
+inline const RateLimitHeaders bluesky_rate_limit_headers{"ratelimit-", ResetFormat::epoch_seconds};
+inline const RateLimitHeaders mastodon_rate_limit_headers{"x-ratelimit-", ResetFormat::iso_8601};
+
+// From lower-case header names; absent or malformed headers stay empty. Without a reset, a
+// Retry-After of whole seconds counts from `now`.
+RateLimit read_rate_limit(const std::map<std::string, std::string>& headers,
+                          const RateLimitHeaders& names = x_rate_limit_headers,
+                          std::chrono::sys_seconds now = {});
 
 // How long to wait before the next call: until `reset` (plus a second, as the API's clock and
 // ours differ) when a 429 came (`refused`) or nothing remains; zero otherwise. A missing reset

@@ -1,7 +1,6 @@
 #include "timeline_page.hpp"
 
-#include "day_window.hpp"
-#include "fixed_digits.hpp"
+#include "rfc3339_time.hpp"
 #include "text_repair.hpp"
 
 #include <algorithm>
@@ -280,21 +279,9 @@ std::vector<ApiError> read_errors(const json::object& response) {
 }  // namespace
 
 std::optional<std::chrono::sys_seconds> parse_api_time(const std::string& text) {
-  // YYYY-MM-DDTHH:MM:SS, an optional .fraction, then Z.
-  if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text.back() != 'Z')
-    return std::nullopt;
-  auto date = parse_date(text.substr(0, 10));
-  auto hour = fixed_digits(text, 11, 2);
-  auto minute = fixed_digits(text, 14, 2);
-  auto second = fixed_digits(text, 17, 2);
-  if (!date || !hour || !minute || !second || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
-  if (text.size() > 20) {
-    if (text[19] != '.' || text.size() == 21 || text.size() > 30) return std::nullopt;
-    for (size_t i = 20; i + 1 < text.size(); ++i)
-      if (text[i] < '0' || text[i] > '9') return std::nullopt;
-  }
-  using namespace std::chrono;
-  return sys_days(*date) + hours(*hour) + minutes(*minute) + seconds(*second);
+  // The X API writes UTC only: "2026-11-24T14:05:09.000Z".
+  if (text.empty() || text.back() != 'Z') return std::nullopt;
+  return parse_rfc3339(text);
 }
 
 std::string decode_html_entities(const std::string& text, std::vector<int>* positions) {

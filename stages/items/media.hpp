@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,12 @@ struct MediaPost {
   // The author's avatar (post.author.avatar_url), at most the size a card draws it; nullopt when
   // there is none or it could not be had (a card then draws the initial on a coloured disc).
   std::optional<Image> avatar;
+  // The link card's picture (post.link->thumb_url), at most the size a card draws it; nullopt
+  // when there is none or it could not be had.
+  std::optional<Image> link_thumb;
+  // The pictures of the text's custom emoji, by Entity::image_url; one missing is drawn as its
+  // ":shortcode:" text.
+  std::map<std::string, Image> emoji;
 };
 
 }  // namespace pipectl::items

@@ -18,15 +18,20 @@ struct Author {
   std::string avatar_url;
 };
 
-enum class EntityKind { hashtag, mention, url, cashtag };
+// custom_emoji: a Mastodon instance's own emoji, ":shortcode:" in the text, drawn as its
+// picture in the line (Entity::image_url).
+enum class EntityKind { hashtag, mention, url, cashtag, custom_emoji };
 
-// Offsets are in Unicode code points of `Post::text`, as the X API gives them.
+// Offsets are in Unicode code points of `Post::text`, as the X API gives them (sources that
+// count otherwise, Bluesky in UTF-8 bytes, convert).
 struct Entity {
   EntityKind kind = EntityKind::hashtag;
   int start = 0;
   int end = 0;
-  std::string text;         // tag, username or cashtag without its sigil; for URLs the t.co URL
-  std::string display_url;  // URLs only: what a person should see instead of the t.co link
+  std::string text;         // tag, username or cashtag without its sigil; for URLs the link
+                            // (t.co for X); for custom emoji the shortcode without colons
+  std::string display_url;  // URLs only: what a person should see instead of the link
+  std::string image_url;    // custom emoji only: its picture (static, not animated)
 };
 
 struct MediaRef {
@@ -56,6 +61,28 @@ struct Repost {
   std::chrono::sys_seconds original_created_at{};  // when the original was posted (the card's time)
 };
 
+// A link's preview card (Bluesky's external embed, Mastodon's card): drawn as a box under the
+// text, its picture (`thumb_url`, may be empty) at its side.
+struct LinkCard {
+  std::string url;
+  std::string title;
+  std::string description;
+  std::string thumb_url;
+};
+
+// A poll: its options as the post shows them, with their votes when the source gives them.
+struct PollOption {
+  std::string title;
+  std::optional<std::int64_t> votes;
+};
+
+struct Poll {
+  std::vector<PollOption> options;
+  std::optional<std::int64_t> voters;  // people who voted (a multiple-choice poll's votes exceed it)
+  bool multiple = false;               // more than one option may be chosen
+  bool closed = false;                 // voting has ended
+};
+
 struct Metrics {
   std::int64_t replies = 0;
   std::int64_t reposts = 0;
@@ -75,11 +102,15 @@ struct Post {
   static constexpr std::size_t max_text_code_points = 50'000;
 
   std::string text;                       // UTF-8, as the API gives it (HTML entities decoded)
+  // A content warning (Mastodon's spoiler_text): drawn above the text, which it introduces.
+  std::string content_warning;
   std::string lang;  // BCP 47 tag as the source gives it ("en", "und"); empty: unknown
   std::vector<Entity> entities;
   Author author;
   std::vector<MediaRef> media;
   std::vector<ReferencedPost> referenced;
+  std::optional<LinkCard> link;  // a link preview under the text
+  std::optional<Poll> poll;
   Metrics metrics;
   // Set for a repost whose original the source delivered; day totals count only posts without it.
   std::optional<Repost> repost;

@@ -5,13 +5,11 @@
 #include <fstream>
 #include <iostream>
 
+#include "fetch/fetch.hpp"
+
 namespace pipectl::cli {
 
-bool valid_handle(const std::string& handle) {
-  if (handle.empty() || handle.size() > 15) return false;
-  return std::all_of(handle.begin(), handle.end(),
-                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-}
+bool valid_handle(const std::string& handle) { return fetch::is_handle(handle); }
 
 std::string folded_handle(const std::string& handle) {
   std::string folded = handle;
@@ -19,10 +17,13 @@ std::string folded_handle(const std::string& handle) {
   return folded;
 }
 
-std::string HandleList::add(const std::string& handle, const std::string& where) {
+std::string HandleList::add(const std::string& given, const std::string& where) {
+  // "@nasa" and "@ada@mastodon.social" as people write them: the first '@' is not the handle's.
+  const std::string handle = given.starts_with('@') ? given.substr(1) : given;
   if (!valid_handle(handle)) {
-    std::string shown = handle.size() > 40 ? handle.substr(0, 40) + "..." : handle;
-    return "'" + shown + "' is not a handle (1-15 letters, digits or _)";
+    std::string shown = given.size() > 40 ? given.substr(0, 40) + "..." : given;
+    return "'" + shown + "' is not a handle (an X username of 1-15 letters, digits or _; a Bluesky handle such as "
+           "alice.bsky.social; or a Mastodon address such as @ada@mastodon.social)";
   }
   auto [found, added] = index_.try_emplace(folded_handle(handle), handles_.size());
   if (!added)

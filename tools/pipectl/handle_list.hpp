@@ -11,8 +11,8 @@
 
 namespace pipectl::cli {
 
-// X usernames: 1 to 15 letters, digits or underscores. This also keeps a handle from naming a
-// path outside the output folder.
+// An X username, a Bluesky handle or a Mastodon address user@instance (fetch::is_handle).
+// None can name a path outside the output folder.
 bool valid_handle(const std::string& handle);
 
 // The handles of one run, in the order given, each once. X usernames are case-insensitive:
@@ -31,7 +31,8 @@ class HandleList {
   const std::vector<std::string>& handles() const { return handles_; }
 
  private:
-  // "" when `handle` is new and valid; else what is wrong with it (`where` says where it is).
+  // "" when `handle` (a leading '@' dropped) is new and valid; else what is wrong with it
+  // (`where` says where it is).
   std::string add(const std::string& handle, const std::string& where);
 
   std::vector<std::string> handles_;
