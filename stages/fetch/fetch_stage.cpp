@@ -46,7 +46,7 @@ const Output<items::Post> posts_out{"out"};
 
 fetch::XApiSettings x_api_settings(const FetchSettings& given) {
   fetch::XApiSettings settings;
-  settings.api_base = given.api_base;
+  if (!given.api_base.empty()) settings.api_base = given.api_base;
   if (const char* token = std::getenv("X_BEARER_TOKEN")) settings.token = token;
   settings.retries = given.retries;
   settings.backoff = given.backoff.milliseconds();
@@ -128,7 +128,9 @@ StageInfo fetch_stage() {
       .relative_to_graph()
       .param("file", &S::file, "{handle}.jsonl", "twarc2: the JSONL file, one API response page per line")
       .relative_to_graph()
-      .param("api_base", &S::api_base, "https://api.x.com", "x-api: the API's address (tests point it at a loopback server)")
+      .param("api_base", &S::api_base, "",
+             "live sources: the API's address; empty: the network's own (x-api: https://api.x.com) (tests point "
+             "it at a loopback server)")
       .param("ca_file", &S::ca_file, "", "x-api: PEM file of the CAs to trust; empty: the system's")
       .relative_to_graph()
       .param("timeout", &S::timeout, "30s", "x-api: longest wait for an answer").range(0.01, std::nullopt)
@@ -153,7 +155,8 @@ StageInfo fetch_stage() {
         return "\"" + settings.archive.string() + "\" is not a folder (the unzipped archive; relative to the graph file)";
       })
       .rule({"api_base"}, [](const S& settings, const RunContext&) -> std::optional<std::string> {
-        if (settings.api_base.starts_with("https://") || settings.api_base.starts_with("http://")) return std::nullopt;
+        const std::string& base = settings.api_base;
+        if (base.empty() || base.starts_with("https://") || base.starts_with("http://")) return std::nullopt;
         return "\"" + settings.api_base + "\" is not an http(s):// URL";
       })
       .rule({"ca_file"}, [](const S& settings, const RunContext&) { return missing_file(settings.ca_file); })
