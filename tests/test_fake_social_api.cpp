@@ -160,8 +160,9 @@ std::string faults_file_text() {
 }
 
 // A dataset in a temporary folder: Bluesky wren.bsky.social, a taken-down gone.example.com, a
-// quiet.example.com with no feed; Mastodon ada@social.example and bo@other.example; the
-// faults' handles; pictures; faults.json.
+// quiet.example.com with no feed, a blocked.example.com whose feed is an error, a
+// mangled.example.com whose profile.json is cut off; Mastodon ada@social.example and
+// bo@other.example; the faults' handles; pictures; faults.json.
 struct SocialDataset {
   test::TempDir folder{"fake-social-api"};
   fs::path root = folder.path() / "data";
@@ -174,6 +175,11 @@ struct SocialDataset {
                R"({"error":"AccountTakedown","message":"Account has been suspended"})");
     write_file(root / "quiet.example.com" / "profile.json",
                json::serialize(json::object{{"did", did_of("quiet.example.com")}, {"handle", "quiet.example.com"}}));
+    write_bluesky_handle(root, "blocked.example.com");
+    write_file(root / "blocked.example.com" / "feed" / "page-1.json",
+               R"({"error":"BlockedActor","message":"Requester has blocked actor"})");
+    write_bluesky_handle(root, "mangled.example.com");
+    write_file(root / "mangled.example.com" / "profile.json", R"({"did":"did:plc:mangled", "handle":)");
     write_mastodon_handle(root, "ada@social.example", 1);
     write_mastodon_handle(root, "bo@other.example", 2);
     int number = 10;
@@ -404,6 +410,15 @@ TEST_CASE("fake-x-api as Bluesky: bad requests, unknown and taken-down actors an
     check_xrpc_error(gone, 400, "AccountTakedown", "Account has been suspended");
     CHECK(!gone.header("ratelimit-remaining").empty());
   }
+
+  // A stored feed page that is an XRPC error: served with its 400.
+  check_xrpc_error(probe.get(feed_target("blocked.example.com")), 400, "BlockedActor", "Requester has blocked actor");
+  // A stored profile that is not JSON (a bad-input fixture) is served byte for byte; its feed
+  // is still there.
+  HttpAnswer mangled = probe.get(profile_target("mangled.example.com"));
+  CHECK(mangled.status == 200);
+  CHECK(mangled.body == R"({"did":"did:plc:mangled", "handle":)");
+  CHECK(probe.get(feed_target("mangled.example.com")).status == 200);
 
   // A method the AppView does not have: atproto's MethodNotImplemented (HTTP 501).
   HttpAnswer method = probe.get("/xrpc/app.bsky.feed.getTimeline?limit=10");

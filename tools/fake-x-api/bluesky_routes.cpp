@@ -53,8 +53,12 @@ Reply Api::author_feed(Context& context) {
     return faulty(context, actor, invalid_request("Profile not found"));
   }
   context.entry.handle = handle->name;
-  // An account whose profile is an error (taken down) has no feed either: the same error.
-  if (!handle->id) return faulty(context, handle->name, stored_json(*handle, account_file(*handle)));
+  // An account whose stored profile is an XRPC error (taken down) has no feed either: the same
+  // error. (A profile that is merely broken, a bad-input fixture, leaves the feed served.)
+  if (!handle->id) {
+    Reply account = stored_json(*handle, account_file(*handle));
+    if (account.status == 400) return faulty(context, handle->name, std::move(account));
+  }
   auto cursor = query_value(context.target.query, "cursor");
   auto file = page_file(*handle, cursor.value_or("page-1"));
   if (!file && cursor) return invalid_request("Malformed cursor");
