@@ -199,3 +199,19 @@ TEST_CASE("a link card names its site by the link's host", "[render][link]") {
   CHECK(link_host("javascript://alert(1)") == "");
   CHECK(link_host("https://user:secret@example.com/") == "");
 }
+
+TEST_CASE("a field of a few lines is cut far beyond what it can show, whole code points, with an ellipsis",
+          "[render][hostile]") {
+  using render::shortened;
+  CHECK(shortened("short") == "short");
+  CHECK(shortened("", 3).empty());
+  CHECK(shortened("abcd", 4) == "abcd");
+  CHECK(shortened("abcde", 4) == "abcd\u2026");
+  // Code points, not bytes: "é" and "😀" are one each.
+  CHECK(shortened("\u00E9\U0001F600\u00E9\U0001F600", 2) == "\u00E9\U0001F600\u2026");
+  // A malformed byte counts as one and is left for the layout to replace.
+  CHECK(shortened("a\xFF" "bc", 2) == "a\xFF\u2026");
+  std::string long_text;
+  for (int i = 0; i < 50000; ++i) long_text += "\u05D0";
+  CHECK(shortened(long_text) == long_text.substr(0, 2000) + "\u2026");
+}

@@ -23,7 +23,7 @@ Rect CardRenderer::draw_content_warning(Canvas& canvas, std::string_view warning
   style.max_size = style.min_size = metrics_.warning_size;
   style.max_lines = 2;
   style.align = Align::start;
-  const TextLayout lines = layouter_.layout(warning, text_room.width, text_room.height, style);
+  const TextLayout lines = layouter_.layout(shortened(warning), text_room.width, text_room.height, style);
   const int text_height = std::clamp(static_cast<int>(std::ceil(lines.height)), line, text_room.height);
   const Rect band{box.x, box.y, box.width, text_height + 2 * pad};
   canvas.fill_rounded_rect(band, metrics_.scaled(12), theme_.placeholder);

@@ -53,7 +53,7 @@ Rect CardRenderer::draw_link_card(Canvas& canvas, const items::LinkCard& link, c
     style.max_size = style.min_size = size;
     style.max_lines = max_lines;
     style.align = Align::start;
-    TextLayout lines = layouter_.layout(text, column.width, room, style);
+    TextLayout lines = layouter_.layout(shortened(text), column.width, room, style);
     const int height = std::min(room, static_cast<int>(std::ceil(lines.height)));
     parts.push_back({std::move(lines), Rect{column.x, y, column.width, height}, color});
     y += height + part_gap;

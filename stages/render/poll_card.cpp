@@ -91,7 +91,7 @@ Rect CardRenderer::draw_poll(Canvas& canvas, const items::Poll& poll, const Rect
       text_left = mark.right() + pad;
     }
     if (text_right > text_left)
-      draw_text(canvas, option.title, Rect{text_left, row.y + pad, text_right - text_left, line}.intersection(row), style,
+      draw_text(canvas, shortened(option.title), Rect{text_left, row.y + pad, text_right - text_left, line}.intersection(row), style,
                 theme_.text);
     y = row.bottom() + gap;
   }

@@ -2,6 +2,7 @@
 
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "canvas.hpp"
@@ -121,6 +122,15 @@ std::string caption_name(std::string_view name) {
 
 StyledText card_text(const items::Post& post, const std::map<std::string, items::Image>& emoji) {
   return styled(twitter_text::display_text(post), &post, emoji);
+}
+
+std::string shortened(std::string_view text, std::size_t max_code_points) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  const auto length = static_cast<int32_t>(std::min<std::size_t>(text.size(), INT32_MAX));
+  int32_t end = 0;
+  for (std::size_t count = 0; end < length && count < max_code_points; ++count) U8_FWD_1(bytes, end, length);
+  if (end >= length) return std::string(text);
+  return std::string(text.substr(0, static_cast<std::size_t>(end))).append("\u2026");
 }
 
 std::string link_host(std::string_view url) {

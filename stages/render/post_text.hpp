@@ -29,6 +29,11 @@ StyledText card_text(const items::Post& post, const std::map<std::string, items:
 // Text without entities from the API (a quoted post's): entities found by twitter-text's rules.
 StyledText card_text_of(std::string_view text);
 
+// A text of a few lines (a content warning, a link's title, a poll option) cut after
+// `max_code_points` code points, with "…" when cut: far more than its box can show, so that a
+// hostile 50,000-character field costs no more to lay out than a long one.
+std::string shortened(std::string_view text, std::size_t max_code_points = 1000);
+
 // The site a link card names: the host of an http(s) `url` in lower case, without "www."
 // ("example.com" for "https://www.Example.com/a?b=1"); empty for anything else.
 std::string link_host(std::string_view url);
