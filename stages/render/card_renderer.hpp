@@ -151,13 +151,14 @@ class CardRenderer {
     bool empty() const;
   };
   // The body in `box`; returns the height used (all of it unless `shrink`, when it is what it
-  // needs). The text keeps at most 60% of the box when something follows it; the quote, link
-  // card and poll then each take what they need of the rest, leaving the ones after them the
-  // least they need.
+  // needs). The text keeps room for two lines; the quote, link card and poll are drawn, in that
+  // order, while their least heights still fit, and then the text keeps at most 60% of the box.
+  // Each takes what it needs of the rest, leaving the ones after it their least height.
   int draw_body(Canvas& canvas, const PostBody& body, const Rect& box, bool shrink, PostCardLayout& layout);
-  // The least height the quote, link card or poll of `body` (`which`: 0, 1, 2) can be drawn in;
-  // 0 when the body has none.
-  int least_height(const PostBody& body, int which);
+  // What may follow the text, in the order it is drawn (an index into per-part arrays).
+  enum BodyPart { quote_part, link_part, poll_part, body_parts };
+  // The least height `part` of `body` can be drawn in; 0 when the body has none.
+  int least_height(const PostBody& body, BodyPart part);
   // The content warning as a band at the top of `box`: the sign, then the warning in bold on
   // the placeholder colour, in at most two lines; returns the band (empty when no room).
   Rect draw_content_warning(Canvas& canvas, std::string_view warning, const Rect& box, PostCardLayout& layout);

@@ -130,18 +130,22 @@ bool CardRenderer::PostBody::empty() const {
   return warning.empty() && !has_visible_text(text.text) && !quote && !link && !poll;
 }
 
-int CardRenderer::least_height(const PostBody& body, int which) {
-  switch (which) {
-    case 0:
+int CardRenderer::least_height(const PostBody& body, BodyPart part) {
+  switch (part) {
+    case quote_part:
       if (!body.quote) return 0;
       return 2 * metrics_.quote_padding +
              line_height(metrics_.quote_name_size, is_available(*body.quote) ? FontWeight::bold : FontWeight::regular);
-    case 1:
+    case link_part:
       // Its border and padding round one line (the host, or the title).
       return body.link ? 2 * metrics_.link_padding + line_height(metrics_.link_title_size, FontWeight::bold) : 0;
-    default:
+    case poll_part:
+      // One option's row.
       return body.poll ? line_height(metrics_.poll_size, FontWeight::regular) + 2 * metrics_.poll_row_padding : 0;
+    case body_parts:
+      break;
   }
+  return 0;
 }
 
 int CardRenderer::draw_body(Canvas& canvas, const PostBody& body, const Rect& box, bool shrink,
@@ -162,9 +166,9 @@ int CardRenderer::draw_body(Canvas& canvas, const PostBody& body, const Rect& bo
   // leaves out the last ones rather than squeeze them all to nothing).
   const bool has_text = has_visible_text(body.text.text);
   const int text_least = has_text ? 2 * line_height(static_cast<int>(std::ceil(metrics_.text_min)), FontWeight::regular) : 0;
-  bool drawn_part[3] = {};
+  bool drawn_part[body_parts] = {};
   int following = 0;  // the least height (and gap) of the parts drawn after the text
-  for (int part = 0; part < 3; ++part) {
+  for (const BodyPart part : {quote_part, link_part, poll_part}) {
     const int least = least_height(body, part);
     if (least == 0 || (box.bottom() - y) - text_least - following < least + gap) continue;
     drawn_part[part] = true;
@@ -183,18 +187,18 @@ int CardRenderer::draw_body(Canvas& canvas, const PostBody& body, const Rect& bo
     above = true;
   }
 
-  for (int part = 0; part < 3; ++part) {
+  for (const BodyPart part : {quote_part, link_part, poll_part}) {
     if (!drawn_part[part]) continue;
     // What the parts after this one need stays free for them.
     following -= least_height(body, part) + gap;
     const Rect room = room_from(y + (above ? gap : 0), following);
     Rect drawn;
-    if (part == 0) {
+    if (part == quote_part) {
       // The quote's frame is only as tall as its content: a short quote is not a tall box.
       layout.quote_unavailable = !is_available(*body.quote);
       layout.quote = layout.quote_unavailable ? draw_unavailable_quote(canvas, room) : draw_quote(canvas, *body.quote, room);
       drawn = layout.quote;
-    } else if (part == 1) {
+    } else if (part == link_part) {
       drawn = layout.link_card = draw_link_card(canvas, *body.link, body.link_thumb, room, layout);
     } else {
       drawn = layout.poll = draw_poll(canvas, *body.poll, room, layout);
