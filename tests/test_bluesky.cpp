@@ -403,6 +403,46 @@ TEST_CASE("the fixture's day: every entry as the card draws it, in day order") {
   CHECK(quote.metrics.likes == 9);
 }
 
+TEST_CASE("the sample data's Bluesky handle reads cleanly: a repost, a quote, pictures, a link card, a video") {
+  const fs::path sample = test::source_dir() / "data" / "sample";
+  const std::string handle = "deepfield-obs.bsky.social";
+  REQUIRE(is_stored_bluesky(sample, handle));
+  Warnings warnings;
+  StoredDay stored = read_stored_bluesky(sample, handle, warnings.warn());
+  CHECK(warnings.list.empty());
+  CHECK(stored.user.name == "Deepfield Observatory");
+  auto day = select_day(stored.posts, day_window("2026-11-24", "UTC"));
+  REQUIRE(day.size() == 6);  // data/sample/README.md
+  CHECK(stored.posts.size() == 8);
+  int reposts = 0, quotes = 0, pictures = 0, links = 0, videos = 0;
+  for (const auto& post : day) {
+    reposts += post.repost.has_value();
+    for (const auto& reference : post.referenced) quotes += reference.type == "quoted" && reference.text && reference.author;
+    for (const auto& media : post.media) {
+      CHECK(media.url.starts_with("file://"));
+      CHECK(fs::exists(media.url.substr(7)));
+      pictures += media.type == "photo";
+      videos += media.type == "video";
+    }
+    if (post.link) {
+      ++links;
+      CHECK(fs::exists(post.link->thumb_url.substr(7)));
+    }
+    CHECK(fs::exists(post.author.avatar_url.substr(7)));
+    for (const auto& entity : post.entities) {
+      std::string written = slice_code_points(post.text, entity.start, entity.end);
+      if (entity.kind == EntityKind::hashtag) CHECK(written == "#" + entity.text);
+      if (entity.kind == EntityKind::mention) CHECK(written == "@" + entity.text);
+      if (entity.kind == EntityKind::url) CHECK(written == entity.display_url);
+    }
+  }
+  CHECK(reposts == 1);
+  CHECK(quotes == 1);
+  CHECK(pictures == 3);
+  CHECK(links == 1);
+  CHECK(videos == 1);
+}
+
 TEST_CASE("a feed page: its cursor, its oldest entry for paging, pins left out") {
   auto page = parse_bluesky_feed(read_text(fixtures() / kelp / "feed" / "page-1.json"), "page-1.json");
   CHECK(page.problems.empty());
