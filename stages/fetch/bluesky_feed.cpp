@@ -156,13 +156,15 @@ Post as_repost(Post original, const json::object& reason, const PostProblems& or
   return repost;
 }
 
-// Reads entry `i` (repaired) into `page`; `raw` is the same entry as it came, for the facets.
+// Reads one entry of the feed into `page`: `raw` as it came (for the facets), `entry` a copy
+// whose strings this repairs.
 void read_entry(const json::value& raw, json::value& entry, const std::string& source,
                 const std::optional<items::Author>& fallback_author, BlueskyFeedPage& page) {
   const json::value* post_view = member(raw, "post");
   std::string name = post_view && !string_member(post_view, "uri").empty() ? "post " + string_member(post_view, "uri")
                                                                           : "feed[" + std::to_string(page.entries) + "]";
   const json::value* reason = member(raw, "reason");
+  const bool has_reason = reason && !reason->is_null();
   const std::string reason_type = string_member(reason, "$type");
   if (reason_type == reason_pin) return;  // the pinned post also has its own place in the feed
   if (auto time = sort_time(raw)) page.oldest = page.oldest ? std::min(*page.oldest, *time) : *time;
@@ -170,7 +172,7 @@ void read_entry(const json::value& raw, json::value& entry, const std::string& s
   PostProblems problems;
   PostProblems content_problems;  // the post's own (a repost's original's, named as such)
   try {
-    if (reason && !reason->is_null() && reason_type != reason_repost)
+    if (has_reason && reason_type != reason_repost)
       throw FieldError("its reason '" + reason_type + "' is not a repost or a pin");
     // Facets count bytes of the text as it came: read them before invalid bytes are replaced.
     const json::value* record = post_view ? member(*post_view, "record") : nullptr;
@@ -183,9 +185,10 @@ void read_entry(const json::value& raw, json::value& entry, const std::string& s
       problems.add(problem::invalid_text, std::to_string(replaced) + " invalid characters (lone UTF-16 surrogates or bytes "
                                           "that are not UTF-8)");
     const json::object& object = as_object(entry, name);
-    Post post = read_post_view(object, std::move(entities), reason ? std::nullopt : fallback_author, source,
+    // A repost's original is someone else's: the handle's profile cannot stand in for its author.
+    Post post = read_post_view(object, std::move(entities), has_reason ? std::nullopt : fallback_author, source,
                                content_problems);
-    if (reason && !reason->is_null()) {
+    if (has_reason) {
       post = as_repost(std::move(post), object.at("reason").get_object(), content_problems, problems);
     } else {
       problems.merge(content_problems, "");
