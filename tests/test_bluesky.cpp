@@ -537,6 +537,16 @@ TEST_CASE("invalid characters are replaced and counted; the facets after them st
   CHECK(slice_code_points(parsed.posts[0].text, parsed.posts[0].entities[0].start, parsed.posts[0].entities[0].end) == "#tag");
   REQUIRE(parsed.problems.size() == 1);
   CHECK(parsed.problems[0].kind == problem::invalid_text);
+
+  // A text longer than any post is cut, and said so.
+  json::object record{{"text", std::string(items::Post::max_text_code_points + 10, 'a')}, {"createdAt", "2026-11-24T10:00:00Z"}};
+  auto long_page = parse_bluesky_feed(
+      feed_of_post(json::object{{"uri", "at://u"}, {"author", json::object{{"did", "d"}, {"handle", "h.example"}}}, {"record", record}}),
+      "p");
+  REQUIRE(long_page.posts.size() == 1);
+  CHECK(long_page.posts[0].text.size() == items::Post::max_text_code_points);
+  REQUIRE(long_page.problems.size() == 1);
+  CHECK(long_page.problems[0].kind == problem::oversized_text);
 }
 
 TEST_CASE("Bluesky's refusals name the handle in Bluesky's words") {
