@@ -7,6 +7,7 @@
 #include <iterator>
 #include <set>
 
+#include "dataset_urls.hpp"
 #include "timeline_page.hpp"
 
 namespace pipectl::fetch {
@@ -14,12 +15,6 @@ namespace pipectl::fetch {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Relative media paths point into the dataset; anything with a scheme stays as it is.
-std::string resolve_url(const std::string& url, const fs::path& root) {
-  if (url.empty() || url.find("://") != std::string::npos) return url;
-  return "file://" + fs::weakly_canonical(root / url).string();
-}
 
 bool is_safe_token(const std::string& token) {
   return !token.empty() && token.size() < 200 &&
@@ -30,7 +25,9 @@ std::string known_handles(const fs::path& dir) {
   std::vector<std::string> names;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(dir, error))
-    if (entry.is_directory() && fs::exists(entry.path() / "user.json")) names.push_back(entry.path().filename().string());
+    if (entry.is_directory() && (fs::exists(entry.path() / "user.json") || fs::exists(entry.path() / "profile.json") ||
+                                 fs::exists(entry.path() / "account.json")))
+      names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
   std::string list;
   for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
@@ -57,7 +54,7 @@ StoredDay read_stored_pages(const std::string& dir, const std::string& handle, c
   StoredDay day;
   std::string user_file = (folder / "user.json").string();
   day.user = parse_user_response(read_file(user_file), user_file);
-  day.user.avatar_url = resolve_url(day.user.avatar_url, root);
+  day.user.avatar_url = resolve_dataset_url(day.user.avatar_url, root);
 
   std::set<std::string> seen;
   std::string token = "page-1";
@@ -87,11 +84,7 @@ StoredDay read_stored_pages(const std::string& dir, const std::string& handle, c
     }
     for (const auto& found : page.problems) report(warn, found);
     for (auto& post : page.posts) {
-      for (auto& media : post.media) media.url = resolve_url(media.url, root);
-      post.author.avatar_url = resolve_url(post.author.avatar_url, root);
-      if (post.repost) post.repost->by.avatar_url = resolve_url(post.repost->by.avatar_url, root);
-      for (auto& reference : post.referenced)
-        if (reference.author) reference.author->avatar_url = resolve_url(reference.author->avatar_url, root);
+      resolve_dataset_urls(post, root);
       day.posts.push_back(std::move(post));
     }
     if (!page.next_token) break;

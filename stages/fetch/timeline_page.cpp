@@ -365,9 +365,11 @@ bool same_ascii_folded(std::string_view a, std::string_view b) {
 }
 
 // Whether `written` (the text under an entity's range) is that entity: its sigil (ASCII or
-// full-width) and its text, or for a URL the URL itself.
+// full-width) and its text, or for a URL the URL itself or the text shown for it (Bluesky
+// shows a link shortened, "example.com/a-long…", and keeps the whole URL in the facet).
 bool entity_matches(const Entity& entity, std::string_view written) {
-  if (entity.kind == EntityKind::url) return same_ascii_folded(written, entity.text);
+  if (entity.kind == EntityKind::url)
+    return same_ascii_folded(written, entity.text) || (!entity.display_url.empty() && written == entity.display_url);
   static const std::string_view hashtag[] = {"#", "\uFF03"}, mention[] = {"@", "\uFF20"}, cashtag[] = {"$", "$"};
   const std::string_view* sigils = entity.kind == EntityKind::hashtag   ? hashtag
                                    : entity.kind == EntityKind::mention ? mention
