@@ -188,6 +188,14 @@ TEST_CASE("a missing or wrong token, and a time zone's day window") {
   CHECK(wrong.output.find("the X API refused the bearer token (HTTP 401") != std::string::npos);
   CHECK(wrong.output.find("not-the-token") == std::string::npos);
 
+  // A handle of another network is refused before any call.
+  auto bluesky = run_daily(server.url(), "alice.bsky.social", folder.path() / "d");
+  INFO(bluesky.output);
+  CHECK(bluesky.exit_code == 1);
+  CHECK(bluesky.output.find("'alice.bsky.social' is not an X username") != std::string::npos);
+  for (const auto& request : json_lines(folder.path() / "server.jsonl"))
+    CHECK(text_field(request, "handle") != "alice.bsky.social");
+
   auto new_york = run_daily(server.url(), "photo_day", folder.path() / "c", "--tz America/New_York");
   INFO(new_york.output);
   bool asked = false;

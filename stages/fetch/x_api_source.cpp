@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "handle_forms.hpp"
 #include "json_reader.hpp"
 #include "net/url.hpp"
 #include "timeline_page.hpp"
@@ -80,6 +81,8 @@ std::string api_time_text(std::chrono::sys_seconds time) {
 
 StoredDay read_x_api(const XApiSettings& settings, const std::string& handle, const DayWindow& window,
                      const XApiHooks& hooks) {
+  if (!is_x_username(handle))
+    throw std::runtime_error("'" + handle + "' is not an X username (1-15 letters, digits or _)");
   if (settings.token.empty())
     throw std::runtime_error("source=x-api needs a bearer token: set X_BEARER_TOKEN");
   std::string base = settings.api_base;
