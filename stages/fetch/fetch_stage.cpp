@@ -1,5 +1,6 @@
 // The fetch stage: the posts of one handle's day, oldest first, from one of its sources:
-// stored X API pages (the bundled samples), the live X API, an X archive, or twarc2 JSONL.
+// stored X API pages or Mastodon statuses (the bundled samples), the live X API, a Mastodon
+// instance's public API, an X archive, or twarc2 JSONL.
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include "pipectl/stage_declaration.hpp"
 #include "day_window.hpp"
 #include "handle_forms.hpp"
+#include "mastodon_source.hpp"
 #include "pipectl/item.hpp"
 #include "select_day.hpp"
 #include "stored_pages.hpp"
@@ -44,10 +46,8 @@ struct FetchSettings {
 
 const Output<items::Post> posts_out{"out"};
 
-fetch::XApiSettings x_api_settings(const FetchSettings& given) {
-  fetch::XApiSettings settings;
-  if (!given.api_base.empty()) settings.api_base = given.api_base;
-  if (const char* token = std::getenv("X_BEARER_TOKEN")) settings.token = token;
+// How hard every live source tries, from the stage's parameters.
+void set_api_calls(fetch::ApiCallSettings& settings, const FetchSettings& given) {
   settings.retries = given.retries;
   settings.backoff = given.backoff.milliseconds();
   settings.backoff_cap = given.backoff_cap.milliseconds();
@@ -56,6 +56,20 @@ fetch::XApiSettings x_api_settings(const FetchSettings& given) {
   settings.http.read_timeout = given.timeout.milliseconds();
   settings.http.max_body_bytes = given.max_response;
   settings.http.ca_file = given.ca_file;
+}
+
+fetch::XApiSettings x_api_settings(const FetchSettings& given) {
+  fetch::XApiSettings settings;
+  if (!given.api_base.empty()) settings.api_base = given.api_base;
+  if (const char* token = std::getenv("X_BEARER_TOKEN")) settings.token = token;
+  set_api_calls(settings, given);
+  return settings;
+}
+
+fetch::MastodonSettings mastodon_settings(const FetchSettings& given) {
+  fetch::MastodonSettings settings;
+  settings.api_base = given.api_base;
+  set_api_calls(settings, given);
   return settings;
 }
 
@@ -64,6 +78,7 @@ class FetchStage : public StageFor<> {
   FetchStage(const FetchSettings& settings, const RunContext& context)
       : context_(context), settings_(settings) {
     if (settings_.source == "x-api") x_api_ = x_api_settings(settings_);
+    if (settings_.source == "mastodon") mastodon_ = mastodon_settings(settings_);
     window_ = fetch::day_window(settings_.date, settings_.tz.empty() ? "UTC" : settings_.tz);
   }
 
@@ -77,10 +92,15 @@ class FetchStage : public StageFor<> {
   fetch::StoredDay read_day() {
     const std::string& handle = settings_.handle;
     const std::string& source = settings_.source;
-    if (source == "stored") return fetch::read_stored_pages(settings_.dir.string(), handle, warn_);
+    if (source == "stored") {
+      // A handle's folder says which network's answers it stores.
+      if (fs::is_directory(settings_.dir / handle / "statuses")) return fetch::read_stored_mastodon(settings_.dir, handle, warn_);
+      return fetch::read_stored_pages(settings_.dir.string(), handle, warn_);
+    }
     if (source == "archive") return fetch::read_x_archive(settings_.archive.string(), handle, warn_);
     if (source == "twarc2") return fetch::read_twarc2(settings_.file.string(), handle, warn_);
-    fetch::XApiHooks hooks{warn_, context_.notify_wait, context_.cancelled};
+    fetch::ApiHooks hooks{warn_, context_.notify_wait, context_.cancelled};
+    if (source == "mastodon") return fetch::read_mastodon(mastodon_, handle, window_, hooks);
     return fetch::read_x_api(x_api_, handle, window_, hooks);
   }
 
@@ -90,6 +110,7 @@ class FetchStage : public StageFor<> {
     if (context_.warn) context_.warn(kind, message);
   };
   fetch::XApiSettings x_api_;
+  fetch::MastodonSettings mastodon_;
   fetch::DayWindow window_{};
 };
 
@@ -119,29 +140,32 @@ StageInfo fetch_stage() {
   return declare_stage<S>("fetch", "Reads the posts of one handle's day ({date} in {tz}), oldest first")
       .output(posts_out)
       .param("source", &S::source, "stored",
-             "where posts come from: 'stored' = X API v2 response pages on disk (see dir); 'x-api' = the live X API "
-             "v2 (token in X_BEARER_TOKEN); 'archive' = an X archive (see archive); 'twarc2' = twarc2 JSONL (see file)")
-      .choices({"stored", "x-api", "archive", "twarc2"})
-      .param("dir", &S::dir, "../data/sample", "stored: folder of stored pages, <dir>/<handle>/pages/page-1.json")
+             "where posts come from: 'stored' = API answers on disk (see dir); 'x-api' = the live X API v2 (token in "
+             "X_BEARER_TOKEN); 'mastodon' = the public API of the handle's instance (handle user@instance, no token); "
+             "'archive' = an X archive (see archive); 'twarc2' = twarc2 JSONL (see file)")
+      .choices({"stored", "x-api", "mastodon", "archive", "twarc2"})
+      .param("dir", &S::dir, "../data/sample",
+             "stored: folder of stored answers, <dir>/<handle>/pages/page-1.json (X) or "
+             "<dir>/<handle>/statuses/page-1.json (Mastodon)")
       .relative_to_graph()
       .param("archive", &S::archive, "archive", "archive: the unzipped X archive (the folder holding data/tweets.js)")
       .relative_to_graph()
       .param("file", &S::file, "{handle}.jsonl", "twarc2: the JSONL file, one API response page per line")
       .relative_to_graph()
       .param("api_base", &S::api_base, "",
-             "live sources: the API's address; empty: the network's own (x-api: https://api.x.com) (tests point "
-             "it at a loopback server)")
-      .param("ca_file", &S::ca_file, "", "x-api: PEM file of the CAs to trust; empty: the system's")
+             "live sources: the API's address; empty: the network's own (x-api: https://api.x.com; mastodon: "
+             "https://<instance of the handle>) (tests point it at a loopback server)")
+      .param("ca_file", &S::ca_file, "", "live sources: PEM file of the CAs to trust; empty: the system's")
       .relative_to_graph()
-      .param("timeout", &S::timeout, "30s", "x-api: longest wait for an answer").range(0.01, std::nullopt)
-      .param("connect_timeout", &S::connect_timeout, "10s", "x-api: longest wait for a connection").range(0.01, std::nullopt)
+      .param("timeout", &S::timeout, "30s", "live sources: longest wait for an answer").range(0.01, std::nullopt)
+      .param("connect_timeout", &S::connect_timeout, "10s", "live sources: longest wait for a connection").range(0.01, std::nullopt)
       .param("max_response", &S::max_response, "33554432",
-             "x-api: largest answer accepted (a page of 100 posts is well under 1 MB)")
+             "live sources: largest answer accepted (a page of 100 posts is well under 1 MB)")
       .range(1024.0, std::nullopt).unit("bytes")
-      .param("retries", &S::retries, "4", "x-api: attempts after a 5xx, a dropped connection or a time-out").range(0, 20)
-      .param("backoff", &S::backoff, "1s", "x-api: wait before the first retry; doubles each time, with jitter").range(0, std::nullopt)
-      .param("backoff_cap", &S::backoff_cap, "30s", "x-api: longest wait between retries").range(0, std::nullopt)
-      .param("max_wait", &S::max_wait, "15m", "x-api: longest rate-limit wait accepted; a later reset fails the handle")
+      .param("retries", &S::retries, "4", "live sources: attempts after a 5xx, a dropped connection or a time-out").range(0, 20)
+      .param("backoff", &S::backoff, "1s", "live sources: wait before the first retry; doubles each time, with jitter").range(0, std::nullopt)
+      .param("backoff_cap", &S::backoff_cap, "30s", "live sources: longest wait between retries").range(0, std::nullopt)
+      .param("max_wait", &S::max_wait, "15m", "live sources: longest rate-limit wait accepted; a later reset fails the handle")
       .range(0, std::nullopt)
       .variable("handle", &S::handle)
       .variable("date", &S::date)

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <set>
 
+#include "stored_dataset.hpp"
 #include "timeline_page.hpp"
 
 namespace pipectl::fetch {
@@ -15,22 +16,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Relative media paths point into the dataset; anything with a scheme stays as it is.
-std::string resolve_url(const std::string& url, const fs::path& root) {
-  if (url.empty() || url.find("://") != std::string::npos) return url;
-  return "file://" + fs::weakly_canonical(root / url).string();
-}
-
-bool is_safe_token(const std::string& token) {
-  return !token.empty() && token.size() < 200 &&
-         std::all_of(token.begin(), token.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
-}
-
 std::string known_handles(const fs::path& dir) {
   std::vector<std::string> names;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(dir, error))
-    if (entry.is_directory() && fs::exists(entry.path() / "user.json")) names.push_back(entry.path().filename().string());
+    if (entry.is_directory() && (fs::exists(entry.path() / "user.json") || fs::exists(entry.path() / "account.json")))
+      names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
   std::string list;
   for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
@@ -87,16 +78,12 @@ StoredDay read_stored_pages(const std::string& dir, const std::string& handle, c
     }
     for (const auto& found : page.problems) report(warn, found);
     for (auto& post : page.posts) {
-      for (auto& media : post.media) media.url = resolve_url(media.url, root);
-      post.author.avatar_url = resolve_url(post.author.avatar_url, root);
-      if (post.repost) post.repost->by.avatar_url = resolve_url(post.repost->by.avatar_url, root);
-      for (auto& reference : post.referenced)
-        if (reference.author) reference.author->avatar_url = resolve_url(reference.author->avatar_url, root);
+      resolve_post_urls(post, root);
       day.posts.push_back(std::move(post));
     }
     if (!page.next_token) break;
     token = *page.next_token;
-    if (!is_safe_token(token) || seen.count(token)) {
+    if (!is_page_name(token) || seen.count(token)) {
       warn(problem::page_lost, page_file.string() + ": meta.next_token '" + token + "' does not name a new page; stopping there");
       break;
     }
