@@ -954,3 +954,48 @@ TEST_CASE("live: a 429 is waited out until x-ratelimit-reset, 5xx and garbage ar
   CHECK(run.warnings[1].find("attempt 2 failed") != std::string::npos);
   CHECK(run.warnings[1].find("invalid JSON") != std::string::npos);
 }
+
+TEST_CASE("stored: the sample data's Mastodon account reads cleanly, every picture on disk") {
+  const fs::path sample = test::source_dir() / "data" / "sample";
+  Warnings warnings;
+  StoredDay stored = read_stored_mastodon(sample, "lyra@skyhaven.example", warnings.warn());
+  for (const auto& message : warnings.messages) WARN(message);
+  CHECK(warnings.messages.empty());
+  CHECK(stored.user.username == "lyra@skyhaven.example");
+  CHECK(stored.posts.size() == 8);  // data/sample/README.md: 8 statuses, 6 in the day
+  auto day = select_day(stored.posts, day_window("2026-11-24", "UTC"));
+  REQUIRE(day.size() == 6);
+  CHECK(day[0].author.name == "Lyra Quill \U0001F52D");
+
+  std::vector<std::string> pictures{stored.user.avatar_url};
+  int warned = 0, emoji = 0, polls = 0, reblogs = 0, cards = 0;
+  for (const auto& post : day) {
+    INFO("status " << post.id);
+    check_ranges(post.text, post.entities);
+    warned += !post.content_warning.empty();
+    polls += post.poll.has_value();
+    reblogs += post.repost.has_value();
+    cards += post.link.has_value();
+    pictures.push_back(post.author.avatar_url);
+    for (const auto& media : post.media) {
+      pictures.push_back(media.url);
+      CHECK_FALSE(media.alt_text.empty());
+    }
+    for (const auto& entity : post.entities)
+      if (entity.kind == EntityKind::custom_emoji) {
+        ++emoji;
+        pictures.push_back(entity.image_url);
+      }
+    if (post.link) pictures.push_back(post.link->thumb_url);
+  }
+  CHECK(warned == 1);
+  CHECK(emoji == 3);
+  CHECK(polls == 1);
+  CHECK(reblogs == 1);
+  CHECK(cards == 1);
+  for (const auto& picture : pictures) {
+    INFO(picture);
+    REQUIRE(picture.starts_with("file://"));
+    CHECK(fs::is_regular_file(picture.substr(7)));
+  }
+}
