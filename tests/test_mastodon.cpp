@@ -18,7 +18,10 @@
 #include "mastodon_source.hpp"
 #include "mastodon_statuses.hpp"
 #include "select_day.hpp"
+#include "support/fixture_graph.hpp"
+#include "support/json_lines.hpp"
 #include "support/loopback_server.hpp"
+#include "support/media_probe.hpp"
 #include "support/paths.hpp"
 #include "support/skip.hpp"
 #include "x_api_source.hpp"
@@ -998,4 +1001,56 @@ TEST_CASE("stored: the sample data's Mastodon account reads cleanly, every pictu
     REQUIRE(picture.starts_with("file://"));
     CHECK(fs::is_regular_file(picture.substr(7)));
   }
+}
+
+// ------------------------------------------------------------------------------------------
+// Through the real pipectl: stored Mastodon folders make videos (checked with ffprobe)
+
+namespace {
+
+struct Finished {
+  std::map<std::string, int> posts;  // handle -> posts of the `finished` event
+};
+
+Finished finished_events(const fs::path& events) {
+  Finished found;
+  for (const auto& event : test::read_json_lines(events))
+    if (test::string_field(event, "event") == "finished") found.posts[test::string_field(event, "handle")] = event.at("posts").to_number<int>();
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("pipectl run: stored Mastodon folders, in UTC and across a change of summer time") {
+  test::TempDir folder("pipectl-mastodon-run");
+  const fs::path graph = test::write_fixture_graph(folder.path() / "stored.graph", fixtures());
+  const fs::path events = folder.path() / "events.jsonl", paris_events = folder.path() / "paris.jsonl";
+  auto run = test::run_command(test::shell_quote(test::pipectl_binary()) + " run " + test::shell_quote(graph.string()) +
+                               " --handles @maren@social.example,clockchange@social.example --date 2026-11-24 --out " +
+                               test::shell_quote((folder.path() / "utc").string()) + " --events " +
+                               test::shell_quote(events.string()));
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  Finished utc = finished_events(events);
+  CHECK(utc.posts["maren@social.example"] == 11);  // the leading '@' of the address is not the handle's
+  CHECK(utc.posts["clockchange@social.example"] == 0);
+  const fs::path video = folder.path() / "utc" / "maren@social.example" / "2026-11-24.mp4";
+  REQUIRE(fs::exists(video));
+  auto probe = test::probe_video(video);
+  CHECK(probe.codec == "h264");
+  CHECK(probe.width == 320);
+  CHECK(probe.frames == (11 + 2) * 30);  // a title card, 11 statuses, the end card; 1 s each
+  CHECK(test::decode_errors(video).empty());
+
+  // Europe/Paris on 2026-10-25, a day of 25 hours: 4 statuses (in UTC that date has 3).
+  auto paris = test::run_command(test::shell_quote(test::pipectl_binary()) + " run " + test::shell_quote(graph.string()) +
+                                 " --handles clockchange@social.example --date 2026-10-25 --tz Europe/Paris --out " +
+                                 test::shell_quote((folder.path() / "paris").string()) + " --events " +
+                                 test::shell_quote(paris_events.string()));
+  INFO(paris.output);
+  CHECK(paris.exit_code == 0);
+  CHECK(finished_events(paris_events).posts["clockchange@social.example"] == 4);
+  const fs::path paris_video = folder.path() / "paris" / "clockchange@social.example" / "2026-10-25.mp4";
+  REQUIRE(fs::exists(paris_video));
+  CHECK(test::probe_video(paris_video).frames == (4 + 2) * 30);
 }
