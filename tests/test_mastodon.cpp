@@ -740,7 +740,8 @@ namespace {
 
 // How the loopback instance answers.
 struct Instance {
-  enum class Links { rfc8288, none, foreign, same_page_again } links = Links::rfc8288;
+  enum class Links { rfc8288, none, foreign, same_page_again, endless } links = Links::rfc8288;
+  int pages_sent = 0;
   std::map<std::string, std::vector<test::LoopbackReply>> refusals;  // path prefix -> replies to give first
   std::string base;                                                  // the server's URL, once known
   std::mutex mutex;
@@ -791,7 +792,8 @@ test::LoopbackReply answer(Instance& instance, const test::LoopbackRequest& requ
   if (path != statuses_path) return json_reply(404, "{\"error\":\"Record not found\"}");
   const fs::path folder = fixtures() / "maren@social.example" / "statuses";
   const std::string max_id = query_value(request.target, "max_id");
-  const fs::path file = folder / ((max_id.empty() ? "page-1" : max_id) + ".json");
+  const bool endless = instance.links == Instance::Links::endless;
+  const fs::path file = folder / ((max_id.empty() || endless ? "page-1" : max_id) + ".json");
   if (!fs::exists(file)) return json_reply(200, "[]");
   test::LoopbackReply reply = json_reply(200, read_text(file));
   const json::array page = json::parse(reply.body).as_array();
@@ -805,6 +807,10 @@ test::LoopbackReply answer(Instance& instance, const test::LoopbackRequest& requ
       break;
     case Instance::Links::none: break;
     case Instance::Links::foreign: reply.headers.emplace_back("Link", "<https://elsewhere.example" + next + ">; rel=\"next\""); break;
+    case Instance::Links::endless:  // page 1 again and again, each time under a new max_id
+      reply.headers.emplace_back("Link", "<" + statuses_path + "?limit=40&max_id=" + std::to_string(++instance.pages_sent) +
+                                             ">; rel=\"next\"");
+      break;
     case Instance::Links::same_page_again:
       // Relative, and always page 2.
       reply.headers.emplace_back("Link", "<" + statuses_path + "?limit=40&max_id=117672286617600000>; rel=\"next\"");
@@ -899,6 +905,16 @@ TEST_CASE("live: a server that sends the same next page again is stopped") {
   instance.base = server.url("");
   CHECK_THROWS_WITH(read_live(server.url(""), "maren@social.example"),
                     "social.example sent the same next page twice for @maren@social.example (after page 2)");
+}
+
+TEST_CASE("live: a server that pages for ever is stopped after 200 pages") {
+  Instance instance;
+  instance.links = Instance::Links::endless;
+  test::LoopbackServer server([&](const test::LoopbackRequest& request) { return answer(instance, request); });
+  instance.base = server.url("");
+  CHECK_THROWS_WITH(read_live(server.url(""), "maren@social.example", "2020-01-01"),
+                    "@maren@social.example has more than 200 pages (8000 statuses) between now and the day");
+  CHECK(instance.statuses_requests() == 200);
 }
 
 TEST_CASE("live: bad handles and refusals fail the handle, saying why") {

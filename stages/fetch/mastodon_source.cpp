@@ -18,12 +18,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Pages walked back from today to the day: 8,000 statuses. An account that posted more since
-// the day asked for is better read by someone with a narrower question; a server that pages
-// for ever is stopped.
+// At most this many pages are walked back from now to the day (8,000 statuses): a day that
+// lies further back in a busy account fails its handle, saying so, and a server that pages for
+// ever is stopped.
 constexpr int max_pages = 200;
 // Mastodon's largest page.
-constexpr const char* page_size = "40";
+constexpr int page_size = 40;
 // Every call counts against one window: Mastodon limits all its endpoints together (300 calls
 // in 5 minutes per address).
 constexpr const char* rate_window = "api/v1";
@@ -111,13 +111,13 @@ StoredDay read_mastodon(const MastodonSettings& settings, const std::string& han
   });
 
   const std::string statuses = base + "/api/v1/accounts/" + net::url_encode(day.user.id) + "/statuses";
-  const std::string first = statuses + "?limit=" + page_size;
+  const std::string first = statuses + "?limit=" + std::to_string(page_size);
   std::string url = first;
   std::set<std::string> seen{url};
   for (int number = 1;; ++number) {
     if (number > max_pages)
       throw std::runtime_error("@" + handle + " has more than " + std::to_string(max_pages) + " pages (" +
-                               std::to_string(max_pages * 40) + " statuses) between now and the day");
+                               std::to_string(max_pages * page_size) + " statuses) between now and the day");
     const std::string source = net::url_for_messages(statuses) + " page " + std::to_string(number);
     StatusesAnswer answer = calls.call(rate_window, url, [&](const net::HttpResponse& response) {
       return read_answer(response, url, source, instance, day.user);
