@@ -16,6 +16,9 @@
 #include "support/skip.hpp"
 #include "timeline_page.hpp"
 #include "twarc2_file.hpp"
+#include "handle_forms.hpp"
+#include "rate_limit.hpp"
+#include "rfc3339_time.hpp"
 #include "username.hpp"
 #include "x_archive.hpp"
 
@@ -88,6 +91,69 @@ TEST_CASE("API times and HTML entities") {
   std::vector<int> positions;
   CHECK(decode_html_entities("é&amp;x", &positions) == "é&x");
   CHECK(positions == std::vector<int>{0, 1, 1, 1, 1, 1, 2, 3});
+}
+
+TEST_CASE("handle forms: X usernames, Bluesky domains, Mastodon addresses; none names a path") {
+  CHECK(is_x_username("orbit_daily"));
+  CHECK_FALSE(is_x_username("a_handle_too_long_"));
+  CHECK_FALSE(is_x_username("alice.bsky.social"));
+  CHECK(is_domain_handle("alice.bsky.social"));
+  CHECK(is_domain_handle("example.com"));
+  CHECK(is_domain_handle("xn--bcher-kva.example"));
+  CHECK_FALSE(is_domain_handle("localhost"));    // one label
+  CHECK_FALSE(is_domain_handle("10.0.0.1"));     // an address
+  CHECK_FALSE(is_domain_handle("a..example"));
+  CHECK_FALSE(is_domain_handle(".example.com"));
+  CHECK_FALSE(is_domain_handle("-a.example"));
+  CHECK_FALSE(is_domain_handle("a_b.example"));
+  CHECK_FALSE(is_domain_handle(std::string(64, 'a') + ".example"));
+  CHECK(is_domain_handle(std::string(63, 'a') + ".example"));
+  CHECK(is_fediverse_address("ada@mastodon.social"));
+  CHECK(is_fediverse_address("Ada_Lovelace.1@social.example"));
+  CHECK_FALSE(is_fediverse_address("@ada@mastodon.social"));  // the command line drops the leading @
+  CHECK_FALSE(is_fediverse_address("ada@"));
+  CHECK_FALSE(is_fediverse_address("ada@localhost"));
+  CHECK_FALSE(is_fediverse_address(".ada@social.example"));
+  CHECK_FALSE(is_fediverse_address("ada@b@social.example"));
+  CHECK_FALSE(is_fediverse_address("ad/a@social.example"));
+}
+
+TEST_CASE("RFC 3339 times: fractions, offsets and what is not one") {
+  CHECK(iso(*parse_rfc3339("2026-11-24T14:05:09.123456Z")) == "2026-11-24T14:05:09Z");
+  CHECK(iso(*parse_rfc3339("2026-11-24T19:35:09+05:30")) == "2026-11-24T14:05:09Z");
+  CHECK(iso(*parse_rfc3339("2026-11-24T09:05:09.5-05:00")) == "2026-11-24T14:05:09Z");
+  CHECK(iso(*parse_rfc3339("2026-11-24t14:05:09z")) == "2026-11-24T14:05:09Z");
+  CHECK_FALSE(parse_rfc3339("2026-11-24T14:05:09"));          // no zone
+  CHECK_FALSE(parse_rfc3339("2026-11-24T14:05:09+0530"));     // offset without its colon
+  CHECK_FALSE(parse_rfc3339("2026-11-24T14:05:09.1234567890Z"));
+  CHECK_FALSE(parse_rfc3339("2026-11-24T14:05:09+24:00"));
+  CHECK_FALSE(parse_api_time("2026-11-24T14:05:09+00:00"));  // the X API writes Z
+}
+
+TEST_CASE("rate-limit headers in the words of X, Bluesky and Mastodon") {
+  using namespace std::chrono;
+  const sys_seconds now = sys_days(2026y / 11 / 24) + hours(15);
+  auto x = read_rate_limit({{"x-rate-limit-remaining", "0"}, {"x-rate-limit-reset", "1795539600"}});
+  CHECK(x.remaining == 0);
+  CHECK(x.reset->time_since_epoch().count() == 1795539600);
+  auto bluesky = read_rate_limit({{"ratelimit-remaining", "12"}, {"ratelimit-reset", "1795539600"}},
+                                 bluesky_rate_limit_headers, now);
+  CHECK(bluesky.remaining == 12);
+  CHECK(bluesky.reset->time_since_epoch().count() == 1795539600);
+  // A 429 with Retry-After only: from now.
+  auto after = read_rate_limit({{"retry-after", "30"}}, bluesky_rate_limit_headers, now);
+  CHECK(*after.reset == now + seconds(30));
+  CHECK(rate_limit_wait(after, true, now) == seconds(31));
+  auto mastodon = read_rate_limit({{"x-ratelimit-remaining", "299"}, {"x-ratelimit-reset", "2026-11-24T15:05:00.000Z"}},
+                                  mastodon_rate_limit_headers, now);
+  CHECK(mastodon.remaining == 299);
+  CHECK(*mastodon.reset == now + minutes(5));
+  // Malformed headers say nothing; another service's headers are not read.
+  auto odd = read_rate_limit({{"x-ratelimit-remaining", "-1"}, {"x-ratelimit-reset", "1795539600"}},
+                             mastodon_rate_limit_headers, now);
+  CHECK_FALSE(odd.remaining);
+  CHECK_FALSE(odd.reset);
+  CHECK_FALSE(read_rate_limit({{"x-rate-limit-remaining", "0"}}, bluesky_rate_limit_headers, now).remaining);
 }
 
 TEST_CASE("the day window follows the time zone, daylight saving included") {

@@ -86,10 +86,16 @@ TEST_CASE("handle files: comments, blank lines and spaces are ignored; a bad or 
   CHECK(list.add_commas("isro,,cnsa").empty());
   CHECK(list.handles().size() == 5);
 
-  CHECK(list_error("nasa\nesa\nn-a-s-a\n") == "handles.txt:3: 'n-a-s-a' is not a handle (1-15 letters, digits or _)");
-  CHECK(list_error("nasa\n@esa\n") == "handles.txt:2: '@esa' is not a handle (1-15 letters, digits or _)");
+  const std::string forms =
+      " is not a handle (an X username of 1-15 letters, digits or _; a Bluesky handle such as alice.bsky.social; "
+      "or a Mastodon address such as @ada@mastodon.social)";
+  CHECK(list_error("nasa\nesa\nn-a-s-a\n") == "handles.txt:3: 'n-a-s-a'" + forms);
+  CHECK(list_error("nasa\n@@esa\n") == "handles.txt:2: '@@esa'" + forms);
   CHECK(list_error("../etc\n").find("handles.txt:1:") == 0);
-  CHECK(list_error("a_handle_too_long_\n") == "handles.txt:1: 'a_handle_too_long_' is not a handle (1-15 letters, digits or _)");
+  CHECK(list_error("a_handle_too_long_\n") == "handles.txt:1: 'a_handle_too_long_'" + forms);
+  for (const char* unsafe : {"..", ".hidden.example", "a/b.example", "ada@", "@", "ada@../x", "ada@social..example",
+                             "ada@social.example/x", "127.0.0.1", "-x.example", "x-.example"})
+    CHECK(list_error(std::string(unsafe) + "\n").find("is not a handle") != std::string::npos);
   // X usernames are case-insensitive: NASA is nasa.
   CHECK(list_error("nasa\n# esa\nNASA\n") == "handles.txt:3: 'NASA' is given twice (first as 'nasa' at handles.txt:1)");
   HandleList both;
@@ -98,6 +104,16 @@ TEST_CASE("handle files: comments, blank lines and spaces are ignored; a bad or 
   CHECK(both.add_lines(again, "list") == "list:1: 'ESA' is given twice (first as 'esa' at --handles)");
   CHECK(HandleList().add_file("/nonexistent/handles.txt") ==
         "/nonexistent/handles.txt: cannot be read (no such file, or no permission)");
+}
+
+TEST_CASE("handles of three networks; a leading @ is dropped; the same account twice is a duplicate") {
+  HandleList list;
+  CHECK(list.add_commas("@nasa,alice.bsky.social,example.com,@ada@mastodon.social,bob@social.example").empty());
+  CHECK(list.handles() ==
+        std::vector<std::string>{"nasa", "alice.bsky.social", "example.com", "ada@mastodon.social", "bob@social.example"});
+  CHECK(list.add_commas("Alice.Bsky.Social") ==
+        "--handles: 'Alice.Bsky.Social' is given twice (first as 'alice.bsky.social' at --handles)");
+  CHECK(list.add_commas("ADA@mastodon.social").find("is given twice") != std::string::npos);
 }
 
 TEST_CASE("10,000 handles: parsed, planned and sharded") {

@@ -1,33 +1,21 @@
-// The routes: authentication first, then the rate limit, the request's checks, the stored
-// answer, and last the faults the file gives the handle.
+// The answer to a request: parse the target, route it to its network (X, Bluesky, Mastodon)
+// or to the media files, add the rate-limit headers, log it. Also the steps every route
+// shares: the rate limit, the stored answer, and last the faults the file gives the handle.
 #include "api.hpp"
 
 #include <boost/beast/http/status.hpp>
+#include <boost/json.hpp>
 
-#include "api_errors.hpp"
 #include "media_urls.hpp"
-#include "url_text.hpp"
+#include "network_replies.hpp"
 
 namespace fake_x_api {
 
 namespace {
 
-constexpr const char* json_type = "application/json; charset=utf-8";
-constexpr const char* problem_type = "application/problem+json";
-
 // Junk instead of a body: HTML, a NUL, bytes that are not UTF-8, a JSON start that goes nowhere.
 constexpr char garbage_text[] = "<html><body>upstream error</body></html>\0\xff\xfe\x80{\"data\":[{\"id\":";
 const std::string garbage_bytes(garbage_text, sizeof garbage_text - 1);
-
-Reply typed_reply(int status, const char* content_type, std::string body) {
-  Reply reply;
-  reply.status = status;
-  reply.set("Content-Type", content_type);
-  reply.body = std::move(body);
-  return reply;
-}
-
-Reply text_reply(int status, std::string text) { return typed_reply(status, "text/plain; charset=utf-8", std::move(text)); }
 
 std::string reason(int status) {
   auto text = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
@@ -46,14 +34,27 @@ const char* media_type(const std::string& file) {
   return "application/octet-stream";
 }
 
+// A stored error payload, {"error": ...} (a taken-down or suspended account, a blocked feed),
+// is served with the status its network sends it with: 400 for Bluesky's XRPC errors, 404 for
+// Mastodon's. X sends its error payloads with HTTP 200.
+int stored_status(Network network, std::string_view text) {
+  if (network == Network::x) return 200;
+  boost::json::error_code error;
+  boost::json::value document = boost::json::parse(text, error);
+  const boost::json::value* name = !error && document.is_object() ? document.get_object().if_contains("error") : nullptr;
+  if (!name || !name->is_string()) return 200;
+  return network == Network::bluesky ? 400 : 404;
+}
+
 bool is_json(const Reply& reply) {
   for (const auto& [name, value] : reply.headers)
     if (name == "Content-Type") return value.rfind("application/json", 0) == 0;
   return false;
 }
 
-// Splits "/2/users/123/tweets" into its segments.
-std::vector<std::string> segments(const std::string& path) {
+}  // namespace
+
+std::vector<std::string> path_segments(const std::string& path) {
   std::vector<std::string> parts;
   std::size_t at = 1;
   while (at <= path.size()) {
@@ -64,17 +65,6 @@ std::vector<std::string> segments(const std::string& path) {
   }
   return parts;
 }
-
-}  // namespace
-
-struct Api::Context {
-  const Request& request;
-  std::chrono::system_clock::time_point now;
-  Target target;
-  LogEntry entry;
-  Endpoint endpoint = Endpoint::other;
-  std::optional<RateState> rate;  // for API endpoints: sent as x-rate-limit-*
-};
 
 Api::Api(const Dataset& dataset, Faults faults, RateLimits limits, ApiSettings settings, RequestLog& log)
     : dataset_(dataset), faults_(std::move(faults)), limits_(limits), settings_(std::move(settings)), log_(log) {}
@@ -87,7 +77,7 @@ std::string Api::redacted(std::string text) const {
 }
 
 Reply Api::answer(const Request& request) {
-  Context context{request, std::chrono::system_clock::now(), {}, {}, Endpoint::other, std::nullopt};
+  Context context{request, std::chrono::system_clock::now(), {}, {}, Endpoint::other, Network::x, std::nullopt};
   context.entry.time = context.now;
   context.entry.connection = request.connection;
   context.entry.method = request.method;
@@ -101,11 +91,7 @@ Reply Api::answer(const Request& request) {
     context.entry.path = redacted(request.target);
     reply = text_reply(400, "bad request target\n");
   }
-  if (context.rate) {
-    reply.set("x-rate-limit-limit", std::to_string(context.rate->limit));
-    reply.set("x-rate-limit-remaining", std::to_string(context.rate->remaining));
-    reply.set("x-rate-limit-reset", std::to_string(context.rate->reset));
-  }
+  if (context.rate) add_rate_limit_headers(context.network, reply, *context.rate, context.now);
   context.entry.endpoint = std::string(endpoint_name(context.endpoint));
   context.entry.status = reply.status;
   context.entry.bytes = reply.size();
@@ -114,85 +100,37 @@ Reply Api::answer(const Request& request) {
 }
 
 Reply Api::route(Context& context) {
-  auto parts = segments(context.target.path);
+  auto parts = path_segments(context.target.path);
   if (parts.size() >= 3 && parts[0] == "media") {
     context.endpoint = Endpoint::media;
     std::string relative = context.target.path.substr(parts[0].size() + parts[1].size() + 3);
     return media(context, parts[1], relative);
   }
-  if (parts.empty() || parts[0] != "2") return text_reply(404, "not found\n");
-  if (parts.size() == 5 && parts[1] == "users" && parts[2] == "by" && parts[3] == "username")
-    context.endpoint = Endpoint::user_lookup;
-  else if (parts.size() == 4 && parts[1] == "users" && parts[3] == "tweets")
-    context.endpoint = Endpoint::timeline;
-
-  // The API: a bearer token first (its 401 carries no rate-limit headers, as the real one).
-  if (settings_.token) {
-    const auto& header = context.request.authorization;
-    context.entry.auth = !header ? "missing" : *header == std::string("Bearer ").append(*settings_.token) ? "ok" : "wrong";
-    if (context.entry.auth != "ok") return typed_reply(401, problem_type, unauthorized_problem());
-  }
-  if (context.request.method != "GET") return typed_reply(405, problem_type, status_problem(405));
-  if (context.endpoint == Endpoint::user_lookup) return user_lookup(context, parts[4]);
-  if (context.endpoint == Endpoint::timeline) return timeline(context, parts[2]);
-  return typed_reply(404, json_type, no_such_page());
+  if (!parts.empty() && parts[0] == "2") return x_route(context, parts);
+  if (parts.size() == 2 && parts[0] == "xrpc") return bluesky_route(context, parts[1]);
+  if (parts.size() >= 2 && parts[0] == "api" && parts[1] == "v1") return mastodon_route(context, parts);
+  return text_reply(404, "not found\n");
 }
 
-Reply Api::user_lookup(Context& context, const std::string& username) {
-  context.rate = limits_.take(context.endpoint, context.now);
-  if (!context.rate->allowed) return typed_reply(429, problem_type, status_problem(429));
-  if (auto problem = check_username(username)) return typed_reply(400, problem_type, *problem);
-  if (auto problem = check_query(context.endpoint, context.target.query)) return typed_reply(400, problem_type, *problem);
-
-  const StoredHandle* handle = dataset_.by_username(username);
-  std::string name = handle ? handle->name : username;
-  context.entry.handle = name;
-  Reply stored;
-  if (!handle) {
-    stored = typed_reply(200, json_type, username_not_found(username));  // HTTP 200, as the real API
-  } else if (auto text = read_whole_file(handle->root / handle->name / "user.json")) {
-    stored = typed_reply(200, json_type, with_absolute_media_urls(*text, handle->name, settings_.base_url));
-  } else {
-    stored = typed_reply(500, problem_type, status_problem(500));
-  }
-  return faulty(context, name, std::move(stored));
+std::optional<Reply> Api::rate_limited(Context& context, Endpoint endpoint) {
+  context.endpoint = endpoint;
+  context.network = endpoint_network(endpoint);
+  context.rate = limits_.take(endpoint, context.now);
+  if (context.rate->allowed) return std::nullopt;
+  return status_error(context.network, 429);
 }
 
-Reply Api::timeline(Context& context, const std::string& user_id) {
-  context.rate = limits_.take(context.endpoint, context.now);
-  if (!context.rate->allowed) return typed_reply(429, problem_type, status_problem(429));
-  if (auto problem = check_user_id(user_id)) return typed_reply(400, problem_type, *problem);
-  if (auto problem = check_query(context.endpoint, context.target.query)) return typed_reply(400, problem_type, *problem);
-
-  const StoredHandle* handle = dataset_.by_user_id(user_id);
-  if (!handle) {
-    context.entry.handle = user_id;
-    return faulty(context, user_id, typed_reply(200, json_type, user_id_not_found(user_id)));
-  }
-  context.entry.handle = handle->name;
-  auto token = query_value(context.target.query, "pagination_token");
-  auto file = page_file(*handle, token.value_or("page-1"));
-  if (!file && token)
-    return typed_reply(400, problem_type,
-                       invalid_parameter("pagination_token", *token,
-                                         std::string("The `pagination_token` query parameter value [")
-                                             .append(*token)
-                                             .append("] is not valid")));
-  Reply stored;
-  if (!file) {
-    stored = typed_reply(200, json_type, R"({"meta":{"result_count":0}})");  // no posts at all
-  } else if (auto text = read_whole_file(*file)) {
-    stored = typed_reply(200, json_type, with_absolute_media_urls(*text, handle->name, settings_.base_url));
-  } else {
-    stored = typed_reply(500, problem_type, status_problem(500));
-  }
-  return faulty(context, handle->name, std::move(stored));
+Reply Api::stored_json(const StoredHandle& handle, const std::filesystem::path& file) const {
+  auto text = read_whole_file(file);
+  if (!text) return status_error(handle.network, 500);
+  return json_reply(stored_status(handle.network, *text), with_absolute_media_urls(*text, handle.name, settings_.base_url));
 }
 
 Reply Api::media(Context& context, const std::string& handle_name, const std::string& relative) {
   if (context.request.method != "GET") return text_reply(405, "GET only\n");
-  const StoredHandle* handle = dataset_.by_username(handle_name);
+  const StoredHandle* handle = dataset_.find_any(handle_name);
   if (!handle) return text_reply(404, "no such handle\n");
+  context.network = handle->network;
   context.entry.handle = handle->name;
   auto file = media_file(*handle, relative);
   if (!file) return text_reply(404, "no such file\n");
@@ -207,9 +145,8 @@ Reply Api::faulty(Context& context, const std::string& handle, Reply normal) {
   context.entry.fault = choice.description;
   Reply reply;
   if (choice.status) {
-    bool api = context.endpoint != Endpoint::media;
-    reply = api ? typed_reply(*choice.status, problem_type, status_problem(*choice.status))
-                : text_reply(*choice.status, reason(*choice.status).append("\n"));
+    reply = context.endpoint == Endpoint::media ? text_reply(*choice.status, reason(*choice.status).append("\n"))
+                                                : status_error(context.network, *choice.status);
     if (*choice.status == 429 && context.rate) {
       context.rate->remaining = 0;
       context.rate->reset = choice.reset_epoch;
@@ -217,11 +154,12 @@ Reply Api::faulty(Context& context, const std::string& handle, Reply normal) {
   } else {
     reply = std::move(normal);
     if (choice.huge_bytes > 0) {
-      // JSON: a valid document padded to the size; a file: its bytes, then zeros.
+      // JSON: a valid document of the network padded to the size; a file: its bytes, then zeros.
       if (is_json(reply)) {
-        reply.body = R"({"data":[],"meta":{"result_count":0},"padding":")";
-        reply.suffix = "\"}";
-        reply.filler = 'x';
+        HugeJson huge = huge_json(context.endpoint);
+        reply.body = std::move(huge.head);
+        reply.filler = huge.filler;
+        reply.suffix = std::move(huge.tail);
       } else {
         reply.filler = '\0';
       }

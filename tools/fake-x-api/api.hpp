@@ -1,16 +1,23 @@
-// What fake-x-api answers: the X API v2 routes it knows, over a stored dataset, with
-// authentication, rate limits and the faults file applied. Pure decisions, no I/O but reading
-// the dataset's files and writing the request log: the connection sends what this returns.
+// What fake-x-api answers: the routes of the three APIs it speaks (X API v2 in x_routes.cpp,
+// Bluesky's AppView in bluesky_routes.cpp, a Mastodon instance in mastodon_routes.cpp) and the
+// media files, over a stored dataset, with authentication (X only), rate limits and the faults
+// file applied. Pure decisions, no I/O but reading the dataset's files and writing the request
+// log: the connection sends what this returns.
 #pragma once
 
+#include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "dataset.hpp"
 #include "faults.hpp"
 #include "rate_limits.hpp"
 #include "reply.hpp"
 #include "request_log.hpp"
+#include "url_text.hpp"
 
 namespace fake_x_api {
 
@@ -22,8 +29,8 @@ struct Request {
 };
 
 struct ApiSettings {
-  std::optional<std::string> token;  // none: no authentication
-  std::string base_url;              // "http://127.0.0.1:PORT": media URLs point here
+  std::optional<std::string> token;  // none: no authentication (X's /2/ only)
+  std::string base_url;              // "http://127.0.0.1:PORT": media URLs and Link headers point here
 };
 
 class Api {
@@ -34,12 +41,41 @@ class Api {
   Reply answer(const Request& request);
 
  private:
-  struct Context;  // one request being answered
+  // One request being answered.
+  struct Context {
+    const Request& request;
+    std::chrono::system_clock::time_point now;
+    Target target;
+    LogEntry entry;
+    Endpoint endpoint = Endpoint::other;
+    Network network = Network::x;   // whose error bodies and rate-limit headers
+    std::optional<RateState> rate;  // for API endpoints: sent in the network's headers
+  };
+
   Reply route(Context& context);
+
+  // X API v2 (x_routes.cpp).
+  Reply x_route(Context& context, const std::vector<std::string>& parts);
   Reply user_lookup(Context& context, const std::string& username);
   Reply timeline(Context& context, const std::string& user_id);
+  // Bluesky's AppView (bluesky_routes.cpp): /xrpc/<method>.
+  Reply bluesky_route(Context& context, const std::string& method);
+  Reply profile(Context& context);
+  Reply author_feed(Context& context);
+  // A Mastodon instance (mastodon_routes.cpp): /api/v1/accounts/...
+  Reply mastodon_route(Context& context, const std::vector<std::string>& parts);
+  Reply account_lookup(Context& context);
+  Reply statuses(Context& context, const std::string& account_id);
+
   Reply media(Context& context, const std::string& handle_name, const std::string& relative);
-  // The stored body with the faults of this request applied (status errors, broken bodies).
+
+  // Shared by the routes (api.cpp). Makes the request one of `endpoint` and counts it against
+  // that endpoint's rate-limit window; the 429 to send when the window is used up.
+  std::optional<Reply> rate_limited(Context& context, Endpoint endpoint);
+  // A stored JSON file as served, with its media URLs made absolute: HTTP 200, or the status
+  // of the network's errors for a stored error payload; a 500 when it cannot be read.
+  Reply stored_json(const StoredHandle& handle, const std::filesystem::path& file) const;
+  // `normal` with the faults of this request of `handle` applied (status errors, broken bodies).
   Reply faulty(Context& context, const std::string& handle, Reply normal);
   std::string redacted(std::string text) const;
 
@@ -49,5 +85,8 @@ class Api {
   ApiSettings settings_;
   RequestLog& log_;
 };
+
+// Splits "/2/users/123/tweets" into its segments: "2", "users", "123", "tweets".
+std::vector<std::string> path_segments(const std::string& path);
 
 }  // namespace fake_x_api

@@ -1,4 +1,5 @@
-// Finds the stored handles and their ids, and maps tokens and media paths to files safely.
+// Finds the stored handles, their networks and ids, and maps tokens and media paths to files
+// safely.
 #include "dataset.hpp"
 
 #include <algorithm>
@@ -15,25 +16,41 @@ namespace json = boost::json;
 
 namespace {
 
-// data.id of a user.json, when it is a user and not an error payload.
-std::optional<std::string> stored_user_id(const fs::path& user_file) {
-  auto text = read_whole_file(user_file);
-  if (!text) return std::nullopt;
-  json::error_code error;
-  json::value value = json::parse(*text, error);
-  if (error || !value.is_object()) return std::nullopt;
-  const json::value* data = value.get_object().if_contains("data");
-  if (!data || !data->is_object()) return std::nullopt;
-  const json::value* id = data->get_object().if_contains("id");
-  if (!id || !id->is_string()) return std::nullopt;
-  return std::string(id->get_string());
+struct NetworkFiles {
+  Network network;
+  const char* account;  // the file that makes a folder a handle of this network
+  const char* pages;    // the folder of its pages
+};
+// In this order: a folder with two account files is of the first network.
+constexpr NetworkFiles network_files[] = {
+    {Network::x, "user.json", "pages"},
+    {Network::bluesky, "profile.json", "feed"},
+    {Network::mastodon, "account.json", "statuses"},
+};
+
+const NetworkFiles& files_of(Network network) {
+  for (const auto& files : network_files)
+    if (files.network == network) return files;
+  return network_files[0];
 }
 
-// Page tokens are opaque to clients but name files here: letters, digits, '-' and '_' only.
-bool is_safe_token(std::string_view token) {
-  return !token.empty() && token.size() < 200 && std::all_of(token.begin(), token.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-  });
+const json::value* member(const json::value& value, std::string_view key) {
+  return value.is_object() ? value.get_object().if_contains(key) : nullptr;
+}
+
+// The account's id: X's data.id, Bluesky's did, Mastodon's id; nullopt for an error payload.
+std::optional<std::string> stored_id(Network network, const fs::path& file) {
+  auto text = read_whole_file(file);
+  if (!text) return std::nullopt;
+  json::error_code error;
+  json::value document = json::parse(*text, error);
+  if (error) return std::nullopt;
+  const json::value* id = network == Network::x         ? member(document, "data")
+                          : network == Network::bluesky ? member(document, "did")
+                                                        : member(document, "id");
+  if (id && network == Network::x) id = member(*id, "id");
+  if (!id || !id->is_string()) return std::nullopt;
+  return std::string(id->get_string());
 }
 
 }  // namespace
@@ -47,29 +64,48 @@ std::string lower_case(std::string_view text) {
 Dataset::Dataset(const std::vector<fs::path>& roots) {
   for (const auto& root : roots) {
     if (!fs::is_directory(root)) throw std::runtime_error(std::string("no dataset folder at ").append(root.string()));
-    std::vector<fs::path> folders;
-    for (const auto& entry : fs::directory_iterator(root))
-      if (entry.is_directory() && fs::is_regular_file(entry.path() / "user.json")) folders.push_back(entry.path());
+    std::vector<std::pair<fs::path, Network>> folders;
+    for (const auto& entry : fs::directory_iterator(root)) {
+      if (!entry.is_directory()) continue;
+      for (const auto& files : network_files) {
+        if (fs::is_regular_file(entry.path() / files.account)) {
+          folders.emplace_back(entry.path(), files.network);
+          break;
+        }
+      }
+    }
     std::sort(folders.begin(), folders.end());
-    for (const auto& folder : folders) {
+    for (const auto& [folder, network] : folders) {
       std::string name = folder.filename().string();
       std::string key = lower_case(name);
       if (handles_.count(key)) continue;  // an earlier dataset has it
-      StoredHandle handle{name, fs::canonical(root), stored_user_id(folder / "user.json")};
-      if (handle.user_id) ids_.emplace(*handle.user_id, key);
+      StoredHandle handle{name, fs::canonical(root), network, stored_id(network, folder / files_of(network).account)};
+      if (handle.id) ids_.emplace(std::pair(network, *handle.id), key);
+      if (network == Network::mastodon) mastodon_local_names_.emplace(key.substr(0, key.find('@')), key);
       handles_.emplace(key, std::move(handle));
     }
   }
 }
 
-const StoredHandle* Dataset::by_username(std::string_view username) const {
-  auto found = handles_.find(lower_case(username));
+const StoredHandle* Dataset::find_any(std::string_view name) const {
+  auto found = handles_.find(lower_case(name));
   return found == handles_.end() ? nullptr : &found->second;
 }
 
-const StoredHandle* Dataset::by_user_id(std::string_view id) const {
-  auto found = ids_.find(std::string(id));
-  return found == ids_.end() ? nullptr : by_username(found->second);
+const StoredHandle* Dataset::find(Network network, std::string_view name) const {
+  const StoredHandle* handle = find_any(name);
+  return handle && handle->network == network ? handle : nullptr;
+}
+
+const StoredHandle* Dataset::find_by_id(Network network, std::string_view id) const {
+  auto found = ids_.find(std::pair(network, std::string(id)));
+  return found == ids_.end() ? nullptr : find_any(found->second);
+}
+
+const StoredHandle* Dataset::find_mastodon_acct(std::string_view acct) const {
+  if (acct.find('@') != std::string_view::npos) return find(Network::mastodon, acct);
+  auto found = mastodon_local_names_.find(lower_case(acct));
+  return found == mastodon_local_names_.end() ? nullptr : find_any(found->second);
 }
 
 std::optional<std::string> read_whole_file(const fs::path& file) {
@@ -81,9 +117,18 @@ std::optional<std::string> read_whole_file(const fs::path& file) {
   return std::move(text).str();
 }
 
+fs::path account_file(const StoredHandle& handle) { return handle.root / handle.name / files_of(handle.network).account; }
+
+bool is_safe_token(std::string_view token) {
+  return !token.empty() && token.size() < 200 && token.front() != '.' &&
+         std::all_of(token.begin(), token.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
+         });
+}
+
 std::optional<fs::path> page_file(const StoredHandle& handle, std::string_view token) {
   if (!is_safe_token(token)) return std::nullopt;
-  fs::path file = handle.root / handle.name / "pages" / std::string(token).append(".json");
+  fs::path file = handle.root / handle.name / files_of(handle.network).pages / std::string(token).append(".json");
   if (!fs::is_regular_file(file)) return std::nullopt;
   return file;
 }

@@ -14,32 +14,24 @@ namespace {
 
 constexpr std::string_view comment_key = "//";
 
-std::size_t endpoint_index(Endpoint endpoint) {
-  switch (endpoint) {
-    case Endpoint::user_lookup: return 0;
-    case Endpoint::timeline: return 1;
-    default: return 2;
-  }
-}
-
 // Reads one handle's object; `where` is "FILE: handle 'x'" for messages.
 class PlanReader {
  public:
   explicit PlanReader(std::string where) : where_(std::move(where)) {}
 
-  void read(std::string_view key, const json::value& value, std::array<Faults::Plan, 3>& plans) const {
-    // The prefix says which endpoint: none for the timeline pages, user_ for the user lookup,
-    // media_ for picture files.
-    std::size_t index = 1;
+  void read(std::string_view key, const json::value& value, std::array<Faults::Plan, fault_set_count>& plans) const {
+    // The prefix says which endpoints: none for the posts (timeline, feed, statuses), user_ for
+    // the account (user lookup, getProfile, lookup), media_ for picture files.
+    FaultSet set = FaultSet::posts;
     std::string_view name = key;
     if (name.rfind("user_", 0) == 0) {
-      index = 0;
+      set = FaultSet::account;
       name.remove_prefix(5);
     } else if (name.rfind("media_", 0) == 0) {
-      index = 2;
+      set = FaultSet::media;
       name.remove_prefix(6);
     }
-    Faults::Plan& plan = plans[index];
+    Faults::Plan& plan = plans[static_cast<std::size_t>(set)];
     if (name.rfind("status_", 0) == 0) {
       long status = std::atol(std::string(name.substr(7)).c_str());
       if (name.size() != 10 || status < 400 || status > 599)
@@ -139,7 +131,7 @@ FaultChoice Faults::choose(std::string_view handle, Endpoint endpoint, std::chro
   FaultChoice choice;
   if (endpoint == Endpoint::other) return choice;
   std::string key = lower_case(handle);
-  std::size_t index = endpoint_index(endpoint);
+  auto index = static_cast<std::size_t>(fault_set(endpoint));
   Counters& counters = counters_[key][index];
   choice.request_number = ++counters.requests;
   auto found = plans_.find(key);

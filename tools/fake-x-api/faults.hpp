@@ -1,6 +1,7 @@
 // Faults chosen per handle from a JSON file (format: README.md): error statuses and broken
 // bodies for the first k requests of a handle at an endpoint, slow and huge answers. Counters
 // are per handle per endpoint, so "the first 2 requests fail, then it works" tests retries.
+// The same file serves every network: a handle's account, posts and media endpoints.
 #pragma once
 
 #include <array>
@@ -30,7 +31,7 @@ enum class BodyFault {
 struct FaultChoice {
   long request_number = 0;         // 1 for the handle's first request at this endpoint
   std::optional<int> status;       // answer this HTTP error instead
-  std::int64_t reset_epoch = 0;    // with status 429: x-rate-limit-reset, epoch seconds
+  std::int64_t reset_epoch = 0;    // with status 429: the rate-limit reset, epoch seconds
   BodyFault body = BodyFault::none;
   long delay_ms = 0;               // before the headers
   long trickle_ms = 0;             // the body spread over this long
@@ -79,9 +80,10 @@ class Faults {
     long step_requests = 0;
     std::optional<std::int64_t> limited_until;  // a 429's reset, in epoch seconds
   };
-  static constexpr std::size_t endpoints = 3;  // user_lookup, timeline, media
-  std::map<std::string, std::array<Plan, endpoints>> plans_;       // by lower-case handle
-  std::map<std::string, std::array<Counters, endpoints>> counters_;
+  // By lower-case handle, then by FaultSet (a handle is of one network: its endpoints are the
+  // account, the posts and the media).
+  std::map<std::string, std::array<Plan, fault_set_count>> plans_;
+  std::map<std::string, std::array<Counters, fault_set_count>> counters_;
 };
 
 }  // namespace fake_x_api

@@ -1,6 +1,6 @@
-// fake-x-api: a fake X API v2 server for the live client's tests. Reads its options, the
-// datasets and the faults file, listens, prints "listening on URL", and serves until SIGTERM
-// or SIGINT (exit 0). Everything runs on one io_context thread.
+// fake-x-api: a fake X API v2, Bluesky AppView and Mastodon server for the live sources'
+// tests. Reads its options, the datasets and the faults file, listens, prints "listening on
+// URL", and serves until SIGTERM or SIGINT (exit 0). Everything runs on one io_context thread.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>

@@ -13,20 +13,13 @@ namespace {
 
 constexpr std::string_view media_prefix = "media/";
 
-bool names_media(std::string_view key) {
-  return key == "url" || key == "preview_image_url" || key == "profile_image_url";
-}
-
 void rewrite(json::value& value, std::string_view handle, std::string_view base) {
   if (value.is_array()) {
     for (auto& element : value.get_array()) rewrite(element, handle, base);
   } else if (value.is_object()) {
-    for (auto& [key, member] : value.get_object()) {
-      if (names_media(key) && member.is_string() && std::string_view(member.get_string()).rfind(media_prefix, 0) == 0)
-        member = media_url(base, handle, member.get_string());
-      else
-        rewrite(member, handle, base);
-    }
+    for (auto& member : value.get_object()) rewrite(member.value(), handle, base);
+  } else if (value.is_string() && std::string_view(value.get_string()).rfind(media_prefix, 0) == 0) {
+    value = media_url(base, handle, value.get_string());
   }
 }
 

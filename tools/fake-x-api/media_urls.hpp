@@ -8,10 +8,11 @@
 
 namespace fake_x_api {
 
-// `base` is "http://127.0.0.1:PORT" (no trailing slash). Rewrites the string values of "url",
-// "preview_image_url" and "profile_image_url" that start with "media/", anywhere in the
-// document, and returns it as compact JSON (as the API sends it). A document that does not
-// parse is returned unchanged: it is what was stored (a broken-input fixture).
+// `base` is "http://127.0.0.1:PORT" (no trailing slash). Rewrites every string value that
+// starts with "media/", anywhere in the document and under any key (X's url, Bluesky's avatar
+// and fullsize, Mastodon's preview_url, a custom emoji's static_url ...), and returns it as
+// compact JSON (as the APIs send it). A document that does not parse is returned unchanged: it
+// is what was stored (a broken-input fixture).
 std::string with_absolute_media_urls(std::string_view stored_json, std::string_view handle, std::string_view base);
 
 // The absolute URL of `relative` ("media/x.jpg") for `handle`.

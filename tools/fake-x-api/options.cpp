@@ -65,27 +65,41 @@ Options parse_options(int argc, char** argv) {
 std::string help_text() {
   return R"(Usage: fake-x-api --data DIR [--data DIR ...] [options]
 
-A fake X API v2 server for tests: it serves stored responses (the layout pipectl's
-`fetch source=stored` reads: DIR/<handle>/user.json, DIR/<handle>/pages/page-1.json and
-pages/<next_token>.json, media under DIR/media/) with the real API's paths and error shapes,
-and injects faults chosen per handle. Loopback only by default; no network needed.
+A fake social API server for tests: it answers as the X API v2, as Bluesky's public AppView
+and as a Mastodon instance, from stored responses (the layouts pipectl's `fetch source=stored`
+reads), with each network's paths, headers and error shapes, and injects faults chosen per
+handle. Loopback only by default; no network needed. A handle folder's network is told by its
+account file:
+  X         DIR/<handle>/user.json, pages/page-1.json, pages/<next_token>.json
+  Bluesky   DIR/<handle>/profile.json, feed/page-1.json, feed/<cursor>.json
+  Mastodon  DIR/<user@instance>/account.json, statuses/page-1.json, statuses/<max_id>.json
+Pictures for all of them under DIR/media/.
 
 Endpoints:
-  GET /2/users/by/username/:username        the handle's user.json (a not-found error if none)
-  GET /2/users/:id/tweets?...               page-1.json, or the page that pagination_token names
-  GET /media/<handle>/<file>                a file of DIR/media/ (relative media URLs in served
-                                            JSON are rewritten to these absolute URLs)
+  GET /2/users/by/username/:username        X: the handle's user.json (a not-found error if none)
+  GET /2/users/:id/tweets?...               X: page-1.json, or the page pagination_token names
+  GET /xrpc/app.bsky.actor.getProfile?actor=A
+                                            Bluesky: profile.json of handle or DID A
+  GET /xrpc/app.bsky.feed.getAuthorFeed?actor=A&limit=N&cursor=C&filter=F&includePins=B
+                                            Bluesky: feed/page-1.json, or the page cursor C names
+  GET /api/v1/accounts/lookup?acct=X        Mastodon: account.json of user@instance or user X
+  GET /api/v1/accounts/:id/statuses?limit=N&max_id=M...
+                                            Mastodon: statuses/page-1.json, or the page max_id
+                                            names, with a Link header (rel="next", rel="prev")
+  GET /media/<handle>/<file>                a file of DIR/media/ (relative media URLs, "media/x",
+                                            in served JSON are rewritten to these absolute URLs)
 
 Options:
   --data DIR            a stored dataset (repeatable; a handle found in two: the first wins)
   --port P              port to listen on (default 0: any free port)
   --bind ADDR           address to listen on (default 127.0.0.1)
-  --token T             require "Authorization: Bearer T" on /2/ requests (401 otherwise);
-                        the token is never printed or logged. Without it, no check.
+  --token T             require "Authorization: Bearer T" on X's /2/ requests (401 otherwise);
+                        Bluesky's and Mastodon's public endpoints need none. The token is never
+                        printed or logged. Without it, no check.
   --faults FILE         faults per handle, a JSON object (format: tools/fake-x-api/README.md)
   --rate-limit N        requests per window per endpoint before 429 (default 100000)
-  --rate-window S       the rate-limit window in seconds (default 900, as the real API)
-  --log FILE            one JSON line per request: method, path, query, handle, status, fault
+  --rate-window S       the rate-limit window in seconds (default 900, as X's)
+  --log FILE            one JSON line per request: method, path, query, endpoint, handle, status, fault
   --tls-cert FILE       serve HTTPS with this certificate chain (PEM) ...
   --tls-key FILE        ... and this private key (PEM)
   --help                this text

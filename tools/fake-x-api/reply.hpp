@@ -44,4 +44,22 @@ struct Reply {
   }
 };
 
+// The content types the APIs answer with.
+inline constexpr const char* json_type = "application/json; charset=utf-8";
+inline constexpr const char* problem_type = "application/problem+json";  // X's HTTP errors
+
+inline Reply typed_reply(int status, const char* content_type, std::string body) {
+  Reply reply;
+  reply.status = status;
+  reply.set("Content-Type", content_type);
+  reply.body = std::move(body);
+  return reply;
+}
+
+inline Reply json_reply(int status, std::string body) { return typed_reply(status, json_type, std::move(body)); }
+
+inline Reply text_reply(int status, std::string text) {
+  return typed_reply(status, "text/plain; charset=utf-8", std::move(text));
+}
+
 }  // namespace fake_x_api

@@ -2,29 +2,13 @@
 #include "request_log.hpp"
 
 #include <boost/json.hpp>
-#include <ctime>
 #include <stdexcept>
+
+#include "utc_time.hpp"
 
 namespace fake_x_api {
 
 namespace json = boost::json;
-
-namespace {
-
-// 2026-11-25T10:00:00.123Z
-std::string utc_text(std::chrono::system_clock::time_point time) {
-  auto milliseconds = std::chrono::floor<std::chrono::milliseconds>(time.time_since_epoch()).count();
-  std::time_t seconds = static_cast<std::time_t>(milliseconds / 1000);
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  char text[40];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
-  char fraction[16];
-  std::snprintf(fraction, sizeof fraction, ".%03dZ", static_cast<int>(milliseconds % 1000));
-  return std::string(text).append(fraction);
-}
-
-}  // namespace
 
 RequestLog::RequestLog(const std::filesystem::path& file) : out_(file, std::ios::app) {
   if (!out_) throw std::runtime_error(std::string("cannot write the request log ").append(file.string()));

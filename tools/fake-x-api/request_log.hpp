@@ -20,7 +20,7 @@ struct LogEntry {
   std::string method;
   std::string path;                // percent-decoded, without the query
   QueryParameters query;
-  std::string endpoint = "other";  // "user", "tweets", "media", "other"
+  std::string endpoint = "other";  // endpoint_name(): "user", "tweets", "profile", "feed", ...
   std::optional<std::string> handle;
   long request_number = 0;         // the handle's n-th request at this endpoint (0: none)
   int status = 0;

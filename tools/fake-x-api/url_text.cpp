@@ -14,6 +14,22 @@ int hex_digit(char c) {
   return -1;
 }
 
+std::string percent_encode(std::string_view text, bool keep_slash) {
+  static const char digits[] = "0123456789ABCDEF";
+  std::string encoded;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && keep_slash)) {
+      encoded.push_back(c);
+    } else {
+      encoded.push_back('%');
+      encoded.push_back(digits[byte >> 4]);
+      encoded.push_back(digits[byte & 15]);
+    }
+  }
+  return encoded;
+}
+
 }  // namespace
 
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
@@ -58,20 +74,8 @@ std::optional<Target> parse_target(std::string_view target) {
   return parsed;
 }
 
-std::string percent_encode_path(std::string_view path) {
-  static const char digits[] = "0123456789ABCDEF";
-  std::string encoded;
-  for (char c : path) {
-    auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      encoded.push_back(c);
-    } else {
-      encoded.push_back('%');
-      encoded.push_back(digits[byte >> 4]);
-      encoded.push_back(digits[byte & 15]);
-    }
-  }
-  return encoded;
-}
+std::string percent_encode_path(std::string_view path) { return percent_encode(path, true); }
+
+std::string percent_encode_component(std::string_view text) { return percent_encode(text, false); }
 
 }  // namespace fake_x_api

@@ -1,5 +1,6 @@
 // The bits of URL syntax the server needs: a request target split into its path and query
-// parameters, percent-decoding, and percent-encoding of a path it writes into a URL.
+// parameters, percent-decoding, and percent-encoding of the paths and query values it writes
+// into URLs (media URLs, Mastodon's Link header).
 #pragma once
 
 #include <optional>
@@ -23,5 +24,7 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 
 // Escapes every byte but unreserved characters and '/'.
 std::string percent_encode_path(std::string_view path);
+// Escapes every byte but unreserved characters: a query parameter's name or value.
+std::string percent_encode_component(std::string_view text);
 
 }  // namespace fake_x_api
