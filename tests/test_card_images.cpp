@@ -60,11 +60,12 @@ std::vector<GoldenCase> golden_cases(const std::vector<CardSample>& samples) {
   std::vector<GoldenCase> cases;
   auto find = [&samples](const char* name) { return &render::sample_named(samples, name); };
   for (const auto& s : samples) cases.push_back({s.name + ".png", &s});
-  for (const char* name : {"layout-photos-3", "layout-quote", "script-arabic"}) {
+  for (const char* name : {"layout-photos-3", "layout-quote", "script-arabic", "bluesky-link-card", "mastodon-poll"}) {
     cases.push_back({std::string(name) + ".540x960.png", find(name), 540, 960});
     cases.push_back({std::string(name) + ".540x540.png", find(name), 540, 540});
   }
-  for (const char* name : {"layout-entities", "layout-video", "layout-photos-2", "title"})
+  for (const char* name : {"layout-entities", "layout-video", "layout-photos-2", "title", "mastodon-content-warning",
+                           "mastodon-emoji", "mastodon-poll-open"})
     cases.push_back({std::string(name) + ".dark.png", find(name), 960, 540, "dark"});
   return cases;
 }

@@ -3,7 +3,8 @@
 // a failed picture into a placeholder and a warning, never a lost post. Downloads run against a
 // real server on 127.0.0.1 (support/loopback_server): the cache on disk (a rerun asks for
 // nothing), the byte and pixel caps, server errors and time-outs, the limit on downloads at once,
-// avatars, https with a throwaway CA; and the choice of X photo variants for the card size.
+// avatars, link card pictures and custom emoji, https with a throwaway CA; and the choice of X
+// photo variants for the card size.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <thread>
 
 #include "builtin.hpp"
+#include "card_geometry.hpp"
 #include "image_decoder.hpp"
 #include "image_header.hpp"
 #include "items/media.hpp"
@@ -651,4 +653,108 @@ TEST_CASE("a download in progress stops within a moment when the run is cancelle
   // 200 ms until the flag, then at most a 50 ms poll step and the unwinding.
   CHECK(end - start < std::chrono::milliseconds(1500));
   CHECK(files_in(folder.path() / "cache").empty());
+}
+
+namespace {
+
+items::Entity custom_emoji(int start, const std::string& shortcode, const std::string& url) {
+  items::Entity emoji;
+  emoji.kind = items::EntityKind::custom_emoji;
+  emoji.start = start;
+  emoji.end = start + static_cast<int>(shortcode.size()) + 2;
+  emoji.text = shortcode;
+  emoji.image_url = url;
+  return emoji;
+}
+
+}  // namespace
+
+TEST_CASE("a link card's picture and the text's custom emoji are loaded at the most a card draws them",
+          "[download][link][emoji]") {
+  test::TempDir folder;
+  const std::string thumb = read_bytes(make_picture(folder.path(), "thumb.jpg", "1200x628", "green"));
+  const std::string wave = read_bytes(make_picture(folder.path(), "wave.png", "512x512", "yellow"));
+  const fs::path heart = make_picture(folder.path(), "heart.png", "32x32", "red");
+  test::LoopbackServer server([&](const test::LoopbackRequest& request) {
+    if (request.target == "/thumb.jpg") return test::reply_with(200, thumb);
+    if (request.target == "/emoji/wave.png") return test::reply_with(200, wave);
+    return test::reply_with(404);
+  });
+  const std::string wave_url = server.url("/emoji/wave.png");
+  const std::string heart_url = std::string("file://") + heart.string();
+  for (auto [size, portrait] : {std::pair{"1920x1080", false}, std::pair{"1080x1920", true}}) {
+    CAPTURE(size);
+    StageUnderTest under_test({{"cache", (folder.path() / "cache").string()}, {"size", size}});
+    const render::CardMetrics metrics(portrait ? 1080 : 1920, portrait ? 1920 : 1080);
+    for (const char* id : {"1", "2"}) {
+      items::Post post = post_with(id, {});
+      post.text = ":wave: :heart: :wave: :wave:";
+      post.entities = {custom_emoji(0, "wave", wave_url), custom_emoji(7, "heart", heart_url),
+                       custom_emoji(15, "wave", wave_url), custom_emoji(22, "wave", wave_url)};
+      post.link = items::LinkCard{"https://example.com/a", "A title", "", server.url("/thumb.jpg")};
+      const auto& result = under_test.run(post);
+      // The link's picture: no larger than the card draws it (a square beside the text on wide
+      // cards, the card's width on tall ones), its aspect kept.
+      REQUIRE(result.link_thumb);
+      CHECK(std::max(result.link_thumb->width, result.link_thumb->height) == render::largest_link_thumb_side(metrics));
+      CHECK(std::abs(result.link_thumb->width * 628 - result.link_thumb->height * 1200) <= 1200);
+      check_colour(*result.link_thumb, 0, 128, 0);
+      // Each emoji once, by its URL: over http and from a file, small.
+      REQUIRE(result.emoji.size() == 2);
+      const items::Image& big = result.emoji.at(wave_url);
+      CHECK(big.width == render::largest_inline_image_side(metrics));
+      check_colour(big, 255, 255, 0);
+      CHECK(result.emoji.at(heart_url).width == 32);  // never scaled up
+      check_colour(result.emoji.at(heart_url), 255, 0, 0);
+      CHECK(under_test.warnings.empty());
+    }
+  }
+  // Each picture downloaded once: after that from memory (an emoji) or the cache on disk.
+  CHECK(server.requests() == 2);
+}
+
+TEST_CASE("a link picture or an emoji that cannot be had is a warning; the card goes without it",
+          "[download][link][emoji]") {
+  test::TempDir folder;
+  test::LoopbackServer server([&](const test::LoopbackRequest&) { return test::reply_with(404); });
+  StageUnderTest under_test({{"cache", (folder.path() / "cache").string()}});
+  for (const char* id : {"5", "6"}) {
+    items::Post post = post_with(id, {});
+    post.text = ":gone: again :gone:";
+    post.entities = {custom_emoji(0, "gone", server.url("/emoji/gone.png")),
+                     custom_emoji(13, "gone", server.url("/emoji/gone.png"))};
+    post.link = items::LinkCard{"https://example.com/a", "A title", "", server.url("/thumb.jpg?size=large")};
+    const auto& result = under_test.run(post);
+    CHECK_FALSE(result.link_thumb);
+    CHECK(result.emoji.empty());
+  }
+  // The emoji is asked for once per run and reported once; each post's link picture is its own.
+  REQUIRE(under_test.warnings.size() == 3);
+  CHECK(under_test.warnings[0] == std::string("post 5: link preview picture (") + server.url("/thumb.jpg") +
+                                      "): the server answered HTTP 404; the card shows the link card without it");
+  CHECK(under_test.warnings[1] == std::string("post 5: custom emoji :gone: (") + server.url("/emoji/gone.png") +
+                                      "): the server answered HTTP 404; the card shows its :gone: text");
+  CHECK(under_test.warnings[2].starts_with("post 6: link preview picture"));
+}
+
+TEST_CASE("a post with more different custom emoji than a card loads keeps the rest as text, with a warning",
+          "[download][emoji]") {
+  test::TempDir folder;
+  const fs::path dot = make_picture(folder.path(), "dot.png", "8x8", "blue");
+  StageUnderTest under_test({{"cache", (folder.path() / "cache").string()}});
+  // 150 different emoji (each its own file), the first two used twice.
+  items::Post real = post_with("9", {});
+  for (int i = 0; i < 152; ++i) {
+    const std::string shortcode = std::string("e").append(std::to_string(i % 150));
+    const fs::path file = folder.path() / std::string(shortcode).append(".png");
+    if (!fs::exists(file)) fs::copy_file(dot, file);
+    const int start = static_cast<int>(real.text.size());
+    real.text.append(":").append(shortcode).append(":");
+    real.entities.push_back(custom_emoji(start, shortcode, std::string("file://").append(file.string())));
+  }
+  const auto& result = under_test.run(real);
+  CHECK(result.emoji.size() == 100);
+  REQUIRE(under_test.warnings.size() == 1);
+  CHECK(under_test.warnings[0] ==
+        "post 9: 50 more custom emoji than the 100 a card loads; the card shows their :shortcode: text");
 }

@@ -3,6 +3,7 @@
 // official X archive, twarc2 JSONL files) on fixtures and on the shared reference data.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -810,6 +811,22 @@ TEST_CASE("lone surrogates are marked only inside strings and only when alone") 
   CHECK(text == "ok \xEF\xBF\xBD then \xEF\xBF\xBD and \xEF\xBF\xBD end \xF0\x9F\x98\x80");
   std::string clean = "caf\xC3\xA9";
   CHECK(repair_utf8(clean) == 0);
+
+  // Where each character of the repaired text came from: the same stretches repair_utf8 reads.
+  const std::string raw = "ok \xFF then \xED\xA0\x80 and \xE2\x82 end \xF0\x9F\x98\x80";
+  const std::vector<std::size_t> starts = character_starts(raw);
+  REQUIRE(starts.size() == static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+                             return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+                           })) + 1);
+  CHECK(starts[3] == 3);    // \xFF, one character
+  CHECK(starts[4] == 4);
+  CHECK(starts[10] == 10);  // the encoded surrogate, three bytes, one character
+  CHECK(starts[11] == 13);
+  CHECK(starts[16] == 18);  // \xE2\x82 cut short: one character
+  CHECK(starts[17] == 20);
+  CHECK(starts.back() == raw.size());
+  CHECK(character_starts("caf\xC3\xA9") == std::vector<std::size_t>{0, 1, 2, 3, 5});
+  CHECK(character_starts("") == std::vector<std::size_t>{0});
 }
 
 TEST_CASE("one bad character costs one character, never the page") {

@@ -324,6 +324,15 @@ TEST_CASE("filter: match reads the text as the card shows it, display URLs rathe
   CHECK(ids(run_filter({{"match", "t.co/AbCdEf"}}, day)).empty());
 }
 
+TEST_CASE("filter: a content warning is part of the text the card shows", "[filter][match]") {
+  Post warned = post("warned", "The ending of the film, in detail.");
+  warned.content_warning = "Spoilers: Orbit Quest";
+  const auto day = as_day({warned, post("plain", "Orbit Quest opens on Friday")});
+  CHECK(ids(run_filter({{"match", "spoilers"}}, day)) == std::vector<std::string>{"warned"});
+  CHECK(ids(run_filter({{"exclude", "SPOILERS"}}, day)) == std::vector<std::string>{"plain"});
+  CHECK(ids(run_filter({{"match", "orbit quest"}}, day)) == std::vector<std::string>{"warned", "plain"});
+}
+
 TEST_CASE("filter: exclude leaves out posts whose text contains it, whatever the case", "[filter][exclude]") {
   const auto day = as_day({post("ad", "Huge GIVEAWAY today"), post("news", "Launch window update"),
                            post("ad2", "giveaway winners announced")});

@@ -124,3 +124,94 @@ TEST_CASE("a name's bidi controls reorder nothing outside the name, and draw not
   raster.draw(b, wrapped, 0, 0, kTheme.text, b.bounds());
   CHECK(a.rgba() == b.rgba());
 }
+
+namespace {
+
+// A Mastodon-style post: ":wave: hello :wave: and :gone:" with custom emoji entities (code
+// points: ASCII), the pictures of "wave" in `emoji`, none of "gone".
+items::Post post_with_custom_emoji() {
+  items::Post post;
+  post.text = ":wave: hello :wave: and :gone: #tag";
+  auto add = [&post](std::string shortcode, std::string url) {
+    const std::string shown = std::string(":").append(shortcode).append(":");
+    for (std::size_t at = post.text.find(shown); at != std::string::npos; at = post.text.find(shown, at + 1)) {
+      items::Entity e;
+      e.kind = items::EntityKind::custom_emoji;
+      e.start = static_cast<int>(at);
+      e.end = static_cast<int>(at + shown.size());
+      e.text = shortcode;
+      e.image_url = url;
+      post.entities.push_back(e);
+    }
+  };
+  add("wave", "https://mastodon.example/emoji/wave.png");
+  add("gone", "https://mastodon.example/emoji/gone.png");
+  items::Entity tag;
+  tag.start = static_cast<int>(post.text.find('#'));
+  tag.end = tag.start + 4;
+  tag.text = "tag";
+  post.entities.push_back(tag);
+  std::sort(post.entities.begin(), post.entities.end(), [](auto& a, auto& b) { return a.start < b.start; });
+  return post;
+}
+
+}  // namespace
+
+TEST_CASE("custom emoji with a picture become inline pictures; without one they keep their :shortcode:",
+          "[render][entities][emoji]") {
+  const items::Post post = post_with_custom_emoji();
+  std::map<std::string, items::Image> emoji;
+  emoji.emplace("https://mastodon.example/emoji/wave.png", solid_image(16, 16, Color::rgb(0x00FF00)));
+  const render::StyledText styled = render::card_text(post, emoji);
+  // Both ":wave:" are one U+FFFC each, sharing one picture; ":gone:" stays as text.
+  REQUIRE(styled.objects.size() == 2);
+  REQUIRE(styled.pictures.size() == 1);
+  CHECK(styled.pictures[0] == &emoji.begin()->second);
+  for (const auto& object : styled.objects) {
+    CHECK(styled.text.substr(object.at, 3) == "\uFFFC");
+    CHECK(object.index == 0);
+  }
+  CHECK(styled.text.find(":wave:") == std::string::npos);
+  CHECK(styled.text.find(":gone:") != std::string::npos);
+  // The shortcode left as text is in the text colour; the hashtag alone is highlighted.
+  REQUIRE(styled.inks.size() == 1);
+  CHECK(styled.text.substr(styled.inks[0].begin, styled.inks[0].end - styled.inks[0].begin) == "#tag");
+
+  // Without pictures (none loaded, or a picture of no pixels) every shortcode is text.
+  std::map<std::string, items::Image> broken;
+  broken.emplace("https://mastodon.example/emoji/wave.png", items::Image{16, 16, {}});
+  for (const render::StyledText& plain : {render::card_text(post, broken), render::card_text(post)}) {
+    CHECK(plain.objects.empty());
+    CHECK(plain.pictures.empty());
+    CHECK(plain.text.find(":wave:") != std::string::npos);
+  }
+}
+
+TEST_CASE("a link card names its site by the link's host", "[render][link]") {
+  using render::link_host;
+  CHECK(link_host("https://www.Example.com/a/b?c=1#d") == "example.com");
+  CHECK(link_host("http://news.example.org:8080") == "news.example.org");
+  // The path is not shown, so what it holds does not matter.
+  CHECK(link_host("https://example.com/caf\u00E9 menu?q=\u00FC") == "example.com");
+  CHECK(link_host("") == "");
+  CHECK(link_host("example.com/no-scheme") == "");
+  CHECK(link_host("ftp://example.com/file") == "");
+  CHECK(link_host("javascript://alert(1)") == "");
+  CHECK(link_host("https://user:secret@example.com/") == "");
+}
+
+TEST_CASE("a field of a few lines is cut far beyond what it can show, whole code points, with an ellipsis",
+          "[render][hostile]") {
+  using render::shortened;
+  CHECK(shortened("short") == "short");
+  CHECK(shortened("", 3).empty());
+  CHECK(shortened("abcd", 4) == "abcd");
+  CHECK(shortened("abcde", 4) == "abcd\u2026");
+  // Code points, not bytes: "é" and "😀" are one each.
+  CHECK(shortened("\u00E9\U0001F600\u00E9\U0001F600", 2) == "\u00E9\U0001F600\u2026");
+  // A malformed byte counts as one and is left for the layout to replace.
+  CHECK(shortened("a\xFF" "bc", 2) == "a\xFF\u2026");
+  std::string long_text;
+  for (int i = 0; i < 50000; ++i) long_text += "\u05D0";
+  CHECK(shortened(long_text) == long_text.substr(0, 2000) + "\u2026");
+}

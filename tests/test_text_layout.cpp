@@ -200,3 +200,150 @@ TEST_CASE("the count of cut characters leaves out the invisible isolates around 
   CHECK(shown_tags > 0);
   CHECK(layout.cut_clusters % 6 <= 1);
 }
+
+namespace {
+
+// "word OBJ word ..." with U+FFFC where `objects` says, each standing for picture 0.
+struct ObjectText {
+  std::string text;
+  std::vector<render::InlineObject> objects;
+  ObjectText& plain(std::string_view s) {
+    text.append(s);
+    return *this;
+  }
+  ObjectText& object(int index = 0) {
+    objects.push_back({text.size(), index});
+    text.append("\uFFFC");
+    return *this;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("an inline picture takes a cell of its own in the line, its square on the baseline",
+          "[render][layout][emoji]") {
+  render::TextLayouter layouter(fonts());
+  render::TextStyle style;
+  style.max_size = style.min_size = 40;
+  const ObjectText with = ObjectText().plain("Good morning ").object().plain(" all");
+  const auto layout = layouter.layout(with.text, 1800, 200, style, {}, with.objects);
+  REQUIRE(layout.lines.size() == 1);
+  REQUIRE(layout.images.size() == 1);
+  const render::PlacedImage& image = layout.images[0];
+  CHECK(image.side == Approx(render::kInlineImageEm * 40));
+  // Inside the line's band, and between the words: after "morning ", before "all".
+  CHECK(image.y >= 0);
+  CHECK(image.y + image.side <= layout.line_advance);
+  CHECK(image.y < layout.lines[0].baseline);
+  CHECK(image.y + image.side > layout.lines[0].baseline);
+  const auto without = layouter.layout("Good morning  all", 1800, 200, style);
+  // The picture's cell is all the line gains (the U+FFFC draws no glyph).
+  CHECK(layout.lines[0].width - without.lines[0].width == Approx(render::kInlineImageAdvance * 40).margin(0.5));
+  CHECK(layout.glyphs.size() == without.glyphs.size());
+  // No glyph starts inside the picture's square: the words are before and after it.
+  int left = 0, right = 0;
+  for (const auto& g : layout.glyphs) {
+    CHECK((g.x < image.x || g.x >= image.x + image.side));
+    (g.x < image.x ? left : right) += 1;
+  }
+  CHECK(left == 13);  // "Good morning "
+  CHECK(right == 4);  // " all"
+  // A U+FFFC that no object names is text, drawn by the fonts.
+  const auto plain = layouter.layout(with.text, 1800, 200, style);
+  CHECK(plain.images.empty());
+}
+
+TEST_CASE("inline pictures wrap like characters and are cut with the text", "[render][layout][emoji]") {
+  render::TextLayouter layouter(fonts());
+  render::TextStyle style;
+  style.max_size = style.min_size = 30;
+  ObjectText many;
+  for (int i = 0; i < 60; ++i) many.object(i % 3);
+  const auto wrapped = layouter.layout(many.text, 400, 1000, style, {}, many.objects);
+  CHECK_FALSE(wrapped.truncated);
+  CHECK(wrapped.images.size() == 60);
+  CHECK(wrapped.lines.size() > 3);
+  for (const auto& image : wrapped.images) {
+    CHECK(image.x >= 0);
+    CHECK(image.x + image.side <= 400 + 1e-6);
+    CHECK(image.y + image.side <= wrapped.height + 1e-6);
+  }
+  for (const auto& line : wrapped.lines) CHECK(line.width <= 400 + 1e-6);
+  // Indexes follow the objects in reading order.
+  CHECK(wrapped.images[0].index == 0);
+  CHECK(wrapped.images[1].index == 1);
+  CHECK(wrapped.images[4].index == 1);
+
+  // Two lines' worth: cut with an ellipsis, the pictures not shown counted as characters.
+  const auto cut = layouter.layout(many.text, 400, 2 * wrapped.line_advance + 1, style, {}, many.objects);
+  CHECK(cut.truncated);
+  CHECK(cut.lines.size() == 2);
+  CHECK(cut.images.size() + static_cast<std::size_t>(cut.cut_clusters) == 60);
+  for (const auto& image : cut.images) CHECK(image.x + image.side <= 400 + 1e-6);
+}
+
+TEST_CASE("an inline picture in right-to-left text takes its place in the reading order", "[render][layout][emoji]") {
+  render::TextLayouter layouter(fonts());
+  render::TextStyle style;
+  style.max_size = style.min_size = 40;
+  // Hebrew alef, the picture, bet: read right to left, alef is rightmost, bet leftmost.
+  const ObjectText text = ObjectText().plain("\u05D0\u05D0 ").object().plain(" \u05D1\u05D1");
+  const auto layout = layouter.layout(text.text, 1000, 100, style, {}, text.objects);
+  REQUIRE(layout.images.size() == 1);
+  REQUIRE(layout.lines.at(0).rtl);
+  auto xs_of = [&](char32_t c) {
+    render::Font& font = fonts().font_for(&c, 1, render::FontWeight::regular, nullptr);
+    hb_codepoint_t glyph = 0;
+    REQUIRE(hb_font_get_nominal_glyph(font.hb_font(), c, &glyph));
+    std::vector<double> xs;
+    for (const auto& g : layout.glyphs)
+      if (g.font == &font && g.glyph == glyph) xs.push_back(g.x);
+    REQUIRE(xs.size() == 2);
+    return xs;
+  };
+  const auto& image = layout.images[0];
+  for (double x : xs_of(0x05D0)) CHECK(x >= image.x + image.side);
+  for (double x : xs_of(0x05D1)) CHECK(x < image.x);
+  // Right-aligned, as its paragraph reads.
+  CHECK(layout.lines[0].x + layout.lines[0].width == Approx(1000).margin(0.5));
+}
+
+TEST_CASE("the raster draws each inline picture fitted in its square, and nothing of a missing one",
+          "[render][layout][emoji]") {
+  render::TextLayouter layouter(fonts());
+  render::TextStyle style;
+  style.max_size = style.min_size = 50;
+  const ObjectText text = ObjectText().plain("a ").object(0).plain(" b ").object(1).plain(" c ").object(2);
+  const auto layout = layouter.layout(text.text, 1000, 100, style, {}, text.objects);
+  REQUIRE(layout.images.size() == 3);
+  // A wide red picture (fitted: a band across the square), a square green one, none for index 2.
+  const items::Image red = solid_image(80, 40, Color::rgb(0xFF0000));
+  const items::Image green = solid_image(30, 30, Color::rgb(0x00FF00));
+  const std::vector<const items::Image*> pictures{&red, &green, nullptr};
+  Canvas canvas(1100, 140, kTheme.card);
+  render::TextRaster raster;
+  raster.draw(canvas, layout, 20, 10, kTheme.text, canvas.bounds(), kTheme.accent, pictures);
+  const Rect red_rect = render::TextRaster::image_rect(layout.images[0], red, 20, 10);
+  const Rect green_rect = render::TextRaster::image_rect(layout.images[1], green, 20, 10);
+  CHECK(std::abs(red_rect.width - 2 * red_rect.height) <= 1);
+  CHECK(green_rect.width == green_rect.height);
+  CHECK(green_rect.width == static_cast<int>(std::lround(render::kInlineImageEm * 50)));
+  auto is_red = [](Color c) { return c.r > 200 && c.g < 60 && c.b < 60; };
+  auto is_green = [](Color c) { return c.g > 200 && c.r < 60 && c.b < 60; };
+  CHECK(count_pixels(canvas, red_rect.inset(1), is_red) == red_rect.inset(1).width * red_rect.inset(1).height);
+  CHECK(count_pixels(canvas, green_rect.inset(1), is_green) == green_rect.inset(1).width * green_rect.inset(1).height);
+  CHECK(count_pixels(canvas, canvas.bounds(), is_red) <= red_rect.width * red_rect.height);
+  CHECK(count_pixels(canvas, canvas.bounds(), is_green) <= green_rect.width * green_rect.height);
+  // The third square stays the card's colour.
+  const auto& third = layout.images[2];
+  const Rect third_square{static_cast<int>(std::lround(20 + third.x)), static_cast<int>(std::lround(10 + third.y)),
+                          static_cast<int>(third.side), static_cast<int>(third.side)};
+  CHECK(count_pixels(canvas, third_square, [](Color c) { return c == kTheme.card; }) ==
+        third_square.width * third_square.height);
+  // Clipped like the glyphs: nothing lands outside the clip.
+  Canvas clipped(1100, 140, kTheme.card);
+  const Rect clip{0, 0, red_rect.x + red_rect.width / 2, 140};
+  raster.draw(clipped, layout, 20, 10, kTheme.text, clip, kTheme.accent, pictures);
+  CHECK(count_pixels(clipped, Rect{clip.right(), 0, 1100 - clip.right(), 140}, [](Color c) { return c != kTheme.card; }) == 0);
+  CHECK(count_pixels(clipped, clip, is_red) > 0);
+}

@@ -28,6 +28,17 @@ CardMetrics::CardMetrics(int w, int h) : width(w), height(h), unit(std::min(w, h
   quote_text_max = 44 * unit;
   quote_text_min = 24 * unit;
   badge = scaled(120);
+  warning_size = scaled(32);
+  warning_padding = scaled(14);
+  link_padding = scaled(24);
+  link_host_size = scaled(28);
+  link_title_size = scaled(34);
+  link_text_size = scaled(30);
+  link_thumb = scaled(200);
+  link_thumb_above = h > w;
+  poll_size = scaled(32);
+  poll_row_padding = scaled(12);
+  poll_row_gap = scaled(12);
   text_max = 60 * unit;
   text_min = 28 * unit;
   photos_beside_text = w >= h * 1.25;
@@ -58,6 +69,14 @@ Rect largest_photo_area(const CardMetrics& metrics, bool has_text) {
   }
   const int photo_y = rest.y + metrics.section_gap;
   return {rest.x, photo_y, rest.width, std::max(0, rest.bottom() - photo_y)};
+}
+
+int largest_link_thumb_side(const CardMetrics& metrics) {
+  return metrics.link_thumb_above ? metrics.content().width : metrics.link_thumb;
+}
+
+int largest_inline_image_side(const CardMetrics& metrics) {
+  return static_cast<int>(std::ceil(metrics.text_max * kInlineImageEm));
 }
 
 Rect fit_rect(int image_width, int image_height, const Rect& box) {

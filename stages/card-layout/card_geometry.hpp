@@ -41,6 +41,18 @@ struct CardMetrics {
   double quote_text_max;  // quoted text: largest ...
   double quote_text_min;  // ... and smallest size
   int badge;              // play badge diameter on video and GIF previews
+  int warning_size;       // a content warning's text
+  int warning_padding;    // its band's edge to the sign and the text
+  int link_padding;       // a link card's border to its content
+  int link_host_size;     // the linked site's host ("example.com")
+  int link_title_size;    // the link's title (bold)
+  int link_text_size;     // its description
+  int link_thumb;         // the side of its picture beside the text
+  // Tall frames put a link's picture above its text, as wide as the card; others beside it.
+  bool link_thumb_above;
+  int poll_size;          // a poll option's title and percentage
+  int poll_row_padding;   // an option row's edge to its text
+  int poll_row_gap;       // between option rows
   double text_max;  // post text size: largest ...
   double text_min;  // ... and smallest before the text is cut
   // Landscape frames put photos beside the text (a column each); others put them below.
@@ -53,6 +65,11 @@ struct CardMetrics {
   int scaled(double design_px) const;
 };
 
+// Custom emoji (and any picture set in a line of text) are drawn in a square of this many em,
+// in a cell of kInlineImageAdvance em: about the size of a colour emoji of the same text.
+inline constexpr double kInlineImageEm = 1.1;
+inline constexpr double kInlineImageAdvance = 1.2;
+
 // Whether `text` has anything to draw (not only spaces and line breaks). A post without it gives
 // its photos all the room below the header.
 bool has_visible_text(std::string_view text);
@@ -62,6 +79,14 @@ bool has_visible_text(std::string_view text);
 // The post card's layout (post_card.cpp) never gives more: a label line only takes away.
 // download-media asks for picture variants that cover it.
 Rect largest_photo_area(const CardMetrics& metrics, bool has_text);
+
+// The longest side a card draws a link card's picture at: beside the text, its square; above
+// it (tall frames), the card's content width. download-media decodes the picture no larger.
+int largest_link_thumb_side(const CardMetrics& metrics);
+
+// The side of an inline picture (a custom emoji) in post text at its largest size.
+// download-media decodes custom emoji no larger.
+int largest_inline_image_side(const CardMetrics& metrics);
 
 // The largest rectangle with the image's aspect ratio inside `box`, centred in it.
 Rect fit_rect(int image_width, int image_height, const Rect& box);

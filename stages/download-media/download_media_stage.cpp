@@ -1,10 +1,11 @@
-// The download-media stage: turns each post into a post with its pictures decoded, loaded from
-// local files or downloaded over http(s) through a cache on disk. A picture that cannot be had
-// never loses the post: the card shows a placeholder and the run says why.
+// The download-media stage: turns each post into a post with its pictures decoded (photos and
+// video previews, the author's avatar, the link card's picture, the text's custom emoji), loaded
+// from local files or downloaded over http(s) through a cache on disk. A picture that cannot be
+// had never loses the post: the card shows a placeholder (or goes without) and the run says why.
 #include <filesystem>
 #include <memory>
+#include <set>
 
-#include "avatar_loader.hpp"
 #include "download_media.hpp"
 #include "pipectl/output_folder.hpp"
 #include "pipectl/stage_declaration.hpp"
@@ -14,6 +15,7 @@
 #include "items/post.hpp"
 #include "media_downloader.hpp"
 #include "photo_variant.hpp"
+#include "pictures_by_url.hpp"
 #include "url.hpp"
 
 namespace pipectl {
@@ -60,12 +62,17 @@ class DownloadMediaStage : public StageFor<items::Post> {
       : context_(context),
         card_(settings.size),
         downloader_(download_settings(settings, context)),
-        avatars_([this](const std::string& url) { return load(url, avatar_limits_); }) {
+        avatars_([this](const std::string& url) { return load(url, avatar_limits_); }),
+        emoji_([this](const std::string& url) { return load(url, emoji_limits_); }) {
     limits_.max_side = settings.max_side;
     limits_.max_pixels = settings.max_pixels;
-    // Avatars are decoded at the size a card draws them, never larger than photos.
-    avatar_limits_ = limits_;
-    avatar_limits_.max_side = std::min(limits_.max_side, render::CardMetrics(card_.width, card_.height).avatar);
+    // Avatars, link pictures and emoji are decoded at the most a card draws them, never larger
+    // than photos.
+    const render::CardMetrics metrics(card_.width, card_.height);
+    avatar_limits_ = link_thumb_limits_ = emoji_limits_ = limits_;
+    avatar_limits_.max_side = std::min(limits_.max_side, metrics.avatar);
+    link_thumb_limits_.max_side = std::min(limits_.max_side, render::largest_link_thumb_side(metrics));
+    emoji_limits_.max_side = std::min(limits_.max_side, render::largest_inline_image_side(metrics));
     downloader_.cache().remove_stale_temp_files();
   }
 
@@ -90,6 +97,16 @@ class DownloadMediaStage : public StageFor<items::Post> {
       report(result, "avatar not loaded", std::string("avatar of @").append(post.author.username), avatar_url, reason,
              "the initial");
     });
+    if (post.link && !post.link->thumb_url.empty()) {
+      const std::string& url = post.link->thumb_url;
+      try {
+        result.link_thumb = load(url, link_thumb_limits_);
+      } catch (const std::exception& error) {
+        if (context_.cancelled && context_.cancelled()) throw;
+        report(result, "picture not loaded", "link preview picture", url, error.what(), "the link card without it");
+      }
+    }
+    load_emoji(result);
     media_out.emit(out, std::move(result));
   }
 
@@ -104,6 +121,36 @@ class DownloadMediaStage : public StageFor<items::Post> {
     note.append("): ").append(reason).append("; the card shows ").append(instead);
     result.notes.push_back(note);
     if (context_.warn) context_.warn(kind, note);
+  }
+
+  // The pictures of the text's custom emoji, each URL once (a post may repeat one a thousand
+  // times), at most kMaxEmoji different ones: the others keep their ":shortcode:" text.
+  void load_emoji(items::MediaPost& result) {
+    static constexpr std::size_t kMaxEmoji = 100;
+    std::set<std::string> asked, left_out;
+    for (const items::Entity& entity : result.post.entities) {
+      if (entity.kind != items::EntityKind::custom_emoji || entity.image_url.empty() || asked.contains(entity.image_url))
+        continue;
+      if (asked.size() >= kMaxEmoji) {
+        left_out.insert(entity.image_url);
+        continue;
+      }
+      asked.insert(entity.image_url);
+      if (context_.cancelled && context_.cancelled()) throw std::runtime_error("stopped: the run is being cancelled");
+      const std::string shortcode = std::string(":").append(entity.text).append(":");
+      auto picture = emoji_.get(entity.image_url, [&](const std::string& reason) {
+        report(result, "emoji not loaded", std::string("custom emoji ").append(shortcode), entity.image_url, reason,
+               std::string("its ").append(shortcode).append(" text"));
+      });
+      if (picture) result.emoji.emplace(entity.image_url, std::move(*picture));
+    }
+    if (!left_out.empty()) {
+      std::string note = std::string("post ").append(result.post.id).append(": ").append(std::to_string(left_out.size()));
+      note.append(" more custom emoji than the ").append(std::to_string(kMaxEmoji));
+      note.append(" a card loads; the card shows their :shortcode: text");
+      result.notes.push_back(note);
+      if (context_.warn) context_.warn("emoji not loaded", note);
+    }
   }
 
   items::Image load(const std::string& url, const media::DecodeLimits& limits) {
@@ -128,8 +175,11 @@ class DownloadMediaStage : public StageFor<items::Post> {
   Size card_;
   media::DecodeLimits limits_;
   media::DecodeLimits avatar_limits_;
+  media::DecodeLimits link_thumb_limits_;
+  media::DecodeLimits emoji_limits_;
   media::MediaDownloader downloader_;
-  media::AvatarLoader avatars_;
+  media::PicturesByUrl avatars_;
+  media::PicturesByUrl emoji_;
 };
 
 }  // namespace

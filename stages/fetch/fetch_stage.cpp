@@ -1,12 +1,13 @@
 // The fetch stage: the posts of one handle's day, oldest first, from one of its sources:
-// stored X API pages or Mastodon statuses (the bundled samples), the live X API, a Mastodon
-// instance's public API, an X archive, or twarc2 JSONL.
+// stored API answers (the bundled samples: X, Bluesky or Mastodon), the live X API, Bluesky's
+// public AppView, a Mastodon instance's public API, an X archive, or twarc2 JSONL.
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
 #include "fetch.hpp"
 #include "api_gate.hpp"
+#include "bluesky_source.hpp"
 #include "pipectl/output_folder.hpp"
 #include "pipectl/stage_declaration.hpp"
 #include "day_window.hpp"
@@ -46,8 +47,8 @@ struct FetchSettings {
 
 const Output<items::Post> posts_out{"out"};
 
-// How hard every live source tries, from the stage's parameters.
-void set_api_calls(fetch::ApiCallSettings& settings, const FetchSettings& given) {
+// How hard any live source tries.
+void set_call_settings(fetch::ApiCallSettings& settings, const FetchSettings& given) {
   settings.retries = given.retries;
   settings.backoff = given.backoff.milliseconds();
   settings.backoff_cap = given.backoff_cap.milliseconds();
@@ -60,16 +61,23 @@ void set_api_calls(fetch::ApiCallSettings& settings, const FetchSettings& given)
 
 fetch::XApiSettings x_api_settings(const FetchSettings& given) {
   fetch::XApiSettings settings;
+  set_call_settings(settings, given);
   if (!given.api_base.empty()) settings.api_base = given.api_base;
   if (const char* token = std::getenv("X_BEARER_TOKEN")) settings.token = token;
-  set_api_calls(settings, given);
+  return settings;
+}
+
+fetch::BlueskySettings bluesky_settings(const FetchSettings& given) {
+  fetch::BlueskySettings settings;
+  set_call_settings(settings, given);
+  if (!given.api_base.empty()) settings.api_base = given.api_base;
   return settings;
 }
 
 fetch::MastodonSettings mastodon_settings(const FetchSettings& given) {
   fetch::MastodonSettings settings;
+  set_call_settings(settings, given);
   settings.api_base = given.api_base;
-  set_api_calls(settings, given);
   return settings;
 }
 
@@ -78,6 +86,7 @@ class FetchStage : public StageFor<> {
   FetchStage(const FetchSettings& settings, const RunContext& context)
       : context_(context), settings_(settings) {
     if (settings_.source == "x-api") x_api_ = x_api_settings(settings_);
+    if (settings_.source == "bluesky") bluesky_ = bluesky_settings(settings_);
     if (settings_.source == "mastodon") mastodon_ = mastodon_settings(settings_);
     window_ = fetch::day_window(settings_.date, settings_.tz.empty() ? "UTC" : settings_.tz);
   }
@@ -94,12 +103,14 @@ class FetchStage : public StageFor<> {
     const std::string& source = settings_.source;
     if (source == "stored") {
       // A handle's folder says which network's answers it stores.
+      if (fetch::is_stored_bluesky(settings_.dir, handle)) return fetch::read_stored_bluesky(settings_.dir, handle, warn_);
       if (fs::is_directory(settings_.dir / handle / "statuses")) return fetch::read_stored_mastodon(settings_.dir, handle, warn_);
       return fetch::read_stored_pages(settings_.dir.string(), handle, warn_);
     }
     if (source == "archive") return fetch::read_x_archive(settings_.archive.string(), handle, warn_);
     if (source == "twarc2") return fetch::read_twarc2(settings_.file.string(), handle, warn_);
     fetch::ApiHooks hooks{warn_, context_.notify_wait, context_.cancelled};
+    if (source == "bluesky") return fetch::read_bluesky(bluesky_, handle, window_, hooks);
     if (source == "mastodon") return fetch::read_mastodon(mastodon_, handle, window_, hooks);
     return fetch::read_x_api(x_api_, handle, window_, hooks);
   }
@@ -110,6 +121,7 @@ class FetchStage : public StageFor<> {
     if (context_.warn) context_.warn(kind, message);
   };
   fetch::XApiSettings x_api_;
+  fetch::BlueskySettings bluesky_;
   fetch::MastodonSettings mastodon_;
   fetch::DayWindow window_{};
 };
@@ -141,20 +153,23 @@ StageInfo fetch_stage() {
       .output(posts_out)
       .param("source", &S::source, "stored",
              "where posts come from: 'stored' = API answers on disk (see dir); 'x-api' = the live X API v2 (token in "
-             "X_BEARER_TOKEN); 'mastodon' = the public API of the handle's instance (handle user@instance, no token); "
-             "'archive' = an X archive (see archive); 'twarc2' = twarc2 JSONL (see file)")
-      .choices({"stored", "x-api", "mastodon", "archive", "twarc2"})
+             "X_BEARER_TOKEN); 'bluesky' = Bluesky's public AppView, any public account, no token (the handle is a "
+             "domain name such as alice.bsky.social); 'mastodon' = the public API of the handle's instance, no token "
+             "(the handle is user@instance); 'archive' = an X archive (see archive); 'twarc2' = twarc2 JSONL (see file)")
+      .choices({"stored", "x-api", "bluesky", "mastodon", "archive", "twarc2"})
       .param("dir", &S::dir, "../data/sample",
-             "stored: folder of stored answers, <dir>/<handle>/pages/page-1.json (X) or "
-             "<dir>/<handle>/statuses/page-1.json (Mastodon)")
+             "stored: folder of stored answers: X, <dir>/<handle>/user.json and pages/page-1.json; Bluesky, "
+             "<dir>/<handle>/profile.json and feed/page-1.json; Mastodon, <dir>/<user@instance>/account.json and "
+             "statuses/page-1.json")
       .relative_to_graph()
       .param("archive", &S::archive, "archive", "archive: the unzipped X archive (the folder holding data/tweets.js)")
       .relative_to_graph()
       .param("file", &S::file, "{handle}.jsonl", "twarc2: the JSONL file, one API response page per line")
       .relative_to_graph()
       .param("api_base", &S::api_base, "",
-             "live sources: the API's address; empty: the network's own (x-api: https://api.x.com; mastodon: "
-             "https://<instance of the handle>) (tests point it at a loopback server)")
+             "live sources: the API's address; empty: the network's own (x-api: https://api.x.com; bluesky: "
+             "https://public.api.bsky.app; mastodon: https://<instance of the handle>) (tests point it at a loopback "
+             "server)")
       .param("ca_file", &S::ca_file, "", "live sources: PEM file of the CAs to trust; empty: the system's")
       .relative_to_graph()
       .param("timeout", &S::timeout, "30s", "live sources: longest wait for an answer").range(0.01, std::nullopt)

@@ -5,12 +5,13 @@
 #include <set>
 #include <stdexcept>
 
+#include "dataset_urls.hpp"
 #include "handle_forms.hpp"
 #include "json_reader.hpp"
 #include "link_header.hpp"
 #include "mastodon_statuses.hpp"
 #include "net/url.hpp"
-#include "stored_dataset.hpp"
+#include "stored_page_names.hpp"
 
 namespace pipectl::fetch {
 
@@ -153,7 +154,7 @@ StoredDay read_stored_mastodon(const fs::path& dir, const std::string& handle, c
   StoredDay day;
   const std::string account_file = (folder / "account.json").string();
   day.user = parse_mastodon_account(read_file(account_file), account_file, instance);
-  day.user.avatar_url = resolve_url(day.user.avatar_url, dir);
+  day.user.avatar_url = resolve_dataset_url(day.user.avatar_url, dir);
 
   std::set<std::string> seen;
   std::string name = "page-1";
@@ -172,7 +173,7 @@ StoredDay read_stored_mastodon(const fs::path& dir, const std::string& handle, c
     }
     for (const auto& found : page.problems) report(warn, found);
     for (auto& post : page.posts) {
-      resolve_post_urls(post, dir);
+      resolve_dataset_urls(post, dir);
       day.posts.push_back(std::move(post));
     }
     if (!page.last_id) break;

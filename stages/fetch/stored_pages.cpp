@@ -1,13 +1,13 @@
 #include "stored_pages.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
 
-#include "stored_dataset.hpp"
+#include "dataset_urls.hpp"
+#include "stored_page_names.hpp"
 #include "timeline_page.hpp"
 
 namespace pipectl::fetch {
@@ -20,7 +20,8 @@ std::string known_handles(const fs::path& dir) {
   std::vector<std::string> names;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(dir, error))
-    if (entry.is_directory() && (fs::exists(entry.path() / "user.json") || fs::exists(entry.path() / "account.json")))
+    if (entry.is_directory() && (fs::exists(entry.path() / "user.json") || fs::exists(entry.path() / "profile.json") ||
+                                 fs::exists(entry.path() / "account.json")))
       names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
   std::string list;
@@ -48,7 +49,7 @@ StoredDay read_stored_pages(const std::string& dir, const std::string& handle, c
   StoredDay day;
   std::string user_file = (folder / "user.json").string();
   day.user = parse_user_response(read_file(user_file), user_file);
-  day.user.avatar_url = resolve_url(day.user.avatar_url, root);
+  day.user.avatar_url = resolve_dataset_url(day.user.avatar_url, root);
 
   std::set<std::string> seen;
   std::string token = "page-1";
@@ -78,7 +79,7 @@ StoredDay read_stored_pages(const std::string& dir, const std::string& handle, c
     }
     for (const auto& found : page.problems) report(warn, found);
     for (auto& post : page.posts) {
-      resolve_post_urls(post, root);
+      resolve_dataset_urls(post, root);
       day.posts.push_back(std::move(post));
     }
     if (!page.next_token) break;

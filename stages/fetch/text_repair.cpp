@@ -67,6 +67,24 @@ std::optional<std::string> mark_lone_surrogates(std::string_view text) {
   return result;
 }
 
+namespace {
+
+// The end of the character that starts at byte `i`: a well-formed UTF-8 sequence, or one
+// ill-formed stretch that repair_utf8 replaces by one U+FFFD (`ill_formed` says which).
+int32_t character_end(const uint8_t* bytes, int32_t i, int32_t length, bool& ill_formed) {
+  // A surrogate encoded like a character (what mark_lone_surrogates writes) is one character.
+  if (bytes[i] == 0xED && i + 2 < length && (bytes[i + 1] & 0xE0) == 0xA0 && (bytes[i + 2] & 0xC0) == 0x80) {
+    ill_formed = true;
+    return i + 3;
+  }
+  UChar32 c = 0;
+  U8_NEXT(bytes, i, length, c);
+  ill_formed = c < 0;  // U8_NEXT stops after the maximal ill-formed subpart
+  return i;
+}
+
+}  // namespace
+
 int repair_utf8(std::string& text) {
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
   const auto length = static_cast<int32_t>(text.size());
@@ -81,26 +99,30 @@ int repair_utf8(std::string& text) {
   std::string repaired;
   repaired.reserve(text.size() + 16);
   int replaced = 0;
-  i = 0;
-  while (i < length) {
-    int32_t start = i;
-    // A surrogate encoded like a character (what mark_lone_surrogates writes) is one character.
-    if (bytes[i] == 0xED && i + 2 < length && (bytes[i + 1] & 0xE0) == 0xA0 && (bytes[i + 2] & 0xC0) == 0x80) {
-      repaired += "\xEF\xBF\xBD";
-      ++replaced;
-      i += 3;
-      continue;
-    }
-    U8_NEXT(bytes, i, length, c);
-    if (c < 0) {
-      repaired += "\xEF\xBF\xBD";  // U+FFFD, once per maximal ill-formed subpart
+  bool ill_formed = false;
+  for (i = 0; i < length;) {
+    const int32_t end = character_end(bytes, i, length, ill_formed);
+    if (ill_formed) {
+      repaired += "\xEF\xBF\xBD";  // U+FFFD
       ++replaced;
     } else {
-      repaired.append(text, static_cast<size_t>(start), static_cast<size_t>(i - start));
+      repaired.append(text, static_cast<size_t>(i), static_cast<size_t>(end - i));
     }
+    i = end;
   }
   text = std::move(repaired);
   return replaced;
+}
+
+std::vector<std::size_t> character_starts(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  const auto length = static_cast<int32_t>(text.size());
+  std::vector<std::size_t> starts;
+  starts.reserve(text.size() + 1);
+  bool ill_formed = false;
+  for (int32_t i = 0; i < length; i = character_end(bytes, i, length, ill_formed)) starts.push_back(static_cast<std::size_t>(i));
+  starts.push_back(text.size());
+  return starts;
 }
 
 int repair_strings(json::value& value) {

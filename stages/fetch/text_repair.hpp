@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pipectl::fetch {
 
@@ -19,6 +20,12 @@ std::optional<std::string> mark_lone_surrogates(std::string_view json_text);
 
 // Replaces each ill-formed UTF-8 sequence of `text` by U+FFFD; returns how many it replaced.
 int repair_utf8(std::string& text);
+
+// Where each character of `text` starts, in bytes, as repair_utf8 reads it (an ill-formed
+// stretch that becomes one U+FFFD is one character), and text.size() last: character k of the
+// repaired text came from bytes [starts[k], starts[k + 1]) of `text`. For offsets that count
+// the bytes of a text (Bluesky's facets) as code points of the text pipectl keeps.
+std::vector<std::size_t> character_starts(std::string_view text);
 
 // repair_utf8 on every string (and object key) inside `value`; returns the total.
 int repair_strings(boost::json::value& value);

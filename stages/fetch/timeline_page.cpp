@@ -365,9 +365,12 @@ bool same_ascii_folded(std::string_view a, std::string_view b) {
 }
 
 // Whether `written` (the text under an entity's range) is that entity: its sigil (ASCII or
-// full-width) and its text, for a URL the URL itself, for a custom emoji ":shortcode:".
+// full-width) and its text; for a URL the URL itself or the text shown for it (Bluesky
+// shows a link shortened, "example.com/a-long…", and keeps the whole URL in the facet); for a
+// custom emoji ":shortcode:".
 bool entity_matches(const Entity& entity, std::string_view written) {
-  if (entity.kind == EntityKind::url) return same_ascii_folded(written, entity.text);
+  if (entity.kind == EntityKind::url)
+    return same_ascii_folded(written, entity.text) || (!entity.display_url.empty() && written == entity.display_url);
   if (entity.kind == EntityKind::custom_emoji)
     return written.size() == entity.text.size() + 2 && written.front() == ':' && written.back() == ':' &&
            written.substr(1, entity.text.size()) == entity.text;

@@ -107,8 +107,9 @@ class FilterStage final : public StageFor<items::Post> {
     if (of_any(post, drop_)) return false;
     if (!languages_.lets_through(post)) return false;
     if (match_.empty() && exclude_.empty()) return true;
-    // The text as the card shows it: display URLs rather than t.co links, no trailing media link.
-    const std::string text = filter::caseless(twitter_text::display_text(post).text);
+    // The text as the card shows it: its content warning above it, display URLs rather than t.co
+    // links, no trailing media link.
+    const std::string text = filter::caseless(std::string(post.content_warning).append("\n").append(twitter_text::display_text(post).text));
     if (!match_.empty() && text.find(match_) == std::string::npos) return false;
     return exclude_.empty() || text.find(exclude_) == std::string::npos;
   }

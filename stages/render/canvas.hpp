@@ -5,8 +5,15 @@
 #include <vector>
 
 #include "geometry.hpp"
+#include "items/media.hpp"
 
 namespace pipectl::render {
+
+// Whether `image` has a size and holds the pixels its size says: only such a picture is drawn.
+inline bool has_pixels(const items::Image& image) {
+  return image.width > 0 && image.height > 0 &&
+         image.rgba.size() == static_cast<std::size_t>(image.width) * image.height * 4;
+}
 
 // 8-bit RGBA, rows packed (stride = 4 * width), straight alpha: the same layout as
 // items::Image, so a canvas can be handed on or compared without conversion.

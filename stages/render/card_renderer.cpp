@@ -79,7 +79,7 @@ TextLayout CardRenderer::draw_text(Canvas& canvas, std::string_view text, const 
 
 void CardRenderer::draw_avatar(Canvas& canvas, const Rect& square, const items::Author& author,
                                const std::optional<items::Image>& picture) {
-  if (picture && picture->width > 0 && picture->height > 0) {
+  if (picture && has_pixels(*picture)) {
     canvas.draw_image_in_circle(picture->rgba.data(), picture->width, picture->height, square);
     return;
   }

@@ -28,12 +28,23 @@ struct PostCardLayout {
   Rect repost_icon; // the repost arrows before "<name> reposted" (inside label); empty otherwise
   Rect header;      // avatar, display name, @username and time
   Rect avatar;      // the avatar circle's bounding square
-  Rect text_box;    // post text (and a quoted post) are drawn (clipped) here and nowhere else;
-                    // empty without text
+  Rect text_box;    // post text (and its content warning, quoted post, link card and poll) are
+                    // drawn (clipped) here and nowhere else; empty without any of them
+  Rect content_warning;  // the band above the text saying what it is about (Mastodon's spoiler
+                         // text); inside text_box; empty when none
+  Rect warning_sign;     // the sign at the band's start
   Rect note;        // "… 1,234 more characters" under cut text; empty when nothing was cut
   Rect quote;       // the quoted post's nested card, inside text_box; empty when none. For a
                     // quote whose post is unavailable (no text, no author): the box saying so
   bool quote_unavailable = false;
+  Rect link_card;   // the link preview's bordered box under the text and quote, inside text_box;
+                    // empty when none or when there is no room for it
+  Rect link_thumb;  // its picture, inside link_card; empty without one
+  Rect poll;        // the poll's rows and its line, under the text, inside text_box; empty when none
+  std::vector<Rect> poll_rows;  // one per option shown, top to bottom
+  std::vector<Rect> poll_bars;  // per row, its share of the votes; none when the votes are unknown
+  Rect poll_summary;            // "12 people · Final results" under the rows; empty when nothing to say
+  std::vector<Rect> emoji;      // custom emoji pictures in the post text (each clipped to text_box)
   Rect footer;      // reply, repost, like and quote counts; empty when all are zero
   Rect photo_area;  // photos are drawn here and nowhere else; empty without media
   std::vector<Rect> photo_cells;   // one per shown photo (at most 4)
@@ -129,10 +140,40 @@ class CardRenderer {
                    const std::optional<items::Image>& picture);
   void draw_header(Canvas& canvas, const Rect& header, const items::Post& post,
                    const std::optional<items::Image>& avatar, PostCardLayout& layout);
-  // The text and the quoted post in `box`; returns the height used (all of it unless
-  // `shrink`, when it is what they need).
-  int draw_body(Canvas& canvas, const StyledText& text, const items::ReferencedPost* quote,
-                const Rect& box, bool shrink, PostCardLayout& layout);
+  // What a post shows below its header besides photos, top to bottom.
+  struct PostBody {
+    std::string_view warning;                   // the content warning; empty: none
+    StyledText text;
+    const items::ReferencedPost* quote = nullptr;
+    const items::LinkCard* link = nullptr;
+    const items::Image* link_thumb = nullptr;   // usable, or null
+    const items::Poll* poll = nullptr;
+    bool empty() const;
+  };
+  // The body in `box`; returns the height used (all of it unless `shrink`, when it is what it
+  // needs). The text keeps room for two lines; the quote, link card and poll are drawn, in that
+  // order, while their least heights still fit, and then the text keeps at most 60% of the box.
+  // Each takes what it needs of the rest, leaving the ones after it their least height.
+  int draw_body(Canvas& canvas, const PostBody& body, const Rect& box, bool shrink, PostCardLayout& layout);
+  // What may follow the text, in the order it is drawn (an index into per-part arrays).
+  enum BodyPart { quote_part, link_part, poll_part, body_parts };
+  // The least height `part` of `body` can be drawn in; 0 when the body has none.
+  int least_height(const PostBody& body, BodyPart part);
+  // The content warning as a band at the top of `box`: the sign, then the warning in bold on
+  // the placeholder colour, in at most two lines; returns the band (empty when no room).
+  Rect draw_content_warning(Canvas& canvas, std::string_view warning, const Rect& box, PostCardLayout& layout);
+  // A warning sign (a triangle holding "!") in the square `square`.
+  void draw_warning_sign(Canvas& canvas, const Rect& square, Color background);
+  // The link card at the top of `box`, as tall as its content needs: its picture beside (or,
+  // on tall frames, above) the site's host, the title in bold and the description; empty
+  // parts are left out. Returns its frame (empty when there is no room).
+  Rect draw_link_card(Canvas& canvas, const items::LinkCard& link, const items::Image* thumb, const Rect& box,
+                      PostCardLayout& layout);
+  // The poll at the top of `box`: a row per option (with its share of the votes as a bar and
+  // a percentage when the votes are known), then a line with the voters and whether it is
+  // closed. Options that do not fit are counted in that line. Returns its extent (empty when
+  // there is no room).
+  Rect draw_poll(Canvas& canvas, const items::Poll& poll, const Rect& box, PostCardLayout& layout);
   // The post text, with a note of what was cut when it does not fit; returns the box used.
   Rect draw_post_text(Canvas& canvas, const StyledText& text, const Rect& box,
                       const TextStyle& style, bool shrink, PostCardLayout& layout);
@@ -176,5 +217,10 @@ std::string reference_label(const items::Post& post);
 
 // "<reposter's name> reposted" for a post drawn as the original it reposts; empty otherwise.
 std::string reposter_line(const items::Post& post);
+
+// Each option's share of a poll's votes (0 to 1), as Mastodon counts it: of the voters for a
+// multiple-choice poll that gives them, else of all votes. nullopt when the votes are not
+// known for every option (the card then shows the options only).
+std::optional<std::vector<double>> poll_shares(const items::Poll& poll);
 
 }  // namespace pipectl::render

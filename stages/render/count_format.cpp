@@ -1,5 +1,7 @@
 #include "count_format.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <vector>
 
@@ -45,15 +47,23 @@ std::string compact_count(std::int64_t count) {
   return scaled(count, 1'000'000'000, 'B');
 }
 
+namespace {
+
+std::string joined(const std::vector<std::string>& parts, const char* separator) {
+  std::string text;
+  for (const std::string& part : parts) text.append(text.empty() ? "" : separator).append(part);
+  return text;
+}
+
+}  // namespace
+
 std::string footer_text(const items::Metrics& metrics) {
   std::vector<std::string> parts;
   if (metrics.replies > 0) parts.push_back(with_noun(metrics.replies, "reply", "replies"));
   if (metrics.reposts > 0) parts.push_back(with_noun(metrics.reposts, "repost", "reposts"));
   if (metrics.likes > 0) parts.push_back(with_noun(metrics.likes, "like", "likes"));
   if (metrics.quotes > 0) parts.push_back(with_noun(metrics.quotes, "quote", "quotes"));
-  std::string text;
-  for (const std::string& part : parts) text.append(text.empty() ? "" : "  \u00B7  ").append(part);
-  return text;
+  return joined(parts, "  \u00B7  ");
 }
 
 std::string day_posts_text(std::int64_t posts, std::int64_t reposts) {
@@ -64,6 +74,19 @@ std::string day_posts_text(std::int64_t posts, std::int64_t reposts) {
 
 std::string cut_note(int characters) {
   return std::string("\u2026 ").append(grouped_count(characters)).append(characters == 1 ? " more character" : " more characters");
+}
+
+std::string percent_text(double share) {
+  const double percent = std::isfinite(share) ? std::clamp(share, 0.0, 1.0) * 100 : 0;
+  return std::to_string(std::lround(percent)).append("%");
+}
+
+std::string poll_summary(std::optional<std::int64_t> voters, int hidden, bool closed) {
+  std::vector<std::string> parts;
+  if (hidden > 0) parts.push_back(std::string("\u2026 ").append(grouped_count(hidden)).append(hidden == 1 ? " more option" : " more options"));
+  if (voters) parts.push_back(grouped_count(*voters).append(*voters == 1 ? " person" : " people"));
+  if (closed) parts.push_back("Final results");
+  return joined(parts, " \u00B7 ");
 }
 
 }  // namespace pipectl::render

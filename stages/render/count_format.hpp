@@ -1,8 +1,9 @@
-// Numbers as a card shows them: footer counts ("1,234 likes", "12.3K reposts") and the note
-// under a cut post ("… 1,234 more characters").
+// Numbers as a card shows them: footer counts ("1,234 likes", "12.3K reposts"), the note
+// under a cut post ("… 1,234 more characters") and a poll's figures ("42%", "1,234 people").
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "items/post.hpp"
@@ -26,5 +27,13 @@ std::string day_posts_text(std::int64_t posts, std::int64_t reposts);
 
 // "… 1,234 more characters" (or "1 more character").
 std::string cut_note(int characters);
+
+// A share (0 to 1) as a whole percentage, as Mastodon rounds it: "42%".
+std::string percent_text(double share);
+
+// The line under a poll: "… 3 more options" when `hidden` options did not fit, "1,234 people"
+// when the voters are known, "Final results" when it is `closed`, joined by " · "; empty when
+// there is none of them.
+std::string poll_summary(std::optional<std::int64_t> voters, int hidden, bool closed);
 
 }  // namespace pipectl::render

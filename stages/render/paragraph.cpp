@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "card_geometry.hpp"
+
 namespace pipectl::render {
 
 namespace {
@@ -47,7 +49,8 @@ ShapingTools::~ShapingTools() = default;
 // ---------------------------------------------------------------------------------------
 
 std::vector<ParagraphText> split_paragraphs(std::string_view utf8,
-                                            std::span<const InkRange> inks) {
+                                            std::span<const InkRange> inks,
+                                            std::span<const InlineObject> objects) {
   std::vector<ParagraphText> paragraphs;
   ParagraphText current;
   int blank_lines = 0;
@@ -68,9 +71,18 @@ std::vector<ParagraphText> split_paragraphs(std::string_view utf8,
       if (byte < inks[r].end) return inks[r].ink;
     return 0;
   };
-  auto append = [&](UChar32 c, std::uint8_t ink) {
+  // The picture a U+FFFC at `byte` stands for, or -1; asked in increasing byte order.
+  auto object_at = [&, next_object = std::size_t{0}](std::size_t byte) mutable -> int {
+    while (next_object < objects.size() && objects[next_object].at < byte) ++next_object;
+    return next_object < objects.size() && objects[next_object].at == byte ? objects[next_object].index : -1;
+  };
+  auto append = [&](UChar32 c, std::uint8_t ink, int object) {
     current.text.append(c);
-    if (!inks.empty()) current.inks.resize(static_cast<std::size_t>(current.text.length()), ink);
+    const auto length = static_cast<std::size_t>(current.text.length());
+    if (!inks.empty()) current.inks.resize(length, ink);
+    // Only a paragraph holding a picture keeps a list of them (-1 for every other unit).
+    if (object >= 0 || !current.objects.empty()) current.objects.resize(length, -1);
+    if (object >= 0) current.objects.back() = object;
   };
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(utf8.data());
   const auto length = static_cast<int32_t>(utf8.size());
@@ -83,9 +95,9 @@ std::vector<ParagraphText> split_paragraphs(std::string_view utf8,
     if (is_line_end(c)) {
       end_paragraph();
     } else if (c == u'\t') {
-      append(u' ', ink_at(at));
+      append(u' ', ink_at(at), -1);
     } else if (u_charType(c) != U_CONTROL_CHAR) {
-      append(c, ink_at(at));
+      append(c, ink_at(at), c == 0xFFFC ? object_at(at) : -1);
     }
   }
   end_paragraph();
@@ -97,7 +109,7 @@ std::vector<ParagraphText> split_paragraphs(std::string_view utf8,
 
 Paragraph::Paragraph(ParagraphText text, FontSet& fonts, FontWeight weight,
                      ShapingTools& tools)
-    : text_(std::move(text.text)), inks_(std::move(text.inks)) {
+    : text_(std::move(text.text)), inks_(std::move(text.inks)), objects_(std::move(text.objects)) {
   const int n = text_.length();
   advance_.assign(n, 0.0);
   can_break_.assign(n + 1, 0);
@@ -183,6 +195,10 @@ void Paragraph::itemize(FontSet& fonts, FontWeight weight) {
   Font* previous = nullptr;
   for (int i = 0; i < n;) {
     const int end = next_cluster(i);
+    if (object_at(i) >= 0) {  // an inline picture: no font (font_at stays null)
+      i = end;
+      continue;
+    }
     cps.clear();
     for (int k = i; k < end; k = text_.moveIndex32(k, 1))
       cps.push_back(static_cast<char32_t>(text_.char32At(k)));
@@ -223,6 +239,11 @@ void Paragraph::shape(const Run& run, int start, int end, bool rtl, int context_
 void Paragraph::measure(ShapingTools& tools) {
   const int n = length();
   for (const Run& run : runs_) {
+    if (!run.font) {  // inline pictures: a cell each, whatever the fonts say of U+FFFC
+      for (int k = run.start; k < run.end; ++k)
+        if (object_at(k) >= 0) advance_[k] = kInlineImageAdvance;
+      continue;
+    }
     shape(run, run.start, run.end, run.level & 1, 0, n, tools);
     unsigned count = 0;
     const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(tools.buffer(), &count);
@@ -246,6 +267,15 @@ ShapedLine Paragraph::shape_line(int start, int end, ShapingTools& tools) const 
 
   double pen = 0;
   auto emit = [&](const Run& run, int from, int to, bool rtl) {
+    if (!run.font) {  // inline pictures, in visual order
+      for (int step = 0; step < to - from; ++step) {
+        const int unit = rtl ? to - 1 - step : from + step;
+        if (object_at(unit) < 0) continue;
+        line.objects.push_back({object_at(unit), pen});
+        pen += kInlineImageAdvance;
+      }
+      return;
+    }
     shape(run, from, to, rtl, start, end, tools);
     unsigned count = 0;
     const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(tools.buffer(), &count);

@@ -27,9 +27,16 @@ struct ShapedGlyph {
   std::uint8_t ink = 0;  // which colour of the palette draws it (see InkRange)
 };
 
+// An inline picture on a line (see InlineObject): its cell starts `x` em from the line's left end.
+struct ShapedObject {
+  int index = 0;  // InlineObject::index
+  double x = 0;
+};
+
 struct ShapedLine {
-  std::vector<ShapedGlyph> glyphs;  // in visual order, left to right
-  double width = 0;                 // em
+  std::vector<ShapedGlyph> glyphs;    // in visual order, left to right
+  std::vector<ShapedObject> objects;  // inline pictures, left to right
+  double width = 0;                   // em
 };
 
 // Reusable ICU iterators and a HarfBuzz buffer: creating them costs more than using them.
@@ -59,10 +66,22 @@ struct InkRange {
   std::uint8_t ink = 1;
 };
 
-// One paragraph's text, and the ink of each of its UTF-16 units (empty: all ink 0).
+// A picture set in the text like one character (a custom emoji): the U+FFFC (OBJECT
+// REPLACEMENT CHARACTER) at byte `at` of the text given to layout stands for picture `index` of
+// the caller's list. It wraps and breaks as that character does, takes kInlineImageAdvance em
+// of its line (card_geometry.hpp) and draws no glyph. Sorted by `at`; a U+FFFC not named here
+// is drawn as the fonts draw it.
+struct InlineObject {
+  std::size_t at = 0;
+  int index = 0;
+};
+
+// One paragraph's text, the ink of each of its UTF-16 units (empty: all ink 0), and the inline
+// picture at each unit (-1: none; empty: no pictures in the paragraph).
 struct ParagraphText {
   icu::UnicodeString text;
   std::vector<std::uint8_t> inks;
+  std::vector<int> objects;
 };
 
 class Paragraph {
@@ -77,6 +96,8 @@ class Paragraph {
   // Visible grapheme clusters in units [start, length()): what a cut at `start` leaves out.
   int clusters_from(int start) const;
   bool rtl() const { return base_level_ & 1; }
+  // The inline picture unit i stands for (InlineObject::index); -1 for text.
+  int object_at(int i) const { return objects_.empty() ? -1 : objects_[static_cast<std::size_t>(i)]; }
 
   // Per UTF-16 unit i: the em advance credited to it (a ligature credits its first unit),
   // whether a line may start at i, whether a grapheme cluster starts at i, and whether unit i
@@ -93,7 +114,8 @@ class Paragraph {
   ShapedLine shape_line(int start, int end, ShapingTools& tools) const;
 
  private:
-  // A maximal range with one bidi level, script and font: the unit HarfBuzz shapes.
+  // A maximal range with one bidi level, script and font: the unit HarfBuzz shapes. A run of
+  // inline pictures has no font and is not shaped.
   struct Run {
     int start = 0;
     int end = 0;
@@ -113,6 +135,7 @@ class Paragraph {
   // owner keeps it behind a pointer).
   icu::UnicodeString text_;
   std::vector<std::uint8_t> inks_;
+  std::vector<int> objects_;
   UBiDiHandle bidi_;
   UBiDiLevel base_level_ = 0;
   std::vector<Run> runs_;
@@ -125,8 +148,10 @@ class Paragraph {
 // Splits UTF-8 text into paragraphs: invalid UTF-8 becomes U+FFFD, CR LF and the Unicode
 // separators become line ends, tabs become spaces, other control characters go, and runs of
 // blank lines shrink to one blank line (posts often pad with several). Each unit keeps the
-// ink of the `inks` range its source bytes fall in.
+// ink of the `inks` range its source bytes fall in, and the U+FFFC that `objects` name their
+// picture.
 std::vector<ParagraphText> split_paragraphs(std::string_view utf8,
-                                            std::span<const InkRange> inks = {});
+                                            std::span<const InkRange> inks = {},
+                                            std::span<const InlineObject> objects = {});
 
 }  // namespace pipectl::render

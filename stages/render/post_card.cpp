@@ -10,10 +10,7 @@ namespace pipectl::render {
 
 namespace {
 
-bool usable(const std::optional<items::Image>& image) {
-  return image && image->width > 0 && image->height > 0 &&
-         image->rgba.size() == static_cast<std::size_t>(image->width) * image->height * 4;
-}
+bool usable(const std::optional<items::Image>& image) { return image && has_pixels(*image); }
 
 // The post quoted, when there is one: with its text or author, or without either (missing
 // from the response, deleted or protected), which draws as "This post is unavailable.".
@@ -87,12 +84,20 @@ RenderedPost CardRenderer::render_post(const items::MediaPost& media_post) {
     bottom = std::max(y, layout.footer.y - metrics_.footer_gap);
   }
 
-  // Below the header: text (and the quoted post) and photos share what is left, and never
-  // overlap.
+  // Below the header: the body (text, quoted post, link card, poll) and photos share what is
+  // left, and never overlap.
   const Rect rest{content.x, y, content.width, std::max(0, bottom - y)};
-  const StyledText text = card_text(post);
-  const items::ReferencedPost* quote = quoted_post(post);
-  const bool has_text = has_visible_text(text.text) || quote;
+  PostBody body;
+  if (has_visible_text(post.content_warning)) body.warning = post.content_warning;
+  body.text = card_text(post, media_post.emoji);
+  body.quote = quoted_post(post);
+  if (post.link && (has_visible_text(post.link->url) || has_visible_text(post.link->title) ||
+                    has_visible_text(post.link->description) || usable(media_post.link_thumb))) {
+    body.link = &*post.link;
+    if (usable(media_post.link_thumb)) body.link_thumb = &*media_post.link_thumb;
+  }
+  if (post.poll) body.poll = &*post.poll;
+  const bool has_text = !body.empty();
   const bool has_media = !post.media.empty();
   layout.text_box = {rest.x, rest.y, rest.width, 0};
 
@@ -100,19 +105,19 @@ RenderedPost CardRenderer::render_post(const items::MediaPost& media_post) {
     if (has_media) layout.photo_area = rest;
   } else if (!has_media) {
     layout.text_box = rest;
-    draw_body(canvas, text, quote, rest, false, layout);
+    draw_body(canvas, body, rest, false, layout);
   } else if (metrics_.photos_beside_text) {
     const int text_width = static_cast<int>(rest.width * metrics_.text_column_share);
     layout.text_box = {rest.x, rest.y, text_width, rest.height};
     const int photo_x = rest.x + text_width + metrics_.section_gap;
     layout.photo_area = {photo_x, rest.y, std::max(0, rest.right() - photo_x), rest.height};
-    draw_body(canvas, text, quote, layout.text_box, false, layout);
+    draw_body(canvas, body, layout.text_box, false, layout);
   } else {
-    // Photos below: the text takes what it needs, up to what the photos can spare, and the
+    // Photos below: the body takes what it needs, up to what the photos can spare, and the
     // photos take everything under it.
     const int photo_min = static_cast<int>(rest.height * metrics_.min_photo_share);
     const int text_max = std::max(0, rest.height - photo_min - metrics_.section_gap);
-    const int used = draw_body(canvas, text, quote, {rest.x, rest.y, rest.width, text_max}, true, layout);
+    const int used = draw_body(canvas, body, {rest.x, rest.y, rest.width, text_max}, true, layout);
     layout.text_box.height = used;
     const int photo_y = rest.y + used + metrics_.section_gap;
     layout.photo_area = {rest.x, photo_y, rest.width, std::max(0, rest.bottom() - photo_y)};
@@ -121,33 +126,88 @@ RenderedPost CardRenderer::render_post(const items::MediaPost& media_post) {
   return result;
 }
 
-int CardRenderer::draw_body(Canvas& canvas, const StyledText& text,
-                            const items::ReferencedPost* quote, const Rect& box, bool shrink,
+bool CardRenderer::PostBody::empty() const {
+  return warning.empty() && !has_visible_text(text.text) && !quote && !link && !poll;
+}
+
+int CardRenderer::least_height(const PostBody& body, BodyPart part) {
+  switch (part) {
+    case quote_part:
+      if (!body.quote) return 0;
+      return 2 * metrics_.quote_padding +
+             line_height(metrics_.quote_name_size, is_available(*body.quote) ? FontWeight::bold : FontWeight::regular);
+    case link_part:
+      // Its border and padding round one line (the host, or the title).
+      return body.link ? 2 * metrics_.link_padding + line_height(metrics_.link_title_size, FontWeight::bold) : 0;
+    case poll_part:
+      // One option's row.
+      return body.poll ? line_height(metrics_.poll_size, FontWeight::regular) + 2 * metrics_.poll_row_padding : 0;
+    case body_parts:
+      break;
+  }
+  return 0;
+}
+
+int CardRenderer::draw_body(Canvas& canvas, const PostBody& body, const Rect& box, bool shrink,
                             PostCardLayout& layout) {
+  const int gap = metrics_.section_gap;
+  auto room_from = [&box](int top, int keep) {
+    return Rect{box.x, top, box.width, std::max(0, box.bottom() - top - keep)};
+  };
+  int y = box.y;         // under what is drawn so far
+  bool above = false;    // whether something is drawn above y (the next part keeps a gap)
+  if (!body.warning.empty()) {
+    layout.content_warning = draw_content_warning(canvas, body.warning, room_from(y, 0), layout);
+    if (!layout.content_warning.empty()) y = layout.content_warning.bottom() + metrics_.label_gap;
+  }
+
+  // The text keeps room for two lines at its smallest size; then the quote, the link card and
+  // the poll, in that order, are drawn when their least height still fits (a crowded card
+  // leaves out the last ones rather than squeeze them all to nothing).
+  const bool has_text = has_visible_text(body.text.text);
+  const int text_least = has_text ? 2 * line_height(static_cast<int>(std::ceil(metrics_.text_min)), FontWeight::regular) : 0;
+  bool drawn_part[body_parts] = {};
+  int following = 0;  // the least height (and gap) of the parts drawn after the text
+  for (const BodyPart part : {quote_part, link_part, poll_part}) {
+    const int least = least_height(body, part);
+    if (least == 0 || (box.bottom() - y) - text_least - following < least + gap) continue;
+    drawn_part[part] = true;
+    following += least + gap;
+  }
+
   TextStyle style;
   style.max_size = metrics_.text_max;
   style.min_size = metrics_.text_min;
-  const bool has_text = has_visible_text(text.text);
-  const int gap = has_text ? metrics_.section_gap : 0;
-  // With a quoted post the text keeps at most 60% of the box, and the quote takes what it
-  // needs of the rest.
-  Rect text_room = box;
-  if (quote) text_room.height = has_text ? static_cast<int>(box.height * 0.6) : 0;
-  int used = 0;
   if (has_text) {
-    const Rect drawn = draw_post_text(canvas, text, text_room, style, shrink || quote, layout);
-    used = drawn.height;
+    Rect text_room = room_from(y, 0);
+    // Followed by a quote, link card or poll, the text keeps at most 60% of the box.
+    if (following > 0) text_room.height = std::max(0, std::min(static_cast<int>(text_room.height * 0.6), text_room.height - following));
+    const Rect drawn = draw_post_text(canvas, body.text, text_room, style, shrink || following > 0, layout);
+    y += drawn.height;
+    above = true;
   }
-  if (quote) {
-    const Rect quote_box{box.x, box.y + used + gap, box.width,
-                         std::max(0, box.height - used - gap)};
-    // The quote's frame is only as tall as its content: a short quote is not a tall box.
-    layout.quote_unavailable = !is_available(*quote);
-    layout.quote = layout.quote_unavailable ? draw_unavailable_quote(canvas, quote_box)
-                                            : draw_quote(canvas, *quote, quote_box);
-    used = layout.quote.empty() ? used : layout.quote.bottom() - box.y;
+
+  for (const BodyPart part : {quote_part, link_part, poll_part}) {
+    if (!drawn_part[part]) continue;
+    // What the parts after this one need stays free for them.
+    following -= least_height(body, part) + gap;
+    const Rect room = room_from(y + (above ? gap : 0), following);
+    Rect drawn;
+    if (part == quote_part) {
+      // The quote's frame is only as tall as its content: a short quote is not a tall box.
+      layout.quote_unavailable = !is_available(*body.quote);
+      layout.quote = layout.quote_unavailable ? draw_unavailable_quote(canvas, room) : draw_quote(canvas, *body.quote, room);
+      drawn = layout.quote;
+    } else if (part == link_part) {
+      drawn = layout.link_card = draw_link_card(canvas, *body.link, body.link_thumb, room, layout);
+    } else {
+      drawn = layout.poll = draw_poll(canvas, *body.poll, room, layout);
+    }
+    if (drawn.empty()) continue;
+    y = drawn.bottom();
+    above = true;
   }
-  return used;
+  return y - box.y;
 }
 
 Rect CardRenderer::draw_post_text(Canvas& canvas, const StyledText& text, const Rect& box,
@@ -156,7 +216,7 @@ Rect CardRenderer::draw_post_text(Canvas& canvas, const StyledText& text, const 
   const int note_height = line_height(metrics_.note_size, FontWeight::regular);
   TextStyle with_note = style;
   with_note.cut_reserve = note_height;
-  const TextLayout lines = layouter_.layout(text.text, box.width, box.height, with_note, text.inks);
+  const TextLayout lines = layouter_.layout(text.text, box.width, box.height, with_note, text.inks, text.objects);
   Rect used{box.x, box.y, box.width, shrink ? std::min(box.height, static_cast<int>(std::ceil(lines.height))) : box.height};
   if (lines.truncated) {
     const Rect room{box.x, box.y, box.width, std::max(0, box.height - note_height)};
@@ -171,7 +231,13 @@ Rect CardRenderer::draw_post_text(Canvas& canvas, const StyledText& text, const 
     draw_text(canvas, cut_note(lines.cut_clusters), layout.note, note_style, theme_.secondary);
     if (shrink) used.height = layout.note.bottom() - box.y;
   }
-  raster_.draw(canvas, lines, box.x, box.y, theme_.text, box, theme_.accent);
+  raster_.draw(canvas, lines, box.x, box.y, theme_.text, box, theme_.accent, text.pictures);
+  for (const PlacedImage& image : lines.images) {
+    const auto index = static_cast<std::size_t>(image.index);
+    if (index >= text.pictures.size() || !text.pictures[index]) continue;
+    const Rect drawn = TextRaster::image_rect(image, *text.pictures[index], box.x, box.y).intersection(box);
+    if (!drawn.empty()) layout.emoji.push_back(drawn);
+  }
   layout.text_size = lines.size;
   layout.text_lines = static_cast<int>(lines.lines.size());
   layout.text_truncated = lines.truncated;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "card_geometry.hpp"
+
 namespace pipectl::render {
 
 namespace {
@@ -11,6 +13,9 @@ namespace {
 // Each step down is 8 % smaller: fine enough that the chosen size is close to the largest
 // that fits, coarse enough that a long post costs only a handful of wrap passes.
 constexpr double kSizeStep = 0.92;
+
+// An inline picture's square reaches this far (em) below the baseline, as colour emoji do.
+constexpr double kInlineImageDescent = 0.2;
 
 }  // namespace
 
@@ -65,7 +70,8 @@ bool TextLayouter::wrap(const Paragraph& paragraph, double max_em, std::size_t l
 }
 
 TextLayout TextLayouter::layout(std::string_view text, double width, double height,
-                                const TextStyle& style, std::span<const InkRange> inks) {
+                                const TextStyle& style, std::span<const InkRange> inks,
+                                std::span<const InlineObject> objects) {
   TextLayout result;
   const double max_size = std::max(1.0, style.max_size);
   const double min_size = std::clamp(style.min_size, 1.0, max_size);
@@ -76,7 +82,7 @@ TextLayout TextLayouter::layout(std::string_view text, double width, double heig
       std::max(0.1, (metrics.ascender + metrics.descender) * style.line_spacing);
 
   std::vector<std::unique_ptr<Paragraph>> paragraphs;
-  for (ParagraphText& p : split_paragraphs(text, inks))
+  for (ParagraphText& p : split_paragraphs(text, inks, objects))
     paragraphs.push_back(std::make_unique<Paragraph>(std::move(p), fonts_, style.weight, tools_));
   if (paragraphs.empty() || width <= 0 || height <= 0) {
     result.size = max_size;
@@ -110,7 +116,7 @@ TextLayout TextLayouter::layout(std::string_view text, double width, double heig
   ShapedLine ellipsis;
   if (!fits) {
     icu::UnicodeString dots(static_cast<UChar32>(0x2026));
-    Paragraph ellipsis_paragraph(ParagraphText{dots, {}}, fonts_, style.weight, tools_);
+    Paragraph ellipsis_paragraph(ParagraphText{dots, {}, {}}, fonts_, style.weight, tools_);
     ellipsis = ellipsis_paragraph.shape_line(0, ellipsis_paragraph.length(), tools_);
     // The last line that fits is wrapped again, narrower, to make room for the ellipsis.
     // A blank line cannot carry the ellipsis: it goes on the text before it.
@@ -184,6 +190,11 @@ TextLayout TextLayouter::layout(std::string_view text, double width, double heig
       for (const ShapedGlyph& g : shaped.glyphs)
         result.glyphs.push_back(
             {g.font, g.glyph, pen + g.x * size * squeeze, baseline - g.y * size, g.ink});
+      // A picture is centred in its cell, which a squeezed line narrows a little.
+      const double side = kInlineImageEm * size;
+      for (const ShapedObject& o : shaped.objects)
+        result.images.push_back({o.index, pen + (o.x + (kInlineImageAdvance - kInlineImageEm) / 2) * size * squeeze,
+                                 baseline - (kInlineImageEm - kInlineImageDescent) * size, side});
       pen += shaped.width * size * squeeze;
     };
     if (with_ellipsis && rtl) place(ellipsis);

@@ -41,6 +41,16 @@ struct PlacedGlyph {
   std::uint8_t ink = 0;  // 0: the text colour, 1: the accent (see InkRange)
 };
 
+// An inline picture placed in the text (see InlineObject): its square, `x`, `y` its top-left
+// corner in px relative to the box's top-left corner, `side` px wide and tall. The picture is
+// fitted in it with its aspect kept.
+struct PlacedImage {
+  int index = 0;  // InlineObject::index
+  double x = 0;
+  double y = 0;
+  double side = 0;
+};
+
 struct LineBox {
   double x = 0;         // px from the box's left edge to the line's left end
   double width = 0;     // px, without trailing white space
@@ -57,6 +67,7 @@ struct TextLayout {
   int cut_clusters = 0;     // grapheme clusters left out when truncated (spaces included)
   std::vector<LineBox> lines;
   std::vector<PlacedGlyph> glyphs;
+  std::vector<PlacedImage> images;
 };
 
 class TextLayouter {
@@ -67,9 +78,10 @@ class TextLayouter {
   ~TextLayouter();
 
   // Sets UTF-8 `text` (malformed sequences show as U+FFFD) in a `width` x `height` px box;
-  // glyphs of `inks` ranges carry their ink.
+  // glyphs of `inks` ranges carry their ink, and the U+FFFC that `objects` name are placed as
+  // their pictures.
   TextLayout layout(std::string_view text, double width, double height, const TextStyle& style,
-                    std::span<const InkRange> inks = {});
+                    std::span<const InkRange> inks = {}, std::span<const InlineObject> objects = {});
 
  private:
   struct LineSpan {

@@ -6,6 +6,7 @@
 
 #include FT_OUTLINE_H
 
+#include "card_geometry.hpp"
 #include "image_scale.hpp"
 
 namespace pipectl::render {
@@ -99,8 +100,22 @@ const TextRaster::GlyphImage& TextRaster::glyph_image(Font& font, unsigned glyph
   return cache_.emplace(key, std::move(image)).first->second;
 }
 
+Rect TextRaster::image_rect(const PlacedImage& image, const items::Image& picture, int x, int y) {
+  const int left = static_cast<int>(std::lround(x + image.x));
+  const int top = static_cast<int>(std::lround(y + image.y));
+  const int side = std::max(1, static_cast<int>(std::lround(image.side)));
+  return fit_rect(picture.width, picture.height, {left, top, side, side});
+}
+
 void TextRaster::draw(Canvas& canvas, const TextLayout& layout, int x, int y, Color color,
-                      const Rect& clip, Color accent) {
+                      const Rect& clip, Color accent, std::span<const items::Image* const> pictures) {
+  for (const PlacedImage& placed : layout.images) {
+    if (placed.index < 0 || static_cast<std::size_t>(placed.index) >= pictures.size()) continue;
+    const items::Image* picture = pictures[static_cast<std::size_t>(placed.index)];
+    if (!picture || !has_pixels(*picture)) continue;
+    canvas.draw_image(picture->rgba.data(), picture->width, picture->height, image_rect(placed, *picture, x, y),
+                      clip);
+  }
   const int size_64 = static_cast<int>(std::lround(layout.size * 64));
   if (size_64 <= 0) return;
   for (const PlacedGlyph& g : layout.glyphs) {

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
 #include "canvas.hpp"
 #include "fonts.hpp"
+#include "items/media.hpp"
 #include "text_layout.hpp"
 
 namespace pipectl::render {
@@ -19,9 +21,13 @@ class TextRaster {
   TextRaster& operator=(const TextRaster&) = delete;
 
   // Draws `layout` with its box's top-left corner at (x, y); nothing outside `clip` changes.
-  // Glyphs of ink 1 are drawn in `accent`, the others in `color`.
+  // Glyphs of ink 1 are drawn in `accent`, the others in `color`. Inline pictures are
+  // `pictures[index]`, fitted in their squares (a null or missing one draws nothing).
   void draw(Canvas& canvas, const TextLayout& layout, int x, int y, Color color, const Rect& clip,
-            Color accent);
+            Color accent, std::span<const items::Image* const> pictures = {});
+  // Where `picture`, inline picture `image` of a layout drawn at (x, y), lands: fitted in its
+  // square (in whole pixels) with its aspect kept.
+  static Rect image_rect(const PlacedImage& image, const items::Image& picture, int x, int y);
   void draw(Canvas& canvas, const TextLayout& layout, int x, int y, Color color, const Rect& clip) {
     draw(canvas, layout, x, y, color, clip, color);
   }

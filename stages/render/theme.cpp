@@ -22,6 +22,9 @@ Theme theme_named(std::string_view name) {
     dark.placeholder = Color::rgb(0x2F3336);
     dark.border = Color::rgb(0x3E4144);
     dark.badge = Color::rgb(0x000000);
+    dark.warning = Color::rgb(0xFFB020);
+    dark.poll_bar = Color::rgb(0x1B3246);
+    dark.poll_leader = Color::rgb(0x1A5580);
     return dark;
   }
   std::string known;

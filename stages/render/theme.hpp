@@ -20,6 +20,9 @@ struct Theme {
   Color on_avatar = Color::rgb(0xFFFFFF);    // the initial on the avatar circle
   Color badge = Color::rgb(0x000000);        // the play badge's disc (drawn translucent)
   Color on_badge = Color::rgb(0xFFFFFF);     // the play badge's triangle
+  Color warning = Color::rgb(0xF4A100);      // the sign of a content warning
+  Color poll_bar = Color::rgb(0xD6EBFB);     // a poll option's share of the votes
+  Color poll_leader = Color::rgb(0x9BD1F9);  // ... of the option with the most votes
   // Avatar circles, picked by a hash of the username so an account keeps its colour.
   std::array<Color, 8> avatars = {Color::rgb(0x1D9BF0), Color::rgb(0x7856FF), Color::rgb(0xF91880),
                                   Color::rgb(0xFF7A00), Color::rgb(0x00BA7C), Color::rgb(0x8B5CF6),

@@ -35,6 +35,18 @@ class RichText {
     entities_.back().display_url = std::string(display);
     return *this;
   }
+  // A Mastodon custom emoji: ":shortcode:" in the text, drawn as the picture at `image_url`.
+  RichText& emoji(std::string_view shortcode, std::string_view image_url) {
+    Entity e;
+    e.kind = EntityKind::custom_emoji;
+    e.start = code_points_;
+    append(":").append(shortcode).append(":");
+    e.end = code_points_;
+    e.text = std::string(shortcode);
+    e.image_url = std::string(image_url);
+    entities_.push_back(std::move(e));
+    return *this;
+  }
   const std::string& text() const { return text_; }
   const std::vector<Entity>& entities() const { return entities_; }
 
@@ -394,6 +406,99 @@ void add_layouts(SampleBuilder& b) {
   layout("layout-quote-missing-photo", "a post with a photo quoting a deleted post: the unavailable box", m);
 }
 
+// Bluesky and Mastodon posts: what they add to a card (link cards, content warnings, custom
+// emoji, polls) and their handles (alice.bsky.social, a custom domain, user@instance).
+void add_networks(SampleBuilder& b) {
+  const Persona alice = persona("alice.bsky.social", "Alice Moreau", 0x0085FF, 0x7FC4FF, 0xFFE3C8);
+  const Persona nadia = persona("nadia.example.com", "Nadia Okafor", 0x1B5E20, 0x81C784, 0x4E342E);
+  const Persona wren = persona("wren.bsky.social", "Wren", 0x4A148C, 0xCE93D8, 0xFFF3E0);
+  const Persona juno = persona("juno@mastodon.example", "Juno Halvorsen", 0x563ACC, 0x9C8CF0, 0xFFE0B2);
+  const Persona pim = persona("pim@social.example.org", "Pim de Vries", 0xE65100, 0xFFCC80, 0x3E2723);
+  const auto layout = [&b](std::string name, std::string summary, MediaPost media) {
+    b.add(std::move(name), SampleGroup::layout, std::move(summary), std::move(media));
+  };
+
+  MediaPost m = b.post(alice, RichText()
+                                  .plain("Wrote up what we learnt from a winter of counting birds at the reservoir: ")
+                                  .url("https://field-notes.example.com/2026/winter-count", "field-notes.example.com/2026/wi…"));
+  m.post.link = items::LinkCard{"https://www.field-notes.example.com/2026/winter-count",
+                                "A winter of counting birds at the reservoir",
+                                "Forty mornings, eleven volunteers and one very patient heron: what a season of counts "
+                                "tells us about the lake, and what it does not.",
+                                "https://cdn.bsky.example/img/feed_thumbnail/plain/winter-count@jpeg"};
+  m.link_thumb = sample_picture(1200, 628, P::landscape, Color::rgb(0x5D8AA8), Color::rgb(0x4A6B3A));
+  m.post.metrics = {.replies = 14, .reposts = 38, .likes = 412, .quotes = 3};
+  layout("bluesky-link-card",
+         "Bluesky: a link card with its picture, the site's host, title and description; a handle "
+         "that is a domain", m);
+
+  items::ReferencedPost quoted;
+  quoted.type = "quoted";
+  quoted.id = "at://did:plc:nadia/app.bsky.feed.post/3kq2";
+  quoted.text = "First frost on the allotment this morning. The kale does not mind at all.";
+  quoted.author = nadia.author;
+  m = b.post(alice, "Same frost here, and two pictures of it:");
+  m.post.referenced.push_back(quoted);
+  photo(m, 1200, 900, P::rings, 0xB3E5FC, 0x0277BD);
+  photo(m, 900, 1200, P::stripes, 0xE1F5FE, 0x4FC3F7);
+  layout("bluesky-quote-photos",
+         "Bluesky: a quote of a post by a custom-domain handle, with two pictures of its own", m);
+
+  m = b.post(wren, "Ten seconds of starlings over the pier at dusk.");
+  attach(m, "video", sample_picture(1280, 720, P::landscape, Color::rgb(0xFF8A65), Color::rgb(0x263238)),
+         "A murmuration over a pier");
+  m.post.metrics = {.replies = 2, .reposts = 19, .likes = 230, .quotes = 0};
+  layout("bluesky-video", "Bluesky: a video by its thumbnail, with the play badge", m);
+
+  m = b.post(nadia, RichText().plain("The allotment society's notes are up: ")
+                        .url("https://allotments.example.org/notes", "allotments.example.org/notes"));
+  m.post.link = items::LinkCard{"https://allotments.example.org/notes", "Winter notes from the allotment society", "",
+                                ""};
+  layout("bluesky-link-no-thumb", "Bluesky: a link card without a picture or description", m);
+
+  m = b.post(juno, "The last ten minutes change everything we thought we knew about the captain. I did not "
+                   "see it coming, and I have watched every episode twice.");
+  m.post.content_warning = "Spoilers: the season finale of Orbit Quest";
+  m.post.metrics = {.replies = 6, .reposts = 2, .likes = 31, .quotes = 0};
+  layout("mastodon-content-warning",
+         "Mastodon: a content warning drawn above the text (the text is shown too); a user@instance handle", m);
+
+  const std::string wave = "https://mastodon.example/system/custom_emojis/images/000/001/blobwave.png";
+  const std::string heart = "https://mastodon.example/system/custom_emojis/images/000/002/heart_cat.png";
+  m = b.post(juno, RichText()
+                       .plain("Good morning ")
+                       .emoji("blobwave", wave)
+                       .plain(" the new instance emoji are in! ")
+                       .emoji("heart_cat", heart)
+                       .emoji("heart_cat", heart)
+                       .plain(" Thanks ")
+                       .mention("pim@social.example.org")
+                       .plain(" for drawing them. The ")
+                       .emoji("party_parrot", "https://mastodon.example/system/custom_emojis/images/000/003/pp.gif")
+                       .plain(" one did not load. ")
+                       .hashtag("CustomEmoji"));
+  m.emoji.emplace(wave, sample_emoji(64, EmojiShape::face, Color::rgb(0xFFC83D), Color::rgb(0x5D4037)));
+  m.emoji.emplace(heart, sample_emoji(64, EmojiShape::heart, Color::rgb(0xE91E63), Color::rgb(0xFFFFFF)));
+  layout("mastodon-emoji",
+         "Mastodon: custom emoji drawn inline as pictures; one whose picture is missing keeps its :shortcode:", m);
+
+  m = b.post(pim, "Which launch should we stream on Saturday?");
+  m.post.poll = items::Poll{{{"Artemis rehearsal", 412}, {"Starship flight 14", 1230}, {"Vega-C", 96}, {"None, it's a weekend", 57}},
+                            1795, false, true};
+  m.post.metrics = {.replies = 44, .reposts = 12, .likes = 88, .quotes = 0};
+  layout("mastodon-poll", "Mastodon: a closed poll, a bar and a percentage per option, the voters and \"Final results\"", m);
+
+  m = b.post(pim, RichText().plain("Pick the talks you want recorded ").emoji("blobwave", wave));
+  m.emoji.emplace(wave, sample_emoji(64, EmojiShape::face, Color::rgb(0xFFC83D), Color::rgb(0x5D4037)));
+  m.post.content_warning = "Conference logistics";
+  m.post.poll = items::Poll{{{"Rockets on a budget", std::nullopt}, {"Orbits for everyone", std::nullopt},
+                             {"What the heron saw", std::nullopt}},
+                            std::nullopt, true, false};
+  layout("mastodon-poll-open",
+         "Mastodon: an open multiple-choice poll whose votes are hidden (options only), under a content warning "
+         "and an emoji", m);
+}
+
 void add_titles(SampleBuilder& b) {
   b.add("title", "the title card of a day", TitleInfo{"orbit_daily", "Orbit Daily", "2026-11-24", 12});
   b.add("title-rtl", "a title card with an Arabic display name",
@@ -416,6 +521,7 @@ std::vector<CardSample> card_samples() {
   SampleBuilder builder;
   add_scripts(builder);
   add_layouts(builder);
+  add_networks(builder);
   add_titles(builder);
   return builder.done();
 }
@@ -446,10 +552,13 @@ std::vector<CardSample> hostile_samples() {
   SampleBuilder b;
   auto add = [&b](std::string name, std::string summary, const std::string& text) {
     // The quoted post and the names of the author and of who reposted it carry the same
-    // text: every text path sees it.
+    // text, and so do its content warning, link card and poll options: every text path sees it.
     MediaPost media = b.post(Author{"66", text, "hostile", ""}, text);
     media.post.referenced.push_back({"quoted", "67", text, Author{"68", text, "quoted", ""}});
     media.post.repost = items::Repost{Author{"69", text, "reposter", ""}, "70", {}};
+    media.post.content_warning = text;
+    media.post.link = items::LinkCard{std::string("https://example.com/").append(text), text, text, ""};
+    media.post.poll = items::Poll{{{text, 3}, {text, 1}, {text, 0}}, 4, false, true};
     b.add(std::move(name), SampleGroup::hostile, std::move(summary), std::move(media));
   };
   add("hostile-zwj", "10,000 zero-width joiners in a row", zwj);
@@ -460,6 +569,15 @@ std::vector<CardSample> hostile_samples() {
   add("hostile-joined-emoji", "2,000 emoji joined by ZWJ into one cluster", joined_emoji);
   add("hostile-word", "a single 5,000-character word", std::string(5000, 'w'));
   add("hostile-long", "25,000 characters", long_post);
+
+  // 10,000 custom emoji in a row, each its own entity, all with the one picture.
+  RichText emoji;
+  const std::string url = "https://mastodon.example/emoji/blob.png";
+  for (int i = 0; i < 10000; ++i) emoji.emoji("blob", url);
+  MediaPost media = b.post(Author{"71", "Emoji", "emoji@mastodon.example", ""}, emoji);
+  media.emoji.emplace(url, sample_emoji(32, EmojiShape::face, Color::rgb(0xFFC83D), Color::rgb(0x5D4037)));
+  b.add("hostile-custom-emoji", SampleGroup::hostile, "10,000 custom emoji in a row, each drawn as its picture",
+        std::move(media));
   return b.done();
 }
 

@@ -46,10 +46,11 @@ std::vector<CardSample> card_samples();
 // Only the samples of one group, in the same order.
 std::vector<CardSample> card_samples(SampleGroup group);
 
-// Posts whose text (and quoted post, author name and reposter name) is hostile: 10,000 ZWJ
-// in a row, stacks of combining marks, invalid UTF-8, control characters, bidi overrides,
-// 2,000 joined emoji, a 5,000-character word, 25,000 characters. Each must render inside its card, in bounded
-// time: the render test draws them, bench-render --samples hostile times them.
+// Posts whose text (and quoted post, author name, reposter name, content warning, link card and
+// poll options) is hostile: 10,000 ZWJ in a row, stacks of combining marks, invalid UTF-8,
+// control characters, bidi overrides, 2,000 joined emoji, a 5,000-character word, 25,000
+// characters; and 10,000 custom emoji. Each must render inside its card, in bounded time: the
+// render test draws them, bench-render --samples hostile times them.
 std::vector<CardSample> hostile_samples();
 
 // The sample called `name` in `samples`; std::out_of_range, naming it, when there is none.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 
 namespace pipectl::render {
@@ -49,6 +50,24 @@ Color landscape(double u, double v, double aspect, Color from, Color to) {
   if (d < 0.09) return Color::rgb(0xFFF4C2);
   const Color sky = mix(lighter(from, 0.1), lighter(to, 0.55), v / far_hill);
   return d < 0.16 ? mix(Color::rgb(0xFFE9A0), sky, (d - 0.09) / 0.07) : sky;
+}
+
+// The colour of an emoji at (u, v) in [-1, 1]², or nothing (transparent) outside its shape.
+std::optional<Color> emoji_at(double u, double v, EmojiShape shape, Color fill, Color feature) {
+  if (shape == EmojiShape::face) {
+    if (u * u + v * v > 0.92 * 0.92) return std::nullopt;
+    const double ex = std::abs(u) - 0.32, ey = v + 0.22;  // the eyes: two ellipses
+    if (ex * ex / 0.012 + ey * ey / 0.04 < 1) return feature;
+    const double r = std::sqrt(u * u + (v + 0.05) * (v + 0.05));  // the smile: a band of a ring
+    if (v > 0.18 && r > 0.48 && r < 0.62) return feature;
+    return fill;
+  }
+  // The heart curve (x² + y² − 1)³ − x² y³ < 0, its point down.
+  const double x = u * 1.15, y = -v * 1.15 + 0.15;
+  const double a = x * x + y * y - 1;
+  if (a * a * a - x * x * y * y * y > 0) return std::nullopt;
+  const double sx = x + 0.45, sy = y - 0.45;  // a shine on the upper left lobe
+  return sx * sx + sy * sy < 0.03 ? feature : fill;
 }
 
 }  // namespace
@@ -101,6 +120,31 @@ items::Image sample_avatar(int size, Color from, Color to, Color figure) {
       const double sx = (u - 0.5) / 0.36, sy = (v - 1.0) / 0.32;
       if (sx * sx + sy * sy < 1.0) c = darker(figure, 0.15);  // shoulders
       put(image, x, y, c);
+    }
+  return image;
+}
+
+items::Image sample_emoji(int size, EmojiShape shape, Color fill, Color feature) {
+  items::Image image = blank(size, size);
+  // 4 x 4 samples a pixel: the colour is their average over the shape, the alpha their share.
+  constexpr int kSamples = 4;
+  for (int y = 0; y < size; ++y)
+    for (int x = 0; x < size; ++x) {
+      int inside = 0, r = 0, g = 0, b = 0;
+      for (int sy = 0; sy < kSamples; ++sy)
+        for (int sx = 0; sx < kSamples; ++sx) {
+          const double u = 2 * (x + (sx + 0.5) / kSamples) / size - 1, v = 2 * (y + (sy + 0.5) / kSamples) / size - 1;
+          const std::optional<Color> c = emoji_at(u, v, shape, fill, feature);
+          if (!c) continue;
+          ++inside;
+          r += c->r, g += c->g, b += c->b;
+        }
+      std::uint8_t* p = image.rgba.data() + (static_cast<std::size_t>(y) * size + x) * 4;
+      if (inside == 0) continue;  // transparent black (blank() zeroes)
+      p[0] = static_cast<std::uint8_t>(r / inside);
+      p[1] = static_cast<std::uint8_t>(g / inside);
+      p[2] = static_cast<std::uint8_t>(b / inside);
+      p[3] = static_cast<std::uint8_t>(inside * 255 / (kSamples * kSamples));
     }
   return image;
 }

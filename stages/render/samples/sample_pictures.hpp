@@ -22,4 +22,13 @@ items::Image sample_picture(int width, int height, PicturePattern pattern, Color
 // A square avatar: a head and shoulders in `figure` on a gradient from `from` to `to`.
 items::Image sample_avatar(int size, Color from, Color to, Color figure);
 
+enum class EmojiShape {
+  face,   // a round face with eyes and a smile in `feature`
+  heart,  // a heart with a shine in `feature`
+};
+
+// A custom emoji as an instance serves one: a `size` x `size` picture of `shape` in `fill`,
+// transparent around it (edges antialiased), so a card must blend it.
+items::Image sample_emoji(int size, EmojiShape shape, Color fill, Color feature);
+
 }  // namespace pipectl::render

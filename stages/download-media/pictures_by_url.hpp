@@ -1,5 +1,6 @@
-// Each author's avatar, loaded once per run however many posts show it (a day's posts are mostly
-// by one account), and a failure reported once, for the first post that meets it.
+// Pictures that many posts share (an author's avatar, an instance's custom emoji), each loaded
+// once per run however many posts show it, and a failure reported once, for the first post
+// that meets it.
 #pragma once
 
 #include <functional>
@@ -13,15 +14,15 @@
 
 namespace pipectl::media {
 
-class AvatarLoader {
+class PicturesByUrl {
  public:
-  // Loads and decodes one avatar; throws std::exception saying why it cannot.
+  // Loads and decodes one picture; throws std::exception saying why it cannot.
   using Load = std::function<items::Image(const std::string& url)>;
-  explicit AvatarLoader(Load load) : load_(std::move(load)) {}
+  explicit PicturesByUrl(Load load) : load_(std::move(load)) {}
 
-  // The avatar at `url`; nullopt when `url` is empty or the avatar cannot be had, in which case
-  // `report(reason)` is called, by the first caller for that URL only. Thread-safe: callers for
-  // the same URL wait for the one loading it.
+  // The picture at `url`; nullopt when `url` is empty or the picture cannot be had, in which
+  // case `report(reason)` is called, by the first caller for that URL only. Thread-safe:
+  // callers for the same URL wait for the one loading it.
   std::optional<items::Image> get(const std::string& url, const std::function<void(const std::string&)>& report);
 
  private:

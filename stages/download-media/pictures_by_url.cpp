@@ -1,11 +1,11 @@
-#include "avatar_loader.hpp"
+#include "pictures_by_url.hpp"
 
 #include <exception>
 
 namespace pipectl::media {
 
-std::optional<items::Image> AvatarLoader::get(const std::string& url,
-                                              const std::function<void(const std::string&)>& report) {
+std::optional<items::Image> PicturesByUrl::get(const std::string& url,
+                                               const std::function<void(const std::string&)>& report) {
   if (url.empty()) return std::nullopt;
   std::shared_ptr<Entry> entry;
   {
