@@ -155,7 +155,7 @@ TEST_CASE("variables substitute by name and leave unknown ones alone") {
 TEST_CASE("the shipped graph files are sound") {
   Registry registry;
   register_builtin_stages(registry);
-  for (const char* name : {"graphs/demo.graph", "graphs/daily.graph"}) {
+  for (const char* name : {"graphs/demo.graph", "graphs/daily.graph", "graphs/mastodon.graph"}) {
     INFO(name);
     Graph graph = parse_graph_file((pipectl::test::source_dir() / name).string());
     CHECK(check_graph(graph, registry).empty());

@@ -1,6 +1,6 @@
 // The fetch stage: the posts of one handle's day, oldest first, from one of its sources:
-// stored API answers (the bundled samples: X or Bluesky), the live X API, Bluesky's public
-// AppView, an X archive, or twarc2 JSONL.
+// stored API answers (the bundled samples: X, Bluesky or Mastodon), the live X API, Bluesky's
+// public AppView, a Mastodon instance's public API, an X archive, or twarc2 JSONL.
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +12,7 @@
 #include "pipectl/stage_declaration.hpp"
 #include "day_window.hpp"
 #include "handle_forms.hpp"
+#include "mastodon_source.hpp"
 #include "pipectl/item.hpp"
 #include "select_day.hpp"
 #include "stored_pages.hpp"
@@ -73,12 +74,20 @@ fetch::BlueskySettings bluesky_settings(const FetchSettings& given) {
   return settings;
 }
 
+fetch::MastodonSettings mastodon_settings(const FetchSettings& given) {
+  fetch::MastodonSettings settings;
+  set_call_settings(settings, given);
+  settings.api_base = given.api_base;
+  return settings;
+}
+
 class FetchStage : public StageFor<> {
  public:
   FetchStage(const FetchSettings& settings, const RunContext& context)
       : context_(context), settings_(settings) {
     if (settings_.source == "x-api") x_api_ = x_api_settings(settings_);
     if (settings_.source == "bluesky") bluesky_ = bluesky_settings(settings_);
+    if (settings_.source == "mastodon") mastodon_ = mastodon_settings(settings_);
     window_ = fetch::day_window(settings_.date, settings_.tz.empty() ? "UTC" : settings_.tz);
   }
 
@@ -93,13 +102,16 @@ class FetchStage : public StageFor<> {
     const std::string& handle = settings_.handle;
     const std::string& source = settings_.source;
     if (source == "stored") {
+      // A handle's folder says which network's answers it stores.
       if (fetch::is_stored_bluesky(settings_.dir, handle)) return fetch::read_stored_bluesky(settings_.dir, handle, warn_);
+      if (fs::is_directory(settings_.dir / handle / "statuses")) return fetch::read_stored_mastodon(settings_.dir, handle, warn_);
       return fetch::read_stored_pages(settings_.dir.string(), handle, warn_);
     }
     if (source == "archive") return fetch::read_x_archive(settings_.archive.string(), handle, warn_);
     if (source == "twarc2") return fetch::read_twarc2(settings_.file.string(), handle, warn_);
     fetch::ApiHooks hooks{warn_, context_.notify_wait, context_.cancelled};
     if (source == "bluesky") return fetch::read_bluesky(bluesky_, handle, window_, hooks);
+    if (source == "mastodon") return fetch::read_mastodon(mastodon_, handle, window_, hooks);
     return fetch::read_x_api(x_api_, handle, window_, hooks);
   }
 
@@ -110,6 +122,7 @@ class FetchStage : public StageFor<> {
   };
   fetch::XApiSettings x_api_;
   fetch::BlueskySettings bluesky_;
+  fetch::MastodonSettings mastodon_;
   fetch::DayWindow window_{};
 };
 
@@ -141,12 +154,13 @@ StageInfo fetch_stage() {
       .param("source", &S::source, "stored",
              "where posts come from: 'stored' = API answers on disk (see dir); 'x-api' = the live X API v2 (token in "
              "X_BEARER_TOKEN); 'bluesky' = Bluesky's public AppView, any public account, no token (the handle is a "
-             "domain name such as alice.bsky.social); 'archive' = an X archive (see archive); 'twarc2' = twarc2 JSONL "
-             "(see file)")
-      .choices({"stored", "x-api", "bluesky", "archive", "twarc2"})
+             "domain name such as alice.bsky.social); 'mastodon' = the public API of the handle's instance, no token "
+             "(the handle is user@instance); 'archive' = an X archive (see archive); 'twarc2' = twarc2 JSONL (see file)")
+      .choices({"stored", "x-api", "bluesky", "mastodon", "archive", "twarc2"})
       .param("dir", &S::dir, "../data/sample",
              "stored: folder of stored answers: X, <dir>/<handle>/user.json and pages/page-1.json; Bluesky, "
-             "<dir>/<handle>/profile.json and feed/page-1.json")
+             "<dir>/<handle>/profile.json and feed/page-1.json; Mastodon, <dir>/<user@instance>/account.json and "
+             "statuses/page-1.json")
       .relative_to_graph()
       .param("archive", &S::archive, "archive", "archive: the unzipped X archive (the folder holding data/tweets.js)")
       .relative_to_graph()
@@ -154,7 +168,8 @@ StageInfo fetch_stage() {
       .relative_to_graph()
       .param("api_base", &S::api_base, "",
              "live sources: the API's address; empty: the network's own (x-api: https://api.x.com; bluesky: "
-             "https://public.api.bsky.app) (tests point it at a loopback server)")
+             "https://public.api.bsky.app; mastodon: https://<instance of the handle>) (tests point it at a loopback "
+             "server)")
       .param("ca_file", &S::ca_file, "", "live sources: PEM file of the CAs to trust; empty: the system's")
       .relative_to_graph()
       .param("timeout", &S::timeout, "30s", "live sources: longest wait for an answer").range(0.01, std::nullopt)

@@ -1,13 +1,13 @@
 #include "stored_pages.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
 
 #include "dataset_urls.hpp"
+#include "stored_page_names.hpp"
 #include "timeline_page.hpp"
 
 namespace pipectl::fetch {
@@ -15,11 +15,6 @@ namespace pipectl::fetch {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool is_safe_token(const std::string& token) {
-  return !token.empty() && token.size() < 200 &&
-         std::all_of(token.begin(), token.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
-}
 
 std::string known_handles(const fs::path& dir) {
   std::vector<std::string> names;
@@ -89,7 +84,7 @@ StoredDay read_stored_pages(const std::string& dir, const std::string& handle, c
     }
     if (!page.next_token) break;
     token = *page.next_token;
-    if (!is_safe_token(token) || seen.count(token)) {
+    if (!is_page_name(token) || seen.count(token)) {
       warn(problem::page_lost, page_file.string() + ": meta.next_token '" + token + "' does not name a new page; stopping there");
       break;
     }

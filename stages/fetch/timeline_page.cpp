@@ -365,11 +365,15 @@ bool same_ascii_folded(std::string_view a, std::string_view b) {
 }
 
 // Whether `written` (the text under an entity's range) is that entity: its sigil (ASCII or
-// full-width) and its text, or for a URL the URL itself or the text shown for it (Bluesky
-// shows a link shortened, "example.com/a-long…", and keeps the whole URL in the facet).
+// full-width) and its text; for a URL the URL itself or the text shown for it (Bluesky
+// shows a link shortened, "example.com/a-long…", and keeps the whole URL in the facet); for a
+// custom emoji ":shortcode:".
 bool entity_matches(const Entity& entity, std::string_view written) {
   if (entity.kind == EntityKind::url)
     return same_ascii_folded(written, entity.text) || (!entity.display_url.empty() && written == entity.display_url);
+  if (entity.kind == EntityKind::custom_emoji)
+    return written.size() == entity.text.size() + 2 && written.front() == ':' && written.back() == ':' &&
+           written.substr(1, entity.text.size()) == entity.text;
   static const std::string_view hashtag[] = {"#", "\uFF03"}, mention[] = {"@", "\uFF20"}, cashtag[] = {"$", "$"};
   const std::string_view* sigils = entity.kind == EntityKind::hashtag   ? hashtag
                                    : entity.kind == EntityKind::mention ? mention
@@ -388,7 +392,7 @@ std::vector<std::string> drop_bad_entities(const std::string& text, std::vector<
     if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
   const int length = static_cast<int>(starts.size());
   starts.push_back(text.size());
-  static const char* const names[] = {"hashtag", "mention", "URL", "cashtag"};
+  static const char* const names[] = {"hashtag", "mention", "URL", "cashtag", "custom emoji"};
   std::stable_sort(entities.begin(), entities.end(), [](const Entity& a, const Entity& b) { return a.start < b.start; });
   std::vector<std::string> dropped;
   std::vector<Entity> kept;
