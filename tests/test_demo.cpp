@@ -15,7 +15,7 @@
 #include "items/frame.hpp"
 #include "pipectl/executor.hpp"
 #include "select_day.hpp"
-#include "stored_pages.hpp"
+#include "stored_answers.hpp"
 #include "support/media_probe.hpp"
 #include "support/paths.hpp"
 
@@ -47,7 +47,9 @@ Registry registry_with_capture() {
   return registry;
 }
 
-const std::vector<std::string> sample_handles = {"orbit_daily", "sakura_lab", "noor_souk"};
+// The X accounts, and one of Bluesky and of Mastodon: every network the demo shows.
+const std::vector<std::string> sample_handles = {"orbit_daily", "sakura_lab", "noor_souk", "deepfield-obs.bsky.social",
+                                                 "lyra@skyhaven.example"};
 
 }  // namespace
 
@@ -71,8 +73,8 @@ TEST_CASE("the demo graph makes a correct video per sample handle, cards in chro
     CHECK(result.warnings.empty());
 
     // The posts of the day as the source holds them, oldest first.
-    auto stored = fetch::read_stored_pages((test::source_dir() / "data" / "sample").string(), handle,
-                                           [](const std::string&) {});
+    auto stored = fetch::read_stored_answers(test::source_dir() / "data" / "sample", handle,
+                                             [](const std::string&, const std::string&) {});
     auto day = fetch::select_day(stored.posts, fetch::day_window("2026-11-24", "UTC"));
     // Render is parallel, so frames may leave it out of order: the video must follow their
     // sequence numbers, which encode restores.

@@ -15,7 +15,7 @@
 #include "mastodon_source.hpp"
 #include "pipectl/item.hpp"
 #include "select_day.hpp"
-#include "stored_pages.hpp"
+#include "stored_answers.hpp"
 #include "twarc2_file.hpp"
 #include "x_api_source.hpp"
 #include "x_archive.hpp"
@@ -101,12 +101,7 @@ class FetchStage : public StageFor<> {
   fetch::StoredDay read_day() {
     const std::string& handle = settings_.handle;
     const std::string& source = settings_.source;
-    if (source == "stored") {
-      // A handle's folder says which network's answers it stores.
-      if (fetch::is_stored_bluesky(settings_.dir, handle)) return fetch::read_stored_bluesky(settings_.dir, handle, warn_);
-      if (fs::is_directory(settings_.dir / handle / "statuses")) return fetch::read_stored_mastodon(settings_.dir, handle, warn_);
-      return fetch::read_stored_pages(settings_.dir.string(), handle, warn_);
-    }
+    if (source == "stored") return fetch::read_stored_answers(settings_.dir, handle, warn_);
     if (source == "archive") return fetch::read_x_archive(settings_.archive.string(), handle, warn_);
     if (source == "twarc2") return fetch::read_twarc2(settings_.file.string(), handle, warn_);
     fetch::ApiHooks hooks{warn_, context_.notify_wait, context_.cancelled};

@@ -29,7 +29,7 @@ Usage:
   pipectl --version
 
 Example, on the bundled sample data:
-  pipectl run graphs/demo.graph --handles orbit_daily,sakura_lab,noor_souk --out out/
+  pipectl run graphs/demo.graph --handles orbit_daily,sakura_lab,noor_souk,deepfield-obs.bsky.social,lyra@skyhaven.example --out out/
 
 run, check and dot take --set NODE.PARAM=VALUE (repeatable) to override a node's parameter;
 run, check, stages and dot take --plugin FILE (repeatable) to load the stages of a plugin.
