@@ -703,6 +703,15 @@ TEST_CASE("live: refusals, rate limits, retries and a cursor that repeats") {
                                         "[HTTP 400 from " + server.url() + "/xrpc/app.bsky.actor.getProfile]"));
     CHECK(server.targets().size() == 1);  // a verdict is not retried
   }
+  SECTION("a 200 holding an XRPC error is Bluesky's verdict too: named, not retried") {
+    FeedServer server(fixtures() / kelp, [](const test::LoopbackRequest&) -> std::optional<test::LoopbackReply> {
+      return test::reply_with(200, R"({"error":"AccountTakedown","message":"Account has been suspended"})");
+    });
+    ApiHooks hooks{[](const std::string&, const std::string&) {}, {}, {}};
+    CHECK_THROWS_WITH(read_bluesky(quick_settings(server.url()), kelp, day_window("2026-11-24", "UTC"), hooks),
+                      Catch::Contains("AccountTakedown"));
+    CHECK(server.targets().size() == 1);
+  }
   SECTION("a 429 is waited out until RateLimit-Reset, and said so; a 503 is retried") {
     int feed_calls = 0;
     const auto reset = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() + 1;

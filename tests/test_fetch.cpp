@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 
+#include "dataset_urls.hpp"
 #include "day_window.hpp"
 #include "legacy_tweet.hpp"
 #include "select_day.hpp"
@@ -103,6 +104,7 @@ TEST_CASE("handle forms: X usernames, Bluesky domains, Mastodon addresses; none 
   CHECK(is_domain_handle("xn--bcher-kva.example"));
   CHECK_FALSE(is_domain_handle("localhost"));    // one label
   CHECK_FALSE(is_domain_handle("10.0.0.1"));     // an address
+  CHECK_FALSE(is_domain_handle("alice.3com"));   // atproto: the top-level label starts with a letter
   CHECK_FALSE(is_domain_handle("a..example"));
   CHECK_FALSE(is_domain_handle(".example.com"));
   CHECK_FALSE(is_domain_handle("-a.example"));
@@ -117,6 +119,9 @@ TEST_CASE("handle forms: X usernames, Bluesky domains, Mastodon addresses; none 
   CHECK_FALSE(is_fediverse_address(".ada@social.example"));
   CHECK_FALSE(is_fediverse_address("ada@b@social.example"));
   CHECK_FALSE(is_fediverse_address("ad/a@social.example"));
+  const std::string long_domain = std::string(63, 'a') + "." + std::string(63, 'b') + "." + std::string(63, 'c') + ".example";
+  CHECK(is_fediverse_address("ada@" + long_domain));
+  CHECK_FALSE(is_fediverse_address(std::string(64, 'u') + "@" + long_domain + std::string(0, 'x') + ".toolong"));
 }
 
 TEST_CASE("RFC 3339 times: fractions, offsets and what is not one") {
@@ -1026,4 +1031,30 @@ TEST_CASE("a text longer than any X post is cut, its entities past the cut dropp
   REQUIRE(parsed.problems.size() == 1);
   CHECK(parsed.problems[0].kind == problem::oversized_text);
   CHECK(parsed.problems[0].message == "page.json: post 1: its text has 50012 characters; the first 50000 are kept");
+}
+
+TEST_CASE("live answers keep only http(s) pictures: a server cannot make a card read this machine's files") {
+  StoredDay day;
+  day.user.avatar_url = "file:///etc/passwd";
+  items::Post post;
+  post.id = "1";
+  post.author.avatar_url = "https://cdn.example/avatar.jpg";
+  post.media.push_back({.key = "m", .type = "photo", .url = "/home/someone/secret.png", .width = 0, .height = 0,
+                        .alt_text = ""});
+  post.link = items::LinkCard{"https://example.com", "Title", "", "file:///root/thumb.png"};
+  post.entities.push_back({.kind = items::EntityKind::custom_emoji, .start = 0, .end = 6, .text = "blob",
+                           .display_url = "", .image_url = "http://social.example/emoji/blob.png"});
+  day.posts.push_back(post);
+  std::vector<std::string> warnings;
+  keep_web_pictures(day, "mastodon", [&](const std::string& kind, const std::string& message) {
+    warnings.push_back(kind + ": " + message);
+  });
+  CHECK(day.user.avatar_url.empty());
+  const items::Post& kept = day.posts.front();
+  CHECK(kept.author.avatar_url == "https://cdn.example/avatar.jpg");
+  CHECK(kept.media.front().url.empty());
+  CHECK(kept.link->thumb_url.empty());
+  CHECK(kept.entities.front().image_url == "http://social.example/emoji/blob.png");
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings.front() == "post with bad media: mastodon, post 1: 2 picture URL(s) that are not http(s) were left out");
 }

@@ -819,7 +819,7 @@ namespace {
 
 // How the loopback instance answers.
 struct Instance {
-  enum class Links { rfc8288, none, foreign, same_page_again, endless } links = Links::rfc8288;
+  enum class Links { rfc8288, none, foreign, same_page_again, endless, unusable } links = Links::rfc8288;
   int pages_sent = 0;
   std::map<std::string, std::vector<test::LoopbackReply>> refusals;  // path prefix -> replies to give first
   std::string base;                                                  // the server's URL, once known
@@ -890,6 +890,7 @@ test::LoopbackReply answer(Instance& instance, const test::LoopbackRequest& requ
       reply.headers.emplace_back("Link", "<" + statuses_path + "?limit=40&max_id=" + std::to_string(++instance.pages_sent) +
                                              ">; rel=\"next\"");
       break;
+    case Instance::Links::unusable: reply.headers.emplace_back("Link", "<http://[::1>; rel=\"next\""); break;
     case Instance::Links::same_page_again:
       // Relative, and always page 2.
       reply.headers.emplace_back("Link", "<" + statuses_path + "?limit=40&max_id=117672286617600000>; rel=\"next\"");
@@ -975,6 +976,18 @@ TEST_CASE("live: a next page on another server is not followed") {
         std::string::npos);
   std::lock_guard lock(instance.mutex);
   for (const auto& target : instance.targets) CHECK(target.find("elsewhere") == std::string::npos);
+}
+
+TEST_CASE("live: a next page that is not a URL is asked by max_id, not taken for the end") {
+  Instance instance;
+  instance.links = Instance::Links::unusable;
+  test::LoopbackServer server([&](const test::LoopbackRequest& request) { return answer(instance, request); });
+  instance.base = server.url("");
+  LiveRun run = read_live(server.url(""), "maren@social.example");
+  CHECK(run.day.posts.size() == 13);
+  REQUIRE_FALSE(run.warnings.empty());
+  CHECK(run.warnings[0].find("the Link header's next page is not a URL; the next page is asked by max_id") !=
+        std::string::npos);
 }
 
 TEST_CASE("live: a server that sends the same next page again is stopped") {

@@ -572,3 +572,15 @@ TEST_CASE("display text: API entities, display URLs and the trailing media link"
     CHECK(span_texts(shown) == std::vector<std::string>{"#tag"});
   }
 }
+
+TEST_CASE("display text: a source that marks every entity gets none guessed from its text", "[twitter-text][display]") {
+  items::Post post;
+  post.text = "Plain words with #notatag, @nobody and example.com in them";
+  // X leaves `entities` out when there are none, and twitter-text's rules find them.
+  CHECK(display_text(post).spans.size() == 3);
+  // Bluesky's facets and Mastodon's HTML mark all there is: nothing else is highlighted.
+  post.entities_complete = true;
+  const DisplayText shown = display_text(post);
+  CHECK(shown.spans.empty());
+  CHECK(shown.text == post.text);
+}

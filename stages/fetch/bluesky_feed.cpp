@@ -116,6 +116,7 @@ Post read_post_view(const json::object& entry, std::vector<items::Entity> entiti
   post.created_at = required_time(*record, "createdAt", "record.createdAt");
   post.text = optional_string(*record, "text");  // may be empty when the post embeds something
   post.entities = std::move(entities);
+  post.entities_complete = true;  // the facets are all there is
   for (const std::string& reason : drop_bad_entities(post.text, post.entities))
     problems.add(problem::bad_entities, reason);
   keep_text_within_limit(post, problems);

@@ -40,6 +40,11 @@ ApiService bluesky_service(const std::string& base, const std::string& handle) {
       text.append(": api_base must be a public AppView, such as https://public.api.bsky.app, which needs no sign-in");
     return text;
   };
+  // A 200 that is an XRPC error object is Bluesky's word too, not a fault to retry.
+  service.verdict = [handle](const std::string& body) -> std::string {
+    auto error = read_xrpc_error(body);
+    return error ? xrpc_error_text(*error, handle) : std::string();
+  };
   return service;
 }
 

@@ -10,6 +10,7 @@
 #include "bluesky_source.hpp"
 #include "pipectl/output_folder.hpp"
 #include "pipectl/stage_declaration.hpp"
+#include "dataset_urls.hpp"
 #include "day_window.hpp"
 #include "handle_forms.hpp"
 #include "mastodon_source.hpp"
@@ -105,9 +106,11 @@ class FetchStage : public StageFor<> {
     if (source == "archive") return fetch::read_x_archive(settings_.archive.string(), handle, warn_);
     if (source == "twarc2") return fetch::read_twarc2(settings_.file.string(), handle, warn_);
     fetch::ApiHooks hooks{warn_, context_.notify_wait, context_.cancelled};
-    if (source == "bluesky") return fetch::read_bluesky(bluesky_, handle, window_, hooks);
-    if (source == "mastodon") return fetch::read_mastodon(mastodon_, handle, window_, hooks);
-    return fetch::read_x_api(x_api_, handle, window_, hooks);
+    fetch::StoredDay day = source == "bluesky"    ? fetch::read_bluesky(bluesky_, handle, window_, hooks)
+                           : source == "mastodon" ? fetch::read_mastodon(mastodon_, handle, window_, hooks)
+                                                  : fetch::read_x_api(x_api_, handle, window_, hooks);
+    fetch::keep_web_pictures(day, source, warn_);
+    return day;
   }
 
   RunContext context_;

@@ -33,13 +33,15 @@ bool is_domain_handle(std::string_view handle) {
     if (dot == std::string_view::npos) break;
     handle.remove_prefix(dot + 1);
   }
-  const bool numeric = std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; });
-  return labels >= 2 && !numeric;
+  // As atproto's handle syntax: the top-level label starts with a letter (so no IP address).
+  const bool letter_first = (last.front() >= 'a' && last.front() <= 'z') || (last.front() >= 'A' && last.front() <= 'Z');
+  return labels >= 2 && letter_first;
 }
 
 bool is_fediverse_address(std::string_view handle) {
+  // The whole address is one folder's name: at most 255 bytes (NAME_MAX).
   std::size_t at = handle.find('@');
-  if (at == std::string_view::npos || at == 0 || at > 64) return false;
+  if (handle.size() > 255 || at == std::string_view::npos || at == 0 || at > 64) return false;
   std::string_view user = handle.substr(0, at);
   if (!is_ascii_alnum(user.front()) && user.front() != '_') return false;
   bool user_ok = std::all_of(user.begin(), user.end(), [](char c) { return is_ascii_alnum(c) || c == '_' || c == '.' || c == '-'; });

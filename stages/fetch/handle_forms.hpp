@@ -11,10 +11,10 @@ namespace pipectl::fetch {
 
 bool is_x_username(std::string_view handle);
 // Two or more labels of letters, digits and '-' (not at a label's ends), 1-63 each, 253 in
-// all, the last not all digits (an IP address is no handle).
+// all, the last starting with a letter (atproto's rule; an IP address is no handle).
 bool is_domain_handle(std::string_view handle);
 // USER@DOMAIN: USER 1-64 of letters, digits, '_', '.', '-' (starting with a letter, digit or
-// _), DOMAIN as is_domain_handle.
+// _), DOMAIN as is_domain_handle; 255 bytes in all, a folder name's limit.
 bool is_fediverse_address(std::string_view handle);
 
 }  // namespace pipectl::fetch

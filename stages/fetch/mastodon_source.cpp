@@ -71,18 +71,21 @@ bool same_origin(const net::Url& a, const net::Url& b) { return a.scheme == b.sc
 struct StatusesAnswer {
   StatusesPage page;
   bool has_link = false;               // the answer carried a Link header
-  std::optional<net::Url> next;        // its rel="next", resolved against the URL that answered
+  bool says_next = false;              // ... with a rel="next"
+  std::optional<net::Url> next;        // that next, resolved against the URL that answered
 };
 
 StatusesAnswer read_answer(const net::HttpResponse& answer, const std::string& url, const std::string& source,
                            const std::string& instance, const items::Author& user) {
-  StatusesAnswer read{parse_statuses_page(answer.body, source, instance, user), false, std::nullopt};
+  StatusesAnswer read{parse_statuses_page(answer.body, source, instance, user), false, false, std::nullopt};
   auto link = answer.headers.find("link");
   if (link == answer.headers.end()) return read;
   read.has_link = true;
-  if (std::optional<std::string> target = link_target(link->second, "next"))
+  if (std::optional<std::string> target = link_target(link->second, "next")) {
+    read.says_next = true;
     if (std::optional<net::Url> answered = net::parse_url(answer.url.empty() ? url : answer.url))
       read.next = net::resolve_location(*answered, *target);
+  }
   return read;
 }
 
@@ -136,8 +139,10 @@ StoredDay read_mastodon(const MastodonSettings& settings, const std::string& han
     } else if (answer.next) {
       hooks.warn(problem::api_error, source + ": the next page is on another server (" + answer.next->origin() +
                                          "), not followed; the next page is asked of " + origin->origin() + " by max_id");
+    } else if (answer.says_next) {
+      hooks.warn(problem::api_error, source + ": the Link header's next page is not a URL; the next page is asked by max_id");
     }
-    if (!next && (!answer.has_link || answer.next) && answer.page.last_id)
+    if (!next && (!answer.has_link || answer.says_next) && answer.page.last_id)
       next = first + "&max_id=" + net::url_encode(*answer.page.last_id);
     if (!next) break;
     if (!seen.insert(*next).second)

@@ -146,6 +146,7 @@ void read_text(const json::object& status, Post& post, PostProblems& problems, b
                                               " are read");
   post.text = std::move(read.text);
   post.entities = std::move(read.entities);
+  post.entities_complete = true;  // the HTML marks every link, mention and tag
   read_custom_emoji(status, post, problems);
   for (const std::string& reason : drop_bad_entities(post.text, post.entities)) problems.add(problem::bad_entities, reason);
   keep_text_within_limit(post, problems);

@@ -106,6 +106,9 @@ struct Post {
   std::string content_warning;
   std::string lang;  // BCP 47 tag as the source gives it ("en", "und"); empty: unknown
   std::vector<Entity> entities;
+  // The source marks every link, mention and tag it has (Bluesky's facets, Mastodon's HTML):
+  // none is to be guessed from the text when `entities` is empty, as it is for X's posts.
+  bool entities_complete = false;
   Author author;
   std::vector<MediaRef> media;
   std::vector<ReferencedPost> referenced;

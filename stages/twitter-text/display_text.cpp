@@ -47,10 +47,11 @@ std::vector<items::Entity> extracted(std::u32string_view text) {
 
 }  // namespace
 
-DisplayText display_text(std::string_view text, const std::vector<items::Entity>& entities) {
+DisplayText display_text(std::string_view text, const std::vector<items::Entity>& entities, bool complete) {
   const std::u32string points = detail::to_code_points(text);
   const std::u32string_view view = points;
-  std::vector<items::Entity> shown = entities.empty() ? extracted(view) : usable(entities, points.size());
+  std::vector<items::Entity> shown =
+      entities.empty() && !complete ? extracted(view) : usable(entities, points.size());
 
   // Drop trailing media links (only white space after them), then the white space before them.
   std::size_t cut = points.size();
@@ -83,6 +84,8 @@ DisplayText display_text(std::string_view text, const std::vector<items::Entity>
   return out;
 }
 
-DisplayText display_text(const items::Post& post) { return display_text(post.text, post.entities); }
+DisplayText display_text(const items::Post& post) {
+  return display_text(post.text, post.entities, post.entities_complete);
+}
 
 }  // namespace pipectl::twitter_text

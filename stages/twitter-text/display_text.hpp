@@ -28,14 +28,16 @@ struct HighlightSpan {
 //  - spans: in text order, never overlapping, never empty.
 // Entities come from the post itself when it has any (the API's, offsets in code points of
 // post.text); entities out of the text's range, empty, or overlapping an earlier one are
-// ignored. A post without entities gets them from extract_entities (twitter-text's rules).
+// ignored. A post without entities gets them from extract_entities (twitter-text's rules),
+// unless its source marks every entity (Post::entities_complete: Bluesky, Mastodon).
 struct DisplayText {
   std::string text;
   std::vector<HighlightSpan> spans;
 };
 
 DisplayText display_text(const items::Post& post);
-// The same for a text and its entities (empty: extract them from the text).
-DisplayText display_text(std::string_view text, const std::vector<items::Entity>& entities);
+// The same for a text and its entities (empty: extract them from the text, unless
+// `complete`: then there are none).
+DisplayText display_text(std::string_view text, const std::vector<items::Entity>& entities, bool complete = false);
 
 }  // namespace pipectl::twitter_text
