@@ -75,16 +75,18 @@ TEST_CASE("graphs/bluesky.graph against the fake AppView: faults waited out or r
                             "kelpwatch.example,busy.feeds.example,flaky.feeds.example,dropper.feeds.example,"
                             "profile-flaky.feeds.example,media-flaky.feeds.example,garbage.feeds.example,"
                             "huge.feeds.example,takendown.feeds.example,deactivated.feeds.example,"
-                            "nobody.feeds.example,orbit_daily",
+                            "nobody.feeds.example,orbit_daily,slow.feeds.example,trickler.feeds.example,"
+                            "truncated.feeds.example",
                             out, "--date 2026-11-24 -j 3 --events " + test::shell_quote(events.string()));
   INFO(result.output);
   CHECK(result.exit_code == 1);
-  CHECK(result.output.find("6 of 12 handles made their video") != std::string::npos);
+  CHECK(result.output.find("8 of 15 handles made their video") != std::string::npos);
 
   // Each good or recovered handle has its video: one card per post of the day.
   const std::map<std::string, int> expected{{"kelpwatch.example", 11},          {"busy.feeds.example", 2},
                                             {"flaky.feeds.example", 2},         {"dropper.feeds.example", 2},
-                                            {"profile-flaky.feeds.example", 2}, {"media-flaky.feeds.example", 2}};
+                                            {"profile-flaky.feeds.example", 2}, {"media-flaky.feeds.example", 2},
+                                            {"slow.feeds.example", 2},          {"trickler.feeds.example", 2}};
   auto posts = finished_posts(events);
   for (const auto& [handle, count] : expected) {
     INFO(handle);
@@ -95,6 +97,7 @@ TEST_CASE("graphs/bluesky.graph against the fake AppView: faults waited out or r
   // The failures say why, naming the handle, in Bluesky's words.
   for (const std::string& expected_error : std::vector<std::string>{
            "error: garbage.feeds.example: stage 'fetch': gave up after 5 attempts: ",
+           "error: truncated.feeds.example: stage 'fetch': gave up after 5 attempts: ",
            "error: huge.feeds.example: stage 'fetch': GET " + server.url() + "/xrpc/app.bsky.feed.getAuthorFeed",
            "error: takendown.feeds.example: stage 'fetch': the Bluesky account 'takendown.feeds.example' has been taken "
            "down (AccountTakedown: Account has been suspended)",
@@ -110,6 +113,10 @@ TEST_CASE("graphs/bluesky.graph against the fake AppView: faults waited out or r
   CHECK(result.output.find("warning: flaky.feeds.example: fetch: attempt 1 failed, retrying in ") != std::string::npos);
   CHECK(result.output.find("warning: dropper.feeds.example: fetch: attempt 1 failed") != std::string::npos);
   CHECK(result.output.find("warning: profile-flaky.feeds.example: fetch: attempt 1 failed") != std::string::npos);
+  // The answer that came after the time-out was given up on and asked again; the one that
+  // trickled in within it was read whole.
+  CHECK(result.output.find("warning: slow.feeds.example: fetch: attempt 1 failed") != std::string::npos);
+  CHECK(result.output.find("warning: trickler.feeds.example: fetch: attempt") == std::string::npos);
   // The picture that failed once was tried again: no placeholder on its card.
   CHECK(result.output.find("warning: media-flaky.feeds.example: media: ") == std::string::npos);
 

@@ -127,18 +127,20 @@ void check_video(const fs::path& video, int posts) {
 
 }  // namespace
 
-TEST_CASE("fake instance: a day over three pages, a 429 waited out, 5xx and drops retried") {
+TEST_CASE("fake instance: a day over three pages, a 429 waited out, 5xx, drops and time-outs retried") {
   test::TempDir folder("pipectl-mastodon-faults");
   auto run = run_mastodon_graph(folder.path(),
                                 "@maren@social.example,busy@social.example,flaky@social.example,dropper@social.example,"
-                                "lookup_flaky@social.example,media_flaky@social.example",
+                                "lookup_flaky@social.example,media_flaky@social.example,slow@social.example,"
+                                "trickler@social.example",
                                 "-j 3 --date 2026-11-24");
   INFO(run.result.output);
   CHECK(run.result.exit_code == 0);
-  CHECK(run.result.output.find("6 of 6 handles made their video") != std::string::npos);
+  CHECK(run.result.output.find("8 of 8 handles made their video") != std::string::npos);
   const std::map<std::string, int> posts{{"maren@social.example", 11}, {"busy@social.example", 2},
                                          {"flaky@social.example", 2},  {"dropper@social.example", 2},
-                                         {"lookup_flaky@social.example", 2}, {"media_flaky@social.example", 2}};
+                                         {"lookup_flaky@social.example", 2}, {"media_flaky@social.example", 2},
+                                         {"slow@social.example", 2}, {"trickler@social.example", 2}};
   Finished finished = finished_events(run.events);
   for (const auto& [handle, count] : posts) {
     INFO(handle);
@@ -157,9 +159,12 @@ TEST_CASE("fake instance: a day over three pages, a 429 waited out, 5xx and drop
     CHECK(event.at("seconds").to_number<double>() <= 5.0);
   }
   CHECK(waits == 1);
-  for (const char* handle : {"flaky@social.example", "dropper@social.example", "lookup_flaky@social.example"})
+  for (const char* handle :
+       {"flaky@social.example", "dropper@social.example", "lookup_flaky@social.example", "slow@social.example"})
     CHECK(run.result.output.find(std::string("warning: ") + handle + ": fetch: attempt 1 failed, retrying in ") !=
           std::string::npos);
+  // A body that trickles in within the time-out is read whole, with no retry.
+  CHECK(run.result.output.find("warning: trickler@social.example: fetch: attempt") == std::string::npos);
   CHECK(run.result.output.find("warning: media_flaky@social.example: media: ") == std::string::npos);  // retried
 
   // maren's three pages, each asked once, the next ones by the Link header's max_id.
