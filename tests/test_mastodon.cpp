@@ -169,6 +169,12 @@ TEST_CASE("html: links show their visible part, with an ellipsis where Mastodon 
   REQUIRE(worded.entities.size() == 1);
   CHECK(worded.entities[0].text == "HTTPS://Example.com/a?b=1&c=2");
   CHECK(worded.entities[0].display_url == "the notes");
+
+  // Kept without its entities (a quoted status's text), the text shows what Mastodon shows.
+  CHECK(shown_text(read) == "Read: theguardian.com/money/2019/dec\u2026 now");
+  CHECK(shown_text(worded) == "see the notes , please");
+  CHECK(shown_text(html("<p>caf\u00e9 \U0001F30A <a href=\"https://e.example/x\">e.example/x</a>!</p>")) ==
+        "caf\u00e9 \U0001F30A e.example/x!");
 }
 
 TEST_CASE("html: links that are not http(s), empty or nested are only their text") {

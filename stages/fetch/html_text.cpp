@@ -341,4 +341,21 @@ HtmlText html_to_text(std::string_view html, const HtmlTextOptions& options) {
   return std::move(writer).finish();
 }
 
+std::string shown_text(const HtmlText& read) {
+  // html_to_text's text is valid UTF-8: its characters start where character_starts says.
+  const std::vector<std::size_t> starts = character_starts(read.text);
+  const int characters = static_cast<int>(starts.size()) - 1;
+  std::string shown;
+  std::size_t done = 0;
+  for (const items::Entity& entity : read.entities) {
+    if (entity.kind != items::EntityKind::url || entity.display_url.empty()) continue;
+    if (entity.start < 0 || entity.end > characters || entity.start >= entity.end) continue;
+    const std::size_t from = starts[static_cast<std::size_t>(entity.start)];
+    if (from < done) continue;
+    shown.append(read.text, done, from - done).append(entity.display_url);
+    done = starts[static_cast<std::size_t>(entity.end)];
+  }
+  return shown.append(read.text, done, std::string::npos);
+}
+
 }  // namespace pipectl::fetch

@@ -42,4 +42,8 @@ struct HtmlTextOptions {
 // read is mended or dropped.
 HtmlText html_to_text(std::string_view html, const HtmlTextOptions& options = {});
 
+// The text as Mastodon shows it: each link's range replaced by what is shown for it
+// (display_url). For a text kept without its entities (a quoted status's).
+std::string shown_text(const HtmlText& read);
+
 }  // namespace pipectl::fetch

@@ -283,7 +283,8 @@ std::optional<items::ReferencedPost> accepted_quote(const json::object& status, 
   if (const json::object* quoted = optional_object(*quote, "quoted_status")) {
     reference.id = required_string(*quoted, "id");
     std::string content = optional_string(*quoted, "content");
-    reference.text = html_to_text(content).text;
+    // The quoted status's card shows its text only: links as Mastodon shows them.
+    reference.text = shown_text(html_to_text(content));
     if (const json::object* account = optional_object(*quoted, "account")) reference.author = parse_account(*account, instance);
   } else {
     reference.id = optional_string(*quote, "quoted_status_id");
