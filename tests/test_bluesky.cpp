@@ -16,6 +16,7 @@
 #include "rfc3339_time.hpp"
 #include "select_day.hpp"
 #include "support/loopback_server.hpp"
+#include "support/code_points.hpp"
 #include "support/paths.hpp"
 #include "support/skip.hpp"
 
@@ -40,16 +41,7 @@ std::string read_text(const fs::path& file) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// Code points [start, end) of UTF-8 `text`, as UTF-8.
-std::string slice_code_points(const std::string& text, int start, int end) {
-  std::string result;
-  int index = -1;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++index;
-    if (index >= start && index < end) result += text[i];
-  }
-  return result;
-}
+using test::slice_code_points;
 
 // "2026-11-24T10:00:00" in UTC.
 std::chrono::sys_seconds utc(const std::string& text) { return parse_rfc3339(text + "Z").value(); }

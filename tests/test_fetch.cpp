@@ -14,6 +14,7 @@
 #include "text_repair.hpp"
 #include "stored_pages.hpp"
 #include "support/fixture_graph.hpp"
+#include "support/code_points.hpp"
 #include "support/paths.hpp"
 #include "support/skip.hpp"
 #include "timeline_page.hpp"
@@ -45,16 +46,7 @@ std::string iso(std::chrono::sys_seconds time) {
   return text;
 }
 
-// Code points [start, end) of UTF-8 `text`, as UTF-8.
-std::string slice_code_points(const std::string& text, int start, int end) {
-  std::string result;
-  int index = -1;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++index;
-    if (index >= start && index < end) result += text[i];
-  }
-  return result;
-}
+using test::slice_code_points;
 
 std::string entity_as_written(const items::Entity& entity) {
   switch (entity.kind) {

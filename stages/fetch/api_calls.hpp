@@ -21,6 +21,17 @@
 
 namespace pipectl::fetch {
 
+// Pages one handle's day may take from any service: far more than a person's day (200 pages of
+// 100 X posts, 100 Bluesky entries or 40 Mastodon statuses), and a stop for a server that
+// pages for ever.
+inline constexpr int max_api_pages = 200;
+
+// An API's address as given, without the trailing '/'s that would double the paths' first one.
+inline std::string without_trailing_slashes(std::string base) {
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base;
+}
+
 // How hard to try, for any service.
 struct ApiCallSettings {
   int retries = 4;                          // extra attempts after a fault

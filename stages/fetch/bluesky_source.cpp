@@ -18,9 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The feed cannot be asked for a day, only paged back to it: 200 pages of 100 reach back over
-// 20,000 posts and reposts, farther than anyone asks of a person's day.
-constexpr int max_pages = 200;
 constexpr const char* profile_method = "app.bsky.actor.getProfile";
 constexpr const char* feed_method = "app.bsky.feed.getAuthorFeed";
 
@@ -46,11 +43,6 @@ ApiService bluesky_service(const std::string& base, const std::string& handle) {
     return error ? xrpc_error_text(*error, handle) : std::string();
   };
   return service;
-}
-
-std::string without_trailing_slashes(std::string base) {
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return base;
 }
 
 // A cursor names a file of the stored feed: nothing that could leave the folder.
@@ -83,8 +75,8 @@ StoredDay read_bluesky(const BlueskySettings& settings, const std::string& handl
   std::optional<std::string> cursor;
   std::set<std::string> seen_cursors;
   for (int number = 1;; ++number) {
-    if (number > max_pages)
-      throw std::runtime_error("Bluesky's feed of '" + handle + "' needs more than " + std::to_string(max_pages) +
+    if (number > max_api_pages)
+      throw std::runtime_error("Bluesky's feed of '" + handle + "' needs more than " + std::to_string(max_api_pages) +
                                " pages of 100 to reach back to the day; choose a later day");
     const std::string url = feed + actor + "&filter=posts_with_replies&limit=100" +
                             (cursor ? "&cursor=" + net::url_encode(*cursor) : std::string());

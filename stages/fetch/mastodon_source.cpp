@@ -19,10 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// At most this many pages are walked back from now to the day (8,000 statuses): a day that
-// lies further back in a busy account fails its handle, saying so, and a server that pages for
-// ever is stopped.
-constexpr int max_pages = 200;
 // Mastodon's largest page.
 constexpr int page_size = 40;
 // Every call counts against one window: Mastodon limits all its endpoints together (300 calls
@@ -102,8 +98,7 @@ StoredDay read_mastodon(const MastodonSettings& settings, const std::string& han
   if (!is_fediverse_address(handle))
     throw std::runtime_error("'" + handle + "' is not a Mastodon address (user@instance, e.g. @ada@mastodon.social)");
   const std::string instance = instance_of(handle);
-  std::string base = settings.api_base.empty() ? "https://" + instance : settings.api_base;
-  while (!base.empty() && base.back() == '/') base.pop_back();
+  const std::string base = without_trailing_slashes(settings.api_base.empty() ? "https://" + instance : settings.api_base);
   const std::optional<net::Url> origin = net::parse_url(base);
   if (!origin) throw std::runtime_error("the Mastodon API address '" + base + "' is not an http(s) URL");
   ApiCalls calls(settings, mastodon_service(instance, handle), hooks);
@@ -119,9 +114,9 @@ StoredDay read_mastodon(const MastodonSettings& settings, const std::string& han
   std::string url = first;
   std::set<std::string> seen{url};
   for (int number = 1;; ++number) {
-    if (number > max_pages)
-      throw std::runtime_error("@" + handle + " has more than " + std::to_string(max_pages) + " pages (" +
-                               std::to_string(max_pages * page_size) + " statuses) between now and the day");
+    if (number > max_api_pages)
+      throw std::runtime_error("@" + handle + " has more than " + std::to_string(max_api_pages) + " pages (" +
+                               std::to_string(max_api_pages * page_size) + " statuses) between now and the day");
     const std::string source = net::url_for_messages(statuses) + " page " + std::to_string(number);
     StatusesAnswer answer = calls.call(rate_window, url, [&](const net::HttpResponse& response) {
       return read_answer(response, url, source, instance, day.user);

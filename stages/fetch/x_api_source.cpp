@@ -21,8 +21,6 @@ constexpr const char* expansions =
     "referenced_tweets.id.attachments.media_keys";
 constexpr const char* media_fields = "url,preview_image_url,type,width,height,alt_text";
 constexpr const char* user_fields = "name,username,profile_image_url";
-// A day of more posts than this is not a day of a person: stop rather than page for ever.
-constexpr int max_pages = 200;
 
 // ": <title>: <detail>" from an X API answer that holds errors and no data, or "".
 std::string api_error_text(const std::string& body) {
@@ -85,8 +83,7 @@ StoredDay read_x_api(const XApiSettings& settings, const std::string& handle, co
     throw std::runtime_error("'" + handle + "' is not an X username (1-15 letters, digits or _)");
   if (settings.token.empty())
     throw std::runtime_error("source=x-api needs a bearer token: set X_BEARER_TOKEN");
-  std::string base = settings.api_base;
-  while (!base.empty() && base.back() == '/') base.pop_back();
+  const std::string base = without_trailing_slashes(settings.api_base);
   ApiCalls calls(settings, x_api_service(settings.token, handle), hooks);
 
   StoredDay day;
@@ -104,8 +101,8 @@ StoredDay read_x_api(const XApiSettings& settings, const std::string& handle, co
   std::optional<std::string> token;
   std::set<std::string> seen_tokens;
   for (int number = 1;; ++number) {
-    if (number > max_pages)
-      throw std::runtime_error("@" + handle + " has more than " + std::to_string(max_pages) + " pages of posts for the day");
+    if (number > max_api_pages)
+      throw std::runtime_error("@" + handle + " has more than " + std::to_string(max_api_pages) + " pages of posts for the day");
     std::string url = timeline + query + (token ? "&pagination_token=" + net::url_encode(*token) : "");
     std::string source = net::url_for_messages(timeline) + " page " + std::to_string(number);
     TimelinePage page = calls.call("users/:id/tweets", url, [&](const net::HttpResponse& answer) {

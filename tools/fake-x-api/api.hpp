@@ -62,6 +62,11 @@ class Api {
   Reply bluesky_route(Context& context, const std::string& method);
   Reply profile(Context& context);
   Reply author_feed(Context& context);
+  // What both XRPC methods check before they read data: the rate limit, GET, the lexicon's
+  // parameters. A refusal, or nullopt when the request may go on.
+  std::optional<Reply> xrpc_refusal(Context& context, Endpoint endpoint);
+  // The stored handle that `actor` (a DID or a handle) names, or nullptr.
+  const StoredHandle* bluesky_actor(const std::string& actor) const;
   // A Mastodon instance (mastodon_routes.cpp): /api/v1/accounts/...
   Reply mastodon_route(Context& context, const std::vector<std::string>& parts);
   Reply account_lookup(Context& context);

@@ -23,15 +23,22 @@ Reply Api::bluesky_route(Context& context, const std::string& method) {
   return json_reply(501, xrpc_error("MethodNotImplemented", "Method Not Implemented"));
 }
 
-Reply Api::profile(Context& context) {
-  if (auto refused = rate_limited(context, Endpoint::profile)) return std::move(*refused);
+std::optional<Reply> Api::xrpc_refusal(Context& context, Endpoint endpoint) {
+  if (auto refused = rate_limited(context, endpoint)) return refused;
   if (context.request.method != "GET")
     return invalid_request(std::string("Incorrect HTTP method (").append(context.request.method).append(") expected GET"));
   if (auto problem = check_xrpc_query(context.endpoint, context.target.query)) return invalid_request(*problem);
+  return std::nullopt;
+}
 
+const StoredHandle* Api::bluesky_actor(const std::string& actor) const {
+  return actor.rfind("did:", 0) == 0 ? dataset_.find_by_id(Network::bluesky, actor) : dataset_.find(Network::bluesky, actor);
+}
+
+Reply Api::profile(Context& context) {
+  if (auto refused = xrpc_refusal(context, Endpoint::profile)) return std::move(*refused);
   std::string actor = *query_value(context.target.query, "actor");
-  const StoredHandle* handle = actor.rfind("did:", 0) == 0 ? dataset_.find_by_id(Network::bluesky, actor)
-                                                           : dataset_.find(Network::bluesky, actor);
+  const StoredHandle* handle = bluesky_actor(actor);
   std::string name = handle ? handle->name : actor;
   context.entry.handle = name;
   // A stored XRPC error (a taken-down account) is served as it is, with its 400.
@@ -40,14 +47,9 @@ Reply Api::profile(Context& context) {
 }
 
 Reply Api::author_feed(Context& context) {
-  if (auto refused = rate_limited(context, Endpoint::author_feed)) return std::move(*refused);
-  if (context.request.method != "GET")
-    return invalid_request(std::string("Incorrect HTTP method (").append(context.request.method).append(") expected GET"));
-  if (auto problem = check_xrpc_query(context.endpoint, context.target.query)) return invalid_request(*problem);
-
+  if (auto refused = xrpc_refusal(context, Endpoint::author_feed)) return std::move(*refused);
   std::string actor = *query_value(context.target.query, "actor");
-  const StoredHandle* handle = actor.rfind("did:", 0) == 0 ? dataset_.find_by_id(Network::bluesky, actor)
-                                                           : dataset_.find(Network::bluesky, actor);
+  const StoredHandle* handle = bluesky_actor(actor);
   if (!handle) {
     context.entry.handle = actor;
     return faulty(context, actor, invalid_request("Profile not found"));
